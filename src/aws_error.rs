@@ -1,0 +1,105 @@
+//! Turning SDK errors into [`Error::Aws`] with the service, operation, AWS code, message and
+//! request id, keeping the SDK error as the `source()`.
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_types::request_id::RequestId;
+
+use crate::error::{AwsError, Error, Result};
+
+/// Builds the crate error for a failed SDK call.
+pub(crate) fn aws_error<E>(
+    service: &'static str,
+    operation: &'static str,
+    resource: Option<&str>,
+    error: SdkError<E, HttpResponse>,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let code = error.code().map(str::to_string).unwrap_or_else(|| {
+        match &error {
+            SdkError::ConstructionFailure(_) => "ConstructionFailure",
+            SdkError::TimeoutError(_) => "TimeoutError",
+            SdkError::DispatchFailure(_) => "DispatchFailure",
+            SdkError::ResponseError(_) => "ResponseError",
+            SdkError::ServiceError(_) => "UnknownServiceError",
+            _ => "UnknownError",
+        }
+        .to_string()
+    });
+    let message = error
+        .message()
+        .map(str::to_string)
+        .unwrap_or_else(|| DisplayErrorContext(&error).to_string());
+    let request_id = error.request_id().map(str::to_string);
+    Error::Aws(Box::new(AwsError {
+        service,
+        operation,
+        code,
+        message,
+        request_id,
+        resource: resource.map(str::to_string),
+        source: Box::new(error),
+    }))
+}
+
+/// The AWS error code of a failed call, if AWS answered with one.
+pub(crate) fn error_code<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>) -> Option<&str> {
+    error.code()
+}
+
+/// Adds `.aws(...)` and `.aws_optional(...)` to SDK call results.
+pub(crate) trait AwsResultExt<T> {
+    /// Maps a failure to [`Error::Aws`].
+    fn aws(self, service: &'static str, operation: &'static str, resource: &str) -> Result<T>;
+
+    /// Maps the listed "does not exist" error codes to `Ok(None)`, other failures to
+    /// [`Error::Aws`].
+    fn aws_optional(
+        self,
+        service: &'static str,
+        operation: &'static str,
+        resource: &str,
+        missing_codes: &[&str],
+    ) -> Result<Option<T>>;
+}
+
+impl<T, E> AwsResultExt<T> for std::result::Result<T, SdkError<E, HttpResponse>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    fn aws(self, service: &'static str, operation: &'static str, resource: &str) -> Result<T> {
+        self.map_err(|error| aws_error(service, operation, Some(resource), error))
+    }
+
+    fn aws_optional(
+        self,
+        service: &'static str,
+        operation: &'static str,
+        resource: &str,
+        missing_codes: &[&str],
+    ) -> Result<Option<T>> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(error) => {
+                let missing = error_code(&error).is_some_and(|code| missing_codes.contains(&code))
+                    || (missing_codes.contains(&"404") && is_http_status(&error, 404));
+                if missing {
+                    Ok(None)
+                } else {
+                    Err(aws_error(service, operation, Some(resource), error))
+                }
+            }
+        }
+    }
+}
+
+/// True when AWS answered with this HTTP status (for errors without a code, such as S3 HEAD).
+fn is_http_status<E>(error: &SdkError<E, HttpResponse>, status: u16) -> bool {
+    error
+        .raw_response()
+        .is_some_and(|response| response.status().as_u16() == status)
+}

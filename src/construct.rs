@@ -1,0 +1,389 @@
+//! What every construct is: a logical id, a desired state judged by controls, and the means to
+//! read, create and update itself. The [`Stack`](crate::Stack) drives constructs only through
+//! this trait, and constructs meet each other only through typed [`Ref`]s.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+
+use serde::{Deserialize, Serialize};
+
+use crate::controls::{Check, ControlId};
+use crate::env::{LOGICAL_ID_TAG, STACK_TAG};
+use crate::env::Environment;
+use crate::error::Result;
+use crate::policy::Statement;
+
+/// The id of a construct within its stack, e.g. `kms-key/phi`. Stable across runs: resources
+/// are found again by it (it is written into their tags).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LogicalId(String);
+
+impl LogicalId {
+    /// A logical id from a kind prefix and a name, e.g. `("s3-bucket", "acme-phi")`.
+    pub fn new(kind: &str, name: &str) -> LogicalId {
+        LogicalId(format!("{kind}/{name}"))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for LogicalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A typed reference to another construct: its logical id and the name known before apply.
+/// The ARN behind it is resolved at apply time.
+pub struct Ref<T> {
+    id: LogicalId,
+    name: String,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T> Ref<T> {
+    pub(crate) fn new(id: LogicalId, name: impl Into<String>) -> Ref<T> {
+        Ref {
+            id,
+            name: name.into(),
+            kind: PhantomData,
+        }
+    }
+
+    /// The logical id referred to.
+    pub fn id(&self) -> &LogicalId {
+        &self.id
+    }
+
+    /// The name known before apply (a bucket name, a key alias).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl<T> Clone for Ref<T> {
+    fn clone(&self) -> Self {
+        Ref::new(self.id.clone(), self.name.clone())
+    }
+}
+
+impl<T> fmt::Debug for Ref<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ref({})", self.id)
+    }
+}
+
+impl<T> PartialEq for Ref<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl<T> Eq for Ref<T> {}
+
+/// What a resource is, for plans and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ResourceKind {
+    /// A KMS key with its alias.
+    KmsKey,
+    /// An S3 bucket holding PHI.
+    EncryptedBucket,
+    /// An S3 bucket receiving logs.
+    LogBucket,
+}
+
+impl ResourceKind {
+    /// The CloudFormation-style type name.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            ResourceKind::KmsKey => "AWS::KMS::Key",
+            ResourceKind::EncryptedBucket | ResourceKind::LogBucket => "AWS::S3::Bucket",
+        }
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ResourceKind::KmsKey => "kms key",
+            ResourceKind::EncryptedBucket => "encrypted bucket",
+            ResourceKind::LogBucket => "log bucket",
+        })
+    }
+}
+
+/// What a made resource is known by: its ARN and its physical id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceOutputs {
+    /// The ARN.
+    pub arn: String,
+    /// The physical id (key id, bucket name, …).
+    pub physical_id: String,
+}
+
+/// One named setting of a state, rendered as text for diffs and plans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    /// Dotted name, e.g. `encryption.kms_key`.
+    pub name: String,
+    /// The value as text.
+    pub value: String,
+}
+
+impl Setting {
+    /// A setting from anything displayable.
+    pub fn new(name: impl Into<String>, value: impl fmt::Display) -> Setting {
+        Setting {
+            name: name.into(),
+            value: value.to_string(),
+        }
+    }
+}
+
+/// The text of a value only known once its resource is made.
+pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+
+/// The text of a live setting the endpoint did not report. Diffs skip such settings rather
+/// than "restore" them forever; verify says the value could not be read.
+pub const NOT_REPORTED: &str = "(not reported by AWS)";
+
+/// The settings of a construct that controls judge and plans compare: produced from the spec
+/// (desired) and from what AWS returns (live).
+pub trait State: Clone + fmt::Debug + Send + Sync + Serialize + 'static {
+    /// Every setting, in a stable order.
+    fn settings(&self) -> Vec<Setting>;
+}
+
+/// A setting whose desired and live values differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingChange {
+    /// The setting.
+    pub setting: String,
+    /// The live value (`None` when the resource does not exist yet).
+    pub current: Option<String>,
+    /// The value apply would set.
+    pub desired: String,
+}
+
+/// Compares two states setting by setting.
+pub fn diff_states<S: State>(desired: &S, live: &S) -> Vec<SettingChange> {
+    let live_settings = live.settings();
+    desired
+        .settings()
+        .into_iter()
+        .filter_map(|wanted| {
+            let current = live_settings
+                .iter()
+                .find(|setting| setting.name == wanted.name)
+                .map(|setting| setting.value.clone());
+            if current.as_deref() == Some(NOT_REPORTED) {
+                return None;
+            }
+            (current.as_deref() != Some(wanted.value.as_str())).then(|| SettingChange {
+                setting: wanted.name,
+                current,
+                desired: wanted.value,
+            })
+        })
+        .collect()
+}
+
+/// A resource as found in the account.
+#[derive(Debug, Clone)]
+pub struct Live<S> {
+    /// Its settings as AWS reports them.
+    pub state: S,
+    /// Its ARN and physical id.
+    pub outputs: ResourceOutputs,
+}
+
+/// A statement one construct adds to another's resource policy: a log bucket lets the S3
+/// logging service use its key; a trail lets CloudTrail write to its bucket. Resolved at plan
+/// time, so each policy names exactly the services and resources of the stack that use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyContribution {
+    /// The construct whose policy receives the statement.
+    pub target: LogicalId,
+    /// The statement.
+    pub statement: Statement,
+}
+
+/// Where a construct's desired state is computed: the account, partition and region, the stack,
+/// the outputs of constructs already found or made, and the statements other constructs add to
+/// its policies. At `build()` time the account is a placeholder and nothing is resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    /// The account id (a placeholder at build time).
+    pub account_id: &'a str,
+    /// The partition, e.g. `aws`.
+    pub partition: &'a str,
+    /// The region.
+    pub region: &'a str,
+    /// The stack's name.
+    pub stack: &'a str,
+    pub(crate) user_tags: &'a BTreeMap<String, String>,
+    pub(crate) outputs: &'a BTreeMap<LogicalId, ResourceOutputs>,
+    pub(crate) contributions: &'a [PolicyContribution],
+}
+
+/// The account id shown in states computed at `build()`, before any account is known.
+pub const PLACEHOLDER_ACCOUNT: &str = "000000000000";
+
+static EMPTY_TAGS: BTreeMap<String, String> = BTreeMap::new();
+static EMPTY_OUTPUTS: BTreeMap<LogicalId, ResourceOutputs> = BTreeMap::new();
+
+impl<'a> Scope<'a> {
+    /// The scope used by `build()`: a placeholder account in `us-east-1`, nothing resolved.
+    pub fn for_build() -> Scope<'static> {
+        Scope {
+            account_id: PLACEHOLDER_ACCOUNT,
+            partition: "aws",
+            region: "us-east-1",
+            stack: "(unassigned)",
+            user_tags: &EMPTY_TAGS,
+            outputs: &EMPTY_OUTPUTS,
+            contributions: &[],
+        }
+    }
+
+    /// The outputs of a construct already found or made.
+    pub fn outputs_of(&self, id: &LogicalId) -> Option<&'a ResourceOutputs> {
+        self.outputs.get(id)
+    }
+
+    /// The ARN behind a reference, or [`KNOWN_AFTER_APPLY`].
+    pub fn arn_of<T>(&self, reference: &Ref<T>) -> String {
+        self.outputs_of(reference.id())
+            .map(|outputs| outputs.arn.clone())
+            .unwrap_or_else(|| KNOWN_AFTER_APPLY.to_string())
+    }
+
+    /// The statements other constructs add to `target`'s policy, ordered by statement id.
+    pub fn contributions_for(&self, target: &LogicalId) -> Vec<Statement> {
+        let mut statements: Vec<Statement> = self
+            .contributions
+            .iter()
+            .filter(|contribution| &contribution.target == target)
+            .map(|contribution| contribution.statement.clone())
+            .collect();
+        statements.sort_by(|a, b| a.sid.cmp(&b.sid));
+        statements.dedup();
+        statements
+    }
+
+    /// The tags a resource of this construct carries: the caller's, then the library's.
+    pub fn tags_for(&self, id: &LogicalId, holds_phi: bool) -> BTreeMap<String, String> {
+        crate::env::resource_tags(self.user_tags, self.stack, id.as_str(), holds_phi)
+    }
+
+    /// An ARN in this account and region, e.g. `arn("logs", "log-group:x")`.
+    pub fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition, self.region, self.account_id
+        )
+    }
+
+    /// The ARN of the account's root principal.
+    pub fn account_root_arn(&self) -> String {
+        format!("arn:{}:iam::{}:root", self.partition, self.account_id)
+    }
+}
+
+/// What a construct sees while it is read, created or updated: the environment and the scope.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The environment, with its clients.
+    pub env: &'a Environment,
+    /// Account, stack, resolved outputs and contributions.
+    pub scope: Scope<'a>,
+}
+
+/// A construct: a validated spec that knows how to read, create and update its resources and
+/// which controls judge them.
+///
+/// Implemented by [`HipaaKey`](crate::HipaaKey), [`EncryptedBucket`](crate::EncryptedBucket),
+/// [`LogBucket`](crate::LogBucket) and the constructs of later modules.
+pub trait Construct: fmt::Debug + Send + Sync + 'static {
+    /// The settings it manages.
+    type State: State;
+
+    /// Its logical id.
+    fn id(&self) -> &LogicalId;
+
+    /// What it is.
+    fn kind(&self) -> ResourceKind;
+
+    /// Its physical name (bucket name, key alias).
+    fn name(&self) -> &str;
+
+    /// The constructs it needs made first.
+    fn dependencies(&self) -> Vec<LogicalId>;
+
+    /// True when it stores PHI (planning it needs a BAA attestation).
+    fn holds_phi(&self) -> bool {
+        false
+    }
+
+    /// Statements it adds to other constructs' resource policies.
+    fn policy_contributions(&self, _scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        Vec::new()
+    }
+
+    /// The state it should have, with references resolved as far as `scope` knows them.
+    fn desired(&self, scope: &Scope<'_>) -> Self::State;
+
+    /// Judges a state (desired at build, live at verify) against every control it covers.
+    fn evaluate(&self, state: &Self::State) -> Vec<Check>;
+
+    /// Finds the resource by name and tags; `None` when it does not exist.
+    fn read(&self, ctx: &Ctx<'_>) -> impl Future<Output = Result<Option<Live<Self::State>>>> + Send;
+
+    /// Makes the resource (or finishes a half-made one) with the desired state.
+    fn create(
+        &self,
+        ctx: &Ctx<'_>,
+        desired: &Self::State,
+    ) -> impl Future<Output = Result<ResourceOutputs>> + Send;
+
+    /// Brings the changed settings of an existing resource to the desired state.
+    fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        live: &Live<Self::State>,
+        desired: &Self::State,
+        changes: &[SettingChange],
+    ) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// Turns the failed checks of a desired state into violations for `build()`.
+pub(crate) fn violations_of(resource: &str, checks: &[Check]) -> Vec<crate::error::Violation> {
+    checks
+        .iter()
+        .filter(|check| check.failed())
+        .map(|check| {
+            crate::error::Violation::new(resource, check.setting.clone(), check.control, check.reason.clone())
+        })
+        .collect()
+}
+
+/// The library's identifying tags are present.
+pub(crate) fn tags_check(tags: &BTreeMap<String, String>) -> Check {
+    let tagged = [STACK_TAG, LOGICAL_ID_TAG]
+        .iter()
+        .all(|key| tags.get(*key).is_some_and(|value| !value.is_empty()));
+    Check::require(
+        ControlId::ManagedResourceTagged,
+        "tags",
+        tagged,
+        "tagged with its stack and logical id",
+        format!("the {STACK_TAG} and {LOGICAL_ID_TAG} tags are missing"),
+    )
+}

@@ -1,0 +1,183 @@
+//! The controls that judge a KMS key, on a spec or on what KMS returns.
+
+use crate::controls::{Check, ControlId};
+use crate::policy::{Effect, PolicyDocument, Statement};
+
+use super::key::KeyState;
+
+/// Shortest automatic rotation period KMS accepts, in days.
+pub const MIN_ROTATION_DAYS: u32 = 90;
+/// Longest automatic rotation period KMS accepts, in days.
+pub const MAX_ROTATION_DAYS: u32 = 2560;
+
+/// Judges a key's state against the KMS controls.
+pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let usable = state.key_spec == "SYMMETRIC_DEFAULT"
+        && state.key_usage == "ENCRYPT_DECRYPT"
+        && state.key_manager == "CUSTOMER"
+        && state.key_state == "Enabled";
+    checks.push(Check::require(
+        ControlId::KmsKeyUsable,
+        "key_state",
+        usable,
+        "enabled customer-managed symmetric encryption key",
+        format!(
+            "key is {} {} {} managed by {}: a PHI key must be an enabled customer-managed SYMMETRIC_DEFAULT ENCRYPT_DECRYPT key",
+            state.key_state, state.key_spec, state.key_usage, state.key_manager
+        ),
+    ));
+    checks.push(rotation_check(state));
+    checks.push(Check::require(
+        ControlId::KmsCmkNotScheduledForDeletion,
+        "key_state",
+        state.key_state != "PendingDeletion",
+        "not scheduled for deletion",
+        "the key is scheduled for deletion: data encrypted under it becomes unreadable when the window ends",
+    ));
+    checks.push(match &state.policy {
+        Some(policy) => policy_check(policy),
+        None => Check::require(
+            ControlId::KmsKeyPolicyLeastPrivilege,
+            "policy",
+            false,
+            "",
+            "the key has no readable key policy",
+        ),
+    });
+    let alias_problem = state.alias.as_deref().map(alias_problem).unwrap_or_else(|| {
+        Some("the key has no alias, so it cannot be found again by name".to_string())
+    });
+    checks.push(Check::require(
+        ControlId::KmsAliasValid,
+        "alias",
+        alias_problem.is_none(),
+        "valid alias",
+        alias_problem.unwrap_or_default(),
+    ));
+    checks
+}
+
+fn rotation_check(state: &KeyState) -> Check {
+    let setting = "rotation";
+    if !state.rotation_enabled {
+        return Check::require(
+            ControlId::KmsKeyRotationEnabled,
+            setting,
+            false,
+            "",
+            "automatic rotation is off",
+        );
+    }
+    match state.rotation_period_days {
+        None => Check::require(
+            ControlId::KmsKeyRotationEnabled,
+            setting,
+            true,
+            "automatic rotation is on (the endpoint did not report the period)",
+            "",
+        ),
+        Some(days) => Check::require(
+            ControlId::KmsKeyRotationEnabled,
+            format!("{setting}.period_days"),
+            (MIN_ROTATION_DAYS..=MAX_ROTATION_DAYS).contains(&days),
+            format!("rotates every {days} days"),
+            format!(
+                "a rotation period of {days} days is outside {MIN_ROTATION_DAYS} to {MAX_ROTATION_DAYS}, the range KMS accepts"
+            ),
+        ),
+    }
+}
+
+/// The problem with an alias, if any: `alias/` then 1 to 250 of `A-Za-z0-9/_-`, not `alias/aws/`.
+pub(crate) fn alias_problem(alias: &str) -> Option<String> {
+    let Some(name) = alias.strip_prefix("alias/") else {
+        return Some(format!("{alias:?} does not start with alias/"));
+    };
+    if name.is_empty() || alias.len() > 256 {
+        return Some(format!("{alias:?} must have 1 to 250 characters after alias/"));
+    }
+    if name.starts_with("aws/") || name == "aws" {
+        return Some(format!("{alias:?}: the alias/aws/ prefix is reserved for AWS managed keys"));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-')))
+    {
+        return Some(format!(
+            "{alias:?} contains {bad:?}: aliases use only letters, digits, '/', '_' and '-'"
+        ));
+    }
+    None
+}
+
+fn has_condition_key(statement: &Statement, wanted: impl Fn(&str) -> bool) -> bool {
+    statement
+        .conditions
+        .values()
+        .any(|keys| keys.keys().any(|key| wanted(&key.to_ascii_lowercase())))
+}
+
+/// The problem with one Allow statement of a key policy, if any.
+fn statement_problem(statement: &Statement) -> Option<String> {
+    if statement.effect != Effect::Allow {
+        return None;
+    }
+    let name = statement.sid.clone().unwrap_or_else(|| "(no sid)".to_string());
+    if statement.actions.iter().any(|a| a == "*" || a.eq_ignore_ascii_case("kms:*")) {
+        return Some(format!(
+            "statement {name} allows kms:*, which joins cryptographic use and administration"
+        ));
+    }
+    if !statement.not_actions.is_empty() {
+        return Some(format!("statement {name} allows by NotAction"));
+    }
+    let scoped_to_account = has_condition_key(statement, |key| {
+        matches!(
+            key,
+            "aws:sourceaccount" | "aws:sourcearn" | "kms:calleraccount" | "aws:principalorgid"
+        )
+    });
+    let principal = statement.principal.as_ref();
+    if principal.is_some_and(|p| p.is_everyone()) && !scoped_to_account {
+        return Some(format!("statement {name} allows everyone without an account condition"));
+    }
+    let is_service = principal.is_some_and(|p| !p.values("Service").is_empty());
+    if is_service {
+        let scoped_to_context = has_condition_key(statement, |key| {
+            key.starts_with("kms:encryptioncontext:") || key == "kms:viaservice"
+        });
+        if !scoped_to_account || !scoped_to_context {
+            return Some(format!(
+                "statement {name} lets a service use the key without both a source-account and an encryption-context condition"
+            ));
+        }
+    }
+    None
+}
+
+fn policy_check(policy: &PolicyDocument) -> Check {
+    let problems: Vec<String> = policy.statements.iter().filter_map(statement_problem).collect();
+    Check::require(
+        ControlId::KmsKeyPolicyLeastPrivilege,
+        "policy",
+        problems.is_empty(),
+        "services may use the key only under their encryption context and account",
+        problems.join("; "),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_follow_the_kms_rules() {
+        assert_eq!(alias_problem("alias/phi-data_1/x"), None);
+        assert!(alias_problem("phi").is_some());
+        assert!(alias_problem("alias/").is_some());
+        assert!(alias_problem("alias/aws/s3").is_some());
+        assert!(alias_problem("alias/has space").is_some());
+        assert!(alias_problem(&format!("alias/{}", "a".repeat(251))).is_some());
+    }
+}

@@ -1,0 +1,10 @@
+//! AWS KMS: [`HipaaKey`], a customer-managed symmetric key that always rotates.
+
+mod checks;
+mod key;
+mod key_policy;
+mod live;
+
+pub use checks::evaluate_key;
+pub use key::{HipaaKey, HipaaKeyBuilder, HipaaKeyProps, KeyState};
+pub use key_policy::{base_key_policy, ADMIN_ACTIONS, IAM_DELEGATED_USE_ACTIONS};

@@ -1,0 +1,216 @@
+//! [`EncryptedBucket`]: an S3 bucket for PHI.
+
+use typed_builder::TypedBuilder;
+
+use crate::construct::{
+    violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
+};
+use crate::constructs::kms::HipaaKey;
+use crate::controls::Check;
+use crate::error::{Error, Result, Violations};
+
+use super::bucket_policy::{access_log_delivery, bucket_arn};
+use super::checks::{evaluate_bucket, BucketExpectations};
+use super::live;
+use super::spec::{BucketSpec, ObjectLockRetention, ABORT_INCOMPLETE_UPLOADS_DAYS};
+use super::state::{BucketState, LifecycleRule};
+use super::LogBucket;
+
+/// The props of an [`EncryptedBucket`]; build them with [`EncryptedBucket::builder`].
+///
+/// `name`, `key` and `access_logs` are required: a bucket without a key or without an
+/// access-log target does not compile. There is no setter for public access, ACLs, plain-text
+/// transport or missing encryption.
+#[derive(Debug, Clone, TypedBuilder)]
+#[builder(
+    doc,
+    builder_type(
+        name = EncryptedBucketBuilder,
+        doc = "Builds an [`EncryptedBucket`]; `name`, `key` and `access_logs` are required."
+    ),
+    build_method(
+        into = Result<EncryptedBucket>,
+        doc = "Validates the props and returns the bucket, or every violation at once."
+    )
+)]
+pub struct EncryptedBucketProps {
+    #[builder(setter(into, doc = "The bucket name (S3 naming rules; no dots)."))]
+    name: String,
+    #[builder(setter(into, doc = "The key that encrypts every object (SSE-KMS, bucket keys on)."))]
+    key: Ref<HipaaKey>,
+    #[builder(setter(into, doc = "The log bucket that receives this bucket's server access logs."))]
+    access_logs: Ref<LogBucket>,
+    #[builder(default, setter(into, strip_option, doc = "The key prefix of the access logs in the log bucket; `<name>/` by default."))]
+    access_log_prefix: Option<String>,
+    #[builder(default, setter(strip_option, doc = "Object Lock in compliance mode, set when the bucket is made."))]
+    object_lock: Option<ObjectLockRetention>,
+}
+
+/// An S3 bucket for PHI: SSE-KMS with a [`HipaaKey`] and bucket keys, all four Block Public
+/// Access flags, ACLs disabled, versioning, a policy that denies plain-text transport and TLS
+/// older than 1.2, server access logs to a [`LogBucket`], and a lifecycle rule that aborts
+/// abandoned uploads but never expires PHI.
+///
+/// ```
+/// use hipaa_aws::{EncryptedBucket, HipaaKey, LogBucket};
+/// let key = HipaaKey::builder().alias("phi").build()?;
+/// let logs = LogBucket::builder().name("acme-phi-logs").key(&key).build()?;
+/// let data = EncryptedBucket::builder()
+///     .name("acme-phi")
+///     .key(&key)
+///     .access_logs(&logs)
+///     .build()?;
+/// assert_eq!(data.name(), "acme-phi");
+/// # Ok::<(), hipaa_aws::Error>(())
+/// ```
+///
+/// Leaving out the access-log target does not compile:
+///
+/// ```compile_fail
+/// # use hipaa_aws::{EncryptedBucket, HipaaKey};
+/// # let key = HipaaKey::builder().alias("phi").build().unwrap();
+/// let data = EncryptedBucket::builder().name("acme-phi").key(&key).build();
+/// ```
+#[derive(Debug, Clone)]
+pub struct EncryptedBucket {
+    spec: BucketSpec,
+}
+
+impl EncryptedBucket {
+    /// Starts a builder.
+    pub fn builder() -> EncryptedBucketBuilder {
+        EncryptedBucketProps::builder()
+    }
+
+    /// The bucket name.
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// A typed reference for other constructs.
+    pub fn reference(&self) -> Ref<EncryptedBucket> {
+        Ref::new(self.spec.id.clone(), self.spec.name.clone())
+    }
+
+    /// The key that encrypts the bucket.
+    pub fn key(&self) -> &Ref<HipaaKey> {
+        &self.spec.key
+    }
+}
+
+impl From<&EncryptedBucket> for Ref<EncryptedBucket> {
+    fn from(bucket: &EncryptedBucket) -> Self {
+        bucket.reference()
+    }
+}
+
+impl From<EncryptedBucketProps> for Result<EncryptedBucket> {
+    fn from(props: EncryptedBucketProps) -> Self {
+        let name = props.name.trim().to_string();
+        let prefix = props
+            .access_log_prefix
+            .unwrap_or_else(|| format!("{name}/"));
+        let bucket = EncryptedBucket {
+            spec: BucketSpec {
+                id: LogicalId::new("s3-bucket", &name),
+                kind: ResourceKind::EncryptedBucket,
+                name,
+                key: props.key,
+                access_logs: Some((props.access_logs, prefix)),
+                lifecycle_rule: LifecycleRule {
+                    id: "hipaa-aws-abort-incomplete-uploads".to_string(),
+                    enabled: true,
+                    expiration_days: None,
+                    noncurrent_expiration_days: None,
+                    transition: None,
+                    abort_incomplete_multipart_days: Some(ABORT_INCOMPLETE_UPLOADS_DAYS),
+                },
+                object_lock: props.object_lock,
+                holds_phi: true,
+                expectations: BucketExpectations {
+                    log_target: false,
+                    retention_floor_days: None,
+                    object_lock: props.object_lock.is_some(),
+                    replication: false,
+                },
+            },
+        };
+        let mut violations = bucket.spec.value_violations();
+        let desired = bucket.desired(&Scope::for_build());
+        violations.extend(violations_of(&bucket.spec.resource_name(), &bucket.evaluate(&desired)));
+        match Violations::from_vec(violations) {
+            None => Ok(bucket),
+            Some(violations) => Err(Error::Invalid(violations)),
+        }
+    }
+}
+
+impl Construct for EncryptedBucket {
+    type State = BucketState;
+
+    fn id(&self) -> &LogicalId {
+        &self.spec.id
+    }
+
+    fn kind(&self) -> ResourceKind {
+        self.spec.kind
+    }
+
+    fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    fn dependencies(&self) -> Vec<LogicalId> {
+        self.spec.dependencies()
+    }
+
+    fn holds_phi(&self) -> bool {
+        true
+    }
+
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        self.spec
+            .access_logs
+            .iter()
+            .map(|(target, prefix)| PolicyContribution {
+                target: target.id().clone(),
+                statement: access_log_delivery(
+                    &bucket_arn(scope.partition, target.name()),
+                    prefix,
+                    &self.spec.arn(scope),
+                    &self.spec.name,
+                    scope.account_id,
+                ),
+            })
+            .collect()
+    }
+
+    fn desired(&self, scope: &Scope<'_>) -> BucketState {
+        self.spec.desired(scope)
+    }
+
+    fn evaluate(&self, state: &BucketState) -> Vec<Check> {
+        let mut checks = evaluate_bucket(state, &self.spec.expectations);
+        checks.push(crate::construct::tags_check(&state.tags));
+        checks
+    }
+
+    async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<BucketState>>> {
+        live::read_bucket(ctx, &self.spec).await
+    }
+
+    async fn create(&self, ctx: &Ctx<'_>, desired: &BucketState) -> Result<ResourceOutputs> {
+        live::create_bucket(ctx, &self.spec, desired).await
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        live: &Live<BucketState>,
+        desired: &BucketState,
+        changes: &[SettingChange],
+    ) -> Result<()> {
+        live::update_bucket(ctx, &self.spec, live, desired, changes).await
+    }
+}

@@ -1,0 +1,368 @@
+//! The environment a stack is planned, applied and audited in: the AWS configuration, one client
+//! per service (made on first use), the account and region, the tags every resource gets, and
+//! the BAA attestation.
+
+mod baa;
+mod calls;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use aws_config::retry::RetryConfig;
+use aws_config::BehaviorVersion;
+use aws_types::SdkConfig;
+
+use crate::aws_error::AwsResultExt;
+use crate::controls::ControlId;
+use crate::error::{Error, Result, Violation, Violations};
+
+pub use baa::BaaAttestation;
+pub use calls::{is_mutating, ApiCallStats};
+pub(crate) use calls::{ApiCallLog, CallRecorder};
+
+/// The tag key naming the stack a resource belongs to.
+pub const STACK_TAG: &str = "hipaa-aws:stack";
+/// The tag key naming a resource's logical id within its stack.
+pub const LOGICAL_ID_TAG: &str = "hipaa-aws:logical-id";
+/// The tag key marking resources this library manages.
+pub const MANAGED_BY_TAG: &str = "hipaa-aws:managed-by";
+/// The tag key marking resources that hold PHI.
+pub const DATA_CLASS_TAG: &str = "hipaa-aws:data-class";
+
+/// How many attempts the SDK makes per call (the first and its retries) unless the caller's
+/// configuration says otherwise. Throttling and 5xx answers are retried with backoff.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+
+/// Where a stack is planned, applied and audited.
+///
+/// Cloning is cheap and shares the clients and the API-call record.
+///
+/// ```no_run
+/// # async fn example() -> hipaa_aws::Result<()> {
+/// use hipaa_aws::{BaaAttestation, Environment};
+/// let env = Environment::from_env(BaaAttestation::executed_on("2026-01-15")).await?;
+/// println!("account {} in {}", env.account_id(), env.region());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Environment {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sdk_config: SdkConfig,
+    account_id: String,
+    partition: String,
+    region: String,
+    tags: BTreeMap<String, String>,
+    baa: Option<BaaAttestation>,
+    calls: ApiCallLog,
+    path_style_s3: bool,
+    #[cfg(feature = "kms")]
+    kms: OnceLock<aws_sdk_kms::Client>,
+    #[cfg(feature = "s3")]
+    s3: OnceLock<aws_sdk_s3::Client>,
+    sts: OnceLock<aws_sdk_sts::Client>,
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Environment")
+            .field("account_id", &self.inner.account_id)
+            .field("region", &self.inner.region)
+            .field("endpoint_url", &self.inner.sdk_config.endpoint_url())
+            .field("tags", &self.inner.tags)
+            .field("baa", &self.inner.baa)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Environment {
+    /// Loads the standard AWS configuration chain (environment, profiles, SSO, `AWS_ENDPOINT_URL`,
+    /// region), finds the account with STS GetCallerIdentity, and records the BAA attestation.
+    pub async fn from_env(baa: BaaAttestation) -> Result<Environment> {
+        EnvironmentBuilder::new(Some(baa)).build().await
+    }
+
+    /// An environment for auditing only: without a BAA attestation it can read and judge an
+    /// account, but it refuses to plan anything that stores PHI.
+    pub async fn for_audit() -> Result<Environment> {
+        EnvironmentBuilder::new(None).build().await
+    }
+
+    /// A builder, for an explicit `SdkConfig` or extra tags.
+    pub fn builder(baa: BaaAttestation) -> EnvironmentBuilder {
+        EnvironmentBuilder::new(Some(baa))
+    }
+
+    /// A builder without a BAA attestation (audit only).
+    pub fn audit_builder() -> EnvironmentBuilder {
+        EnvironmentBuilder::new(None)
+    }
+
+    /// The account id the credentials belong to.
+    pub fn account_id(&self) -> &str {
+        &self.inner.account_id
+    }
+
+    /// The AWS partition (`aws`, `aws-us-gov`, `aws-cn`).
+    pub fn partition(&self) -> &str {
+        &self.inner.partition
+    }
+
+    /// The region.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The endpoint URL in use, when it is not the AWS default (for instance the local endpoint).
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.inner.sdk_config.endpoint_url()
+    }
+
+    /// The tags the caller asked every resource to carry (the library adds its own).
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        &self.inner.tags
+    }
+
+    /// The BAA attestation, absent for an audit-only environment.
+    pub fn baa(&self) -> Option<&BaaAttestation> {
+        self.inner.baa.as_ref()
+    }
+
+    /// The SDK configuration behind the clients.
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.inner.sdk_config
+    }
+
+    /// Every API call made through this environment so far.
+    pub fn api_calls(&self) -> ApiCallStats {
+        self.inner.calls.snapshot()
+    }
+
+    /// The tags a resource of `stack` with `logical_id` carries: the caller's, then the
+    /// library's (which win).
+    pub fn resource_tags(&self, stack: &str, logical_id: &str, holds_phi: bool) -> BTreeMap<String, String> {
+        resource_tags(&self.inner.tags, stack, logical_id, holds_phi)
+    }
+
+    /// The STS client.
+    pub fn sts(&self) -> &aws_sdk_sts::Client {
+        self.inner.sts.get_or_init(|| {
+            let config = aws_sdk_sts::config::Builder::from(&self.inner.sdk_config)
+                .interceptor(CallRecorder::new(self.inner.calls.clone()))
+                .build();
+            aws_sdk_sts::Client::from_conf(config)
+        })
+    }
+
+    /// The KMS client.
+    #[cfg(feature = "kms")]
+    pub fn kms(&self) -> &aws_sdk_kms::Client {
+        self.inner.kms.get_or_init(|| {
+            let config = aws_sdk_kms::config::Builder::from(&self.inner.sdk_config)
+                .interceptor(CallRecorder::new(self.inner.calls.clone()))
+                .build();
+            aws_sdk_kms::Client::from_conf(config)
+        })
+    }
+
+    /// The S3 client (path-style addressing when a custom endpoint is configured).
+    #[cfg(feature = "s3")]
+    pub fn s3(&self) -> &aws_sdk_s3::Client {
+        self.inner.s3.get_or_init(|| {
+            let config = aws_sdk_s3::config::Builder::from(&self.inner.sdk_config)
+                .force_path_style(self.inner.path_style_s3)
+                .interceptor(CallRecorder::new(self.inner.calls.clone()))
+                .build();
+            aws_sdk_s3::Client::from_conf(config)
+        })
+    }
+
+    /// Refuses when there is no BAA attestation: nothing that stores PHI may be planned.
+    pub(crate) fn require_baa(&self, resource: &str) -> Result<()> {
+        match &self.inner.baa {
+            Some(_) => Ok(()),
+            None => Err(Error::Refused {
+                resource: resource.to_string(),
+                reason: "this resource stores PHI and the environment has no BAA attestation: \
+                         build it with Environment::from_env(BaaAttestation::executed_on(..))"
+                    .to_string(),
+                control: ControlId::BaaExecuted,
+            }),
+        }
+    }
+
+    /// The ARN of something in this account and region, e.g. `arn("kms", "key/abc")`.
+    pub(crate) fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition(),
+            self.region(),
+            self.account_id()
+        )
+    }
+}
+
+/// Builds an [`Environment`].
+#[derive(Debug)]
+pub struct EnvironmentBuilder {
+    baa: Option<BaaAttestation>,
+    sdk_config: Option<SdkConfig>,
+    tags: BTreeMap<String, String>,
+    max_attempts: u32,
+}
+
+impl EnvironmentBuilder {
+    fn new(baa: Option<BaaAttestation>) -> Self {
+        EnvironmentBuilder {
+            baa,
+            sdk_config: None,
+            tags: BTreeMap::new(),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        }
+    }
+
+    /// Uses this SDK configuration instead of loading the default chain. Its retry
+    /// configuration, when set, is kept.
+    pub fn sdk_config(mut self, config: SdkConfig) -> Self {
+        self.sdk_config = Some(config);
+        self
+    }
+
+    /// A tag every resource carries. Keys starting with `aws:` or `hipaa-aws:` are refused at
+    /// build.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// Attempts per call (first try plus retries with backoff), 1 to 10; 5 by default.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Loads the configuration (if none was given), asks STS who the caller is, and checks the
+    /// BAA attestation and tags.
+    pub async fn build(self) -> Result<Environment> {
+        let mut violations = Vec::new();
+        if let Some(baa) = &self.baa {
+            violations.extend(baa.violations());
+        }
+        violations.extend(tag_violations(&self.tags));
+        if !(1..=10).contains(&self.max_attempts) {
+            return Err(Error::Configuration(format!(
+                "max_attempts must be 1 to 10, not {}",
+                self.max_attempts
+            )));
+        }
+        if let Some(violations) = Violations::from_vec(violations) {
+            return Err(Error::Invalid(violations));
+        }
+        let retry = RetryConfig::standard().with_max_attempts(self.max_attempts);
+        let sdk_config = match self.sdk_config {
+            Some(config) if config.retry_config().is_some() => config,
+            Some(config) => config.into_builder().retry_config(retry).build(),
+            None => {
+                aws_config::defaults(BehaviorVersion::latest())
+                    .retry_config(retry)
+                    .load()
+                    .await
+            }
+        };
+        let region = sdk_config
+            .region()
+            .map(|region| region.as_ref().to_string())
+            .ok_or_else(|| {
+                Error::Configuration(
+                    "no AWS region is configured: set AWS_REGION or a profile region".to_string(),
+                )
+            })?;
+        let path_style_s3 = sdk_config.endpoint_url().is_some();
+        let calls = ApiCallLog::default();
+        let sts_config = aws_sdk_sts::config::Builder::from(&sdk_config)
+            .interceptor(CallRecorder::new(calls.clone()))
+            .build();
+        let sts = aws_sdk_sts::Client::from_conf(sts_config);
+        let identity = sts
+            .get_caller_identity()
+            .send()
+            .await
+            .aws("sts", "GetCallerIdentity", "caller")?;
+        let account_id = identity
+            .account()
+            .map(str::to_string)
+            .ok_or_else(|| Error::unexpected("sts", "GetCallerIdentity", "no account id"))?;
+        let partition = identity
+            .arn()
+            .and_then(|arn| arn.split(':').nth(1))
+            .filter(|partition| !partition.is_empty())
+            .unwrap_or("aws")
+            .to_string();
+        let sts_cell = OnceLock::new();
+        let _ = sts_cell.set(sts);
+        Ok(Environment {
+            inner: Arc::new(Inner {
+                sdk_config,
+                account_id,
+                partition,
+                region,
+                tags: self.tags,
+                baa: self.baa,
+                calls,
+                path_style_s3,
+                #[cfg(feature = "kms")]
+                kms: OnceLock::new(),
+                #[cfg(feature = "s3")]
+                s3: OnceLock::new(),
+                sts: sts_cell,
+            }),
+        })
+    }
+}
+
+/// The caller's tags plus the library's own (which win).
+pub(crate) fn resource_tags(
+    user_tags: &BTreeMap<String, String>,
+    stack: &str,
+    logical_id: &str,
+    holds_phi: bool,
+) -> BTreeMap<String, String> {
+    let mut tags = user_tags.clone();
+    tags.insert(STACK_TAG.to_string(), stack.to_string());
+    tags.insert(LOGICAL_ID_TAG.to_string(), logical_id.to_string());
+    tags.insert(MANAGED_BY_TAG.to_string(), "hipaa-aws".to_string());
+    if holds_phi {
+        tags.insert(DATA_CLASS_TAG.to_string(), "phi".to_string());
+    }
+    tags
+}
+
+fn tag_violations(tags: &BTreeMap<String, String>) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for (key, value) in tags {
+        let setting = format!("tags[{key:?}]");
+        let reason = if key.is_empty() || key.chars().count() > 128 {
+            Some("a tag key has 1 to 128 characters".to_string())
+        } else if key.to_ascii_lowercase().starts_with("aws:") {
+            Some("tag keys starting with aws: are reserved by AWS".to_string())
+        } else if key.starts_with("hipaa-aws:") {
+            Some("tag keys starting with hipaa-aws: are set by the library itself".to_string())
+        } else if value.chars().count() > 256 {
+            Some("a tag value has at most 256 characters".to_string())
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            violations.push(Violation::new(
+                "environment",
+                setting,
+                ControlId::ManagedResourceTagged,
+                reason,
+            ));
+        }
+    }
+    violations
+}

@@ -1,0 +1,72 @@
+//! # hipaa-aws
+//!
+//! Typed builders for the AWS architecture that holds protected health information (ePHI),
+//! over the official AWS SDK for Rust. The insecure shape cannot be written: a bucket without a
+//! key or an access-log target does not compile, there is no method that turns off rotation,
+//! Block Public Access or TLS, and every value that a HIPAA rule would flag is refused by
+//! `build()` with the control id and the HIPAA citation. A [`Stack`] then plans, applies and
+//! verifies the architecture against a live account, judging every control against what AWS
+//! returns.
+//!
+//! ```no_run
+//! use hipaa_aws::prelude::*;
+//!
+//! # async fn example() -> hipaa_aws::Result<()> {
+//! let env = Environment::from_env(BaaAttestation::executed_on("2026-01-15")).await?;
+//!
+//! let key = HipaaKey::builder().alias("phi").build()?;
+//! let logs = LogBucket::builder().name("acme-phi-logs").key(&key).build()?;
+//! let data = EncryptedBucket::builder()
+//!     .name("acme-phi")
+//!     .key(&key)
+//!     .access_logs(&logs)
+//!     .build()?;
+//!
+//! let stack = Stack::builder("acme-prod").with(key).with(logs).with(data).build()?;
+//! let plan = stack.plan(&env).await?;
+//! println!("{plan}");
+//! plan.apply(&env).await?;
+//! let report = stack.verify(&env).await?;
+//! assert!(report.passed(), "{report}");
+//! # Ok(()) }
+//! ```
+//!
+//! ## Features
+//!
+//! One cargo feature per AWS service (`kms`, `s3`), `full` for all (the default). A build with
+//! `--no-default-features --features kms` compiles only the KMS and STS SDK crates.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod aws_error;
+pub mod construct;
+pub mod constructs;
+pub mod controls;
+pub mod env;
+mod error;
+pub mod local;
+pub mod policy;
+pub mod stack;
+
+pub use construct::{Construct, LogicalId, Ref};
+#[cfg(feature = "kms")]
+pub use constructs::kms::HipaaKey;
+#[cfg(feature = "s3")]
+pub use constructs::s3::{EncryptedBucket, LogBucket, LogRetention, ObjectLockRetention};
+pub use controls::{Check, Citation, Control, ControlId, Status};
+pub use env::{BaaAttestation, Environment};
+pub use error::{AwsError, Error, Result, Violation, Violations};
+pub use stack::{Action, ApplyReport, Plan, Stack, VerifyReport};
+
+/// The types most programs need, in one import.
+pub mod prelude {
+    pub use crate::controls::{Check, ControlId, Status};
+    pub use crate::env::{BaaAttestation, Environment};
+    pub use crate::error::{Error, Result};
+    pub use crate::stack::{Action, Plan, Stack};
+    #[cfg(feature = "kms")]
+    pub use crate::HipaaKey;
+    #[cfg(feature = "s3")]
+    pub use crate::{EncryptedBucket, LogBucket, LogRetention, ObjectLockRetention};
+}
