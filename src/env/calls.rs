@@ -133,9 +133,10 @@ impl Intercept for CallRecorder {
         "hipaa_aws::CallRecorder"
     }
 
-    fn read_before_execution(
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let key = operation_key(cfg);

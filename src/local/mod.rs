@@ -79,18 +79,14 @@ impl LocalEndpoint {
             let log_err = log.try_clone().map_err(|error| {
                 Error::LocalEndpoint(format!("cannot write {}: {error}", log_path.display()))
             })?;
+            let script = write_launcher()?;
             let mut command = Command::new(&python);
-            // The watcher thread ends the server when the parent's end of stdin closes.
-            let script = format!(
-                "import os, sys, threading\n\
-                 if {watch}:\n    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()\n\
-                 from moto.server import main\n\
-                 main(['-H', '127.0.0.1', '-p', '{port}'])\n",
-                watch = if options.detached { "False" } else { "True" },
-            );
+            command.arg(&script).arg("--port").arg(port.to_string());
+            if !options.detached {
+                // The endpoint ends when this program's end of its stdin closes.
+                command.arg("--watch-stdin");
+            }
             command
-                .arg("-c")
-                .arg(script)
                 .stdin(if options.detached {
                     Stdio::null()
                 } else {
@@ -248,6 +244,21 @@ impl Drop for LocalEndpoint {
             let _ = child.wait();
         }
     }
+}
+
+/// The launcher script, with its compatibility layer (see `endpoint.py`).
+const LAUNCHER: &str = include_str!("endpoint.py");
+
+fn write_launcher() -> Result<PathBuf> {
+    let path = cache_dir()?.join(format!("hipaa_aws_endpoint-{MOTO_VERSION}.py"));
+    let current = std::fs::read_to_string(&path).ok();
+    if current.as_deref() != Some(LAUNCHER) {
+        let staging = path.with_extension(format!("py.{}", std::process::id()));
+        std::fs::write(&staging, LAUNCHER)
+            .and_then(|()| std::fs::rename(&staging, &path))
+            .map_err(|error| Error::LocalEndpoint(format!("cannot write {}: {error}", path.display())))?;
+    }
+    Ok(path)
 }
 
 fn free_port() -> Result<u16> {

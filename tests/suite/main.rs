@@ -1,0 +1,8 @@
+//! The one integration-test binary: every module shares the local endpoint that `support`
+//! starts on first use.
+
+mod support;
+
+mod build_refusals;
+mod compile_fail;
+mod foundation;

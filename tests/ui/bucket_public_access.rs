@@ -1,0 +1,13 @@
+// There is no way to turn Block Public Access off or make a bucket public.
+use hipaa_aws::{EncryptedBucket, HipaaKey, LogBucket};
+
+fn main() {
+    let key = HipaaKey::builder().alias("phi").build().unwrap();
+    let logs = LogBucket::builder().name("acme-logs").key(&key).build().unwrap();
+    let _ = EncryptedBucket::builder()
+        .name("acme-phi")
+        .key(&key)
+        .access_logs(&logs)
+        .block_public_access(false)
+        .build();
+}
