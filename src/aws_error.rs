@@ -1,6 +1,9 @@
 //! Turning SDK errors into [`Error::Aws`] with the service, operation, AWS code, message and
 //! request id, keeping the SDK error as the `source()`.
 
+// With no service feature enabled only the STS call of the environment uses these helpers.
+#![cfg_attr(not(any(feature = "kms", feature = "s3")), allow(dead_code))]
+
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -47,7 +50,9 @@ where
 }
 
 /// The AWS error code of a failed call, if AWS answered with one.
-pub(crate) fn error_code<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>) -> Option<&str> {
+pub(crate) fn error_code<E: ProvideErrorMetadata>(
+    error: &SdkError<E, HttpResponse>,
+) -> Option<&str> {
     error.code()
 }
 

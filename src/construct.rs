@@ -10,8 +10,8 @@ use std::marker::PhantomData;
 use serde::{Deserialize, Serialize};
 
 use crate::controls::{Check, ControlId};
-use crate::env::{LOGICAL_ID_TAG, STACK_TAG};
 use crate::env::Environment;
+use crate::env::{LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::Result;
 use crate::policy::Statement;
 
@@ -186,7 +186,7 @@ pub fn diff_states<S: State>(desired: &S, live: &S) -> Vec<SettingChange> {
             if current.as_deref() == Some(NOT_REPORTED) {
                 return None;
             }
-            (current.as_deref() != Some(wanted.value.as_str())).then(|| SettingChange {
+            (current.as_deref() != Some(wanted.value.as_str())).then_some(SettingChange {
                 setting: wanted.name,
                 current,
                 desired: wanted.value,
@@ -344,7 +344,8 @@ pub trait Construct: fmt::Debug + Send + Sync + 'static {
     fn evaluate(&self, state: &Self::State) -> Vec<Check>;
 
     /// Finds the resource by name and tags; `None` when it does not exist.
-    fn read(&self, ctx: &Ctx<'_>) -> impl Future<Output = Result<Option<Live<Self::State>>>> + Send;
+    fn read(&self, ctx: &Ctx<'_>)
+        -> impl Future<Output = Result<Option<Live<Self::State>>>> + Send;
 
     /// Makes the resource (or finishes a half-made one) with the desired state.
     fn create(
@@ -363,19 +364,24 @@ pub trait Construct: fmt::Debug + Send + Sync + 'static {
     ) -> impl Future<Output = Result<()>> + Send;
 }
 
-/// Turns the failed checks of a desired state into violations for `build()`.
-pub(crate) fn violations_of(resource: &str, checks: &[Check]) -> Vec<crate::error::Violation> {
+/// Turns the failed checks of a desired state into violations, for a construct's `build()`.
+pub fn violations_of(resource: &str, checks: &[Check]) -> Vec<crate::error::Violation> {
     checks
         .iter()
         .filter(|check| check.failed())
         .map(|check| {
-            crate::error::Violation::new(resource, check.setting.clone(), check.control, check.reason.clone())
+            crate::error::Violation::new(
+                resource,
+                check.setting.clone(),
+                check.control,
+                check.reason.clone(),
+            )
         })
         .collect()
 }
 
 /// The library's identifying tags are present.
-pub(crate) fn tags_check(tags: &BTreeMap<String, String>) -> Check {
+pub fn tags_check(tags: &BTreeMap<String, String>) -> Check {
     let tagged = [STACK_TAG, LOGICAL_ID_TAG]
         .iter()
         .all(|key| tags.get(*key).is_some_and(|value| !value.is_empty()));

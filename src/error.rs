@@ -101,6 +101,7 @@ impl Error {
         }
     }
 
+    #[cfg_attr(not(any(feature = "kms", feature = "s3")), allow(dead_code))]
     pub(crate) fn request(
         service: &'static str,
         operation: &'static str,
@@ -301,11 +302,7 @@ impl<'a> IntoIterator for &'a Violations {
 impl fmt::Display for Violations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.0.len();
-        write!(
-            f,
-            "{count} violation{}",
-            if count == 1 { "" } else { "s" }
-        )?;
+        write!(f, "{count} violation{}", if count == 1 { "" } else { "s" })?;
         for violation in &self.0 {
             write!(f, "\n  - {violation}")?;
         }

@@ -430,7 +430,7 @@ catalog! {
     },
     IamPolicyNoStatementsWithFullAccess {
         id: "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
-        title: "No Allow statement has Action * or <service>:*",
+        title: "No Allow statement has Action * or service:*",
         service: Iam, cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
         config_rule: Some("IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS"), removed: None,
         citations: [WORKFORCE_SECURITY, AUTHORIZATION_SUPERVISION, WORKFORCE_CLEARANCE, ACCESS_MANAGEMENT, ISOLATING_CLEARINGHOUSE, ACCESS_AUTHORIZATION, ACCESS_ESTABLISHMENT, ACCESS_CONTROL],

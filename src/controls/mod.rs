@@ -253,7 +253,11 @@ mod tests {
         for id in ControlId::ALL {
             let control = id.control();
             assert!(seen.insert(control.code), "duplicate code {}", control.code);
-            assert!(!control.citations.is_empty(), "{} has no citation", control.code);
+            assert!(
+                !control.citations.is_empty(),
+                "{} has no citation",
+                control.code
+            );
             assert_eq!(control.id, *id);
         }
     }

@@ -137,7 +137,8 @@ pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -163,10 +164,18 @@ mod tests {
         assert!(parse_date("2024-02-29").is_some());
         assert!(parse_date("2026-13-01").is_none());
         assert!(parse_date("26-01-01").is_none());
-        assert!(BaaAttestation::executed_on("2020-01-01").violations().is_empty());
+        assert!(BaaAttestation::executed_on("2020-01-01")
+            .violations()
+            .is_empty());
         let future = BaaAttestation::executed_on("2999-01-01").violations();
         assert_eq!(future.len(), 1);
         assert_eq!(future[0].control, ControlId::BaaExecuted);
-        assert_eq!(BaaAttestation::executed_on("yesterday").by(" ").violations().len(), 2);
+        assert_eq!(
+            BaaAttestation::executed_on("yesterday")
+                .by(" ")
+                .violations()
+                .len(),
+            2
+        );
     }
 }

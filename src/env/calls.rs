@@ -57,9 +57,17 @@ impl ApiCallStats {
 
     /// The difference `self - earlier`, for counting the calls of one phase.
     pub fn since(&self, earlier: &ApiCallStats) -> ApiCallStats {
-        fn subtract(now: &BTreeMap<String, u64>, then: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+        fn subtract(
+            now: &BTreeMap<String, u64>,
+            then: &BTreeMap<String, u64>,
+        ) -> BTreeMap<String, u64> {
             now.iter()
-                .map(|(key, count)| (key.clone(), count - then.get(key).copied().unwrap_or(0).min(*count)))
+                .map(|(key, count)| {
+                    (
+                        key.clone(),
+                        count - then.get(key).copied().unwrap_or(0).min(*count),
+                    )
+                })
                 .filter(|(_, count)| *count > 0)
                 .collect()
         }
@@ -74,7 +82,9 @@ impl ApiCallStats {
 /// True for operations that may change state. Reads are recognised by their verb.
 pub fn is_mutating(operation: &str) -> bool {
     let name = operation.rsplit(':').next().unwrap_or(operation);
-    const READ_VERBS: [&str; 7] = ["Get", "List", "Describe", "Head", "Lookup", "Search", "Select"];
+    const READ_VERBS: [&str; 7] = [
+        "Get", "List", "Describe", "Head", "Lookup", "Search", "Select",
+    ];
     !READ_VERBS.iter().any(|verb| name.starts_with(verb))
 }
 
@@ -92,7 +102,11 @@ impl ApiCallLog {
         }
     }
 
-    fn bump(&self, pick: impl FnOnce(&mut ApiCallStats) -> &mut BTreeMap<String, u64>, key: String) {
+    fn bump(
+        &self,
+        pick: impl FnOnce(&mut ApiCallStats) -> &mut BTreeMap<String, u64>,
+        key: String,
+    ) {
         let mut guard = match self.stats.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -156,7 +170,8 @@ impl Intercept for CallRecorder {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.log.bump(|stats| &mut stats.attempts, operation_key(cfg));
+        self.log
+            .bump(|stats| &mut stats.attempts, operation_key(cfg));
         Ok(())
     }
 
@@ -168,10 +183,13 @@ impl Intercept for CallRecorder {
     ) -> Result<(), BoxError> {
         let failed = matches!(context.output_or_error(), Some(Err(_)));
         if failed {
-            self.log.bump(|stats| &mut stats.failures, operation_key(cfg));
+            self.log
+                .bump(|stats| &mut stats.failures, operation_key(cfg));
         }
         if let Some(CallSpan(span)) = cfg.load::<CallSpan>() {
-            let status = context.response().map(|response| response.status().as_u16());
+            let status = context
+                .response()
+                .map(|response| response.status().as_u16());
             span.in_scope(|| tracing::debug!(?status, failed, "finished"));
         }
         Ok(())

@@ -58,6 +58,7 @@ struct Inner {
     tags: BTreeMap<String, String>,
     baa: Option<BaaAttestation>,
     calls: ApiCallLog,
+    #[cfg(feature = "s3")]
     path_style_s3: bool,
     #[cfg(feature = "kms")]
     kms: OnceLock<aws_sdk_kms::Client>,
@@ -143,7 +144,12 @@ impl Environment {
 
     /// The tags a resource of `stack` with `logical_id` carries: the caller's, then the
     /// library's (which win).
-    pub fn resource_tags(&self, stack: &str, logical_id: &str, holds_phi: bool) -> BTreeMap<String, String> {
+    pub fn resource_tags(
+        &self,
+        stack: &str,
+        logical_id: &str,
+        holds_phi: bool,
+    ) -> BTreeMap<String, String> {
         resource_tags(&self.inner.tags, stack, logical_id, holds_phi)
     }
 
@@ -195,7 +201,7 @@ impl Environment {
     }
 
     /// The ARN of something in this account and region, e.g. `arn("kms", "key/abc")`.
-    pub(crate) fn arn(&self, service: &str, resource: &str) -> String {
+    pub fn arn(&self, service: &str, resource: &str) -> String {
         format!(
             "arn:{}:{service}:{}:{}:{resource}",
             self.partition(),
@@ -280,17 +286,18 @@ impl EnvironmentBuilder {
                     "no AWS region is configured: set AWS_REGION or a profile region".to_string(),
                 )
             })?;
+        #[cfg(feature = "s3")]
         let path_style_s3 = sdk_config.endpoint_url().is_some();
         let calls = ApiCallLog::default();
         let sts_config = aws_sdk_sts::config::Builder::from(&sdk_config)
             .interceptor(CallRecorder::new(calls.clone()))
             .build();
         let sts = aws_sdk_sts::Client::from_conf(sts_config);
-        let identity = sts
-            .get_caller_identity()
-            .send()
-            .await
-            .aws("sts", "GetCallerIdentity", "caller")?;
+        let identity =
+            sts.get_caller_identity()
+                .send()
+                .await
+                .aws("sts", "GetCallerIdentity", "caller")?;
         let account_id = identity
             .account()
             .map(str::to_string)
@@ -312,6 +319,7 @@ impl EnvironmentBuilder {
                 tags: self.tags,
                 baa: self.baa,
                 calls,
+                #[cfg(feature = "s3")]
                 path_style_s3,
                 #[cfg(feature = "kms")]
                 kms: OnceLock::new(),

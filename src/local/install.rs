@@ -21,7 +21,10 @@ pub fn cache_dir() -> Result<PathBuf> {
         std::env::temp_dir().join("hipaa-aws-cache")
     };
     std::fs::create_dir_all(&dir).map_err(|error| {
-        Error::LocalEndpoint(format!("cannot create the cache folder {}: {error}", dir.display()))
+        Error::LocalEndpoint(format!(
+            "cannot create the cache folder {}: {error}",
+            dir.display()
+        ))
     })?;
     Ok(dir)
 }
@@ -86,16 +89,28 @@ pub fn ensure_installed() -> Result<PathBuf> {
         return Ok(python);
     }
     let base_python = find_python()?;
-    let staging = cache.join(format!("moto-{MOTO_VERSION}.staging-{}", std::process::id()));
+    let staging = cache.join(format!(
+        "moto-{MOTO_VERSION}.staging-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&staging);
     run(
-        Command::new(&base_python).arg("-m").arg("venv").arg(&staging),
+        Command::new(&base_python)
+            .arg("-m")
+            .arg("venv")
+            .arg(&staging),
         "creating a Python virtual environment (on Debian/Ubuntu install python3-venv)",
     )?;
     let staging_python = venv_python(&staging);
     run(
         Command::new(&staging_python)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
             .arg(format!("moto[server]=={MOTO_VERSION}")),
         &format!("installing moto[server]=={MOTO_VERSION} with pip"),
     )?;
@@ -112,7 +127,10 @@ pub fn ensure_installed() -> Result<PathBuf> {
             // A broken earlier attempt is in the way: replace it.
             let _ = std::fs::remove_dir_all(&venv);
             std::fs::rename(&staging, &venv).map_err(|error| {
-                Error::LocalEndpoint(format!("cannot move {} into place: {error}", staging.display()))
+                Error::LocalEndpoint(format!(
+                    "cannot move {} into place: {error}",
+                    staging.display()
+                ))
             })?;
         }
     }

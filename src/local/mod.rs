@@ -94,7 +94,14 @@ impl LocalEndpoint {
                 })
                 .stdout(log)
                 .stderr(log_err)
-                .env("MOTO_IAM_LOAD_MANAGED_POLICIES", if options.iam_managed_policies { "true" } else { "false" })
+                .env(
+                    "MOTO_IAM_LOAD_MANAGED_POLICIES",
+                    if options.iam_managed_policies {
+                        "true"
+                    } else {
+                        "false"
+                    },
+                )
                 .env_remove("AWS_ENDPOINT_URL");
             let child = command.spawn().map_err(|error| {
                 Error::LocalEndpoint(format!("cannot start {}: {error}", python.display()))
@@ -195,7 +202,11 @@ impl LocalEndpoint {
 
     /// An SDK configuration for another account id, reached through STS AssumeRole (the
     /// endpoint keeps each account's resources apart), so tests can run side by side.
-    pub async fn sdk_config_for_account(&self, account_id: &str, region: &str) -> Result<SdkConfig> {
+    pub async fn sdk_config_for_account(
+        &self,
+        account_id: &str,
+        region: &str,
+    ) -> Result<SdkConfig> {
         let base = self.sdk_config(region).await;
         let sts = aws_sdk_sts::Client::new(&base);
         let credentials = sts
@@ -256,7 +267,9 @@ fn write_launcher() -> Result<PathBuf> {
         let staging = path.with_extension(format!("py.{}", std::process::id()));
         std::fs::write(&staging, LAUNCHER)
             .and_then(|()| std::fs::rename(&staging, &path))
-            .map_err(|error| Error::LocalEndpoint(format!("cannot write {}: {error}", path.display())))?;
+            .map_err(|error| {
+                Error::LocalEndpoint(format!("cannot write {}: {error}", path.display()))
+            })?;
     }
     Ok(path)
 }
@@ -293,10 +306,11 @@ fn parse_loopback_url(url: &str) -> Result<SocketAddr> {
 /// The HTTP status of a bodiless request, or `None` when nothing answers.
 fn http_status(address: SocketAddr, method: &str, path: &str) -> Option<u16> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {address}\r\nContent-Length: 0\r\n\r\n"
-    );
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    let request =
+        format!("{method} {path} HTTP/1.0\r\nHost: {address}\r\nContent-Length: 0\r\n\r\n");
     stream.write_all(request.as_bytes()).ok()?;
     let mut head = [0_u8; 32];
     let read = stream.read(&mut head).ok()?;

@@ -80,7 +80,8 @@ fn condition_is(statement: &Statement, operator: &str, key: &str, expected: &str
     statement.conditions.iter().any(|(op, keys)| {
         op.eq_ignore_ascii_case(operator)
             && keys.iter().any(|(k, values)| {
-                k.eq_ignore_ascii_case(key) && values.iter().any(|v| v.eq_ignore_ascii_case(expected))
+                k.eq_ignore_ascii_case(key)
+                    && values.iter().any(|v| v.eq_ignore_ascii_case(expected))
             })
     })
 }
@@ -99,8 +100,7 @@ fn is_restricted(statement: &Statement) -> bool {
         !operator.to_ascii_lowercase().starts_with("null")
             && keys.iter().any(|(key, values)| {
                 let key = key.to_ascii_lowercase();
-                let wide_ip = key == "aws:sourceip"
-                    && values.iter().any(|v| v.ends_with("/0"));
+                let wide_ip = key == "aws:sourceip" && values.iter().any(|v| v.ends_with("/0"));
                 RESTRICTING_KEYS.contains(&key.as_str())
                     && !wide_ip
                     && !values.iter().any(|value| value == "*")
@@ -131,7 +131,10 @@ fn is_write_action(action: &str) -> bool {
 pub fn public_access(policy: &PolicyDocument) -> PublicAccess {
     let mut access = PublicAccess::default();
     for statement in &policy.statements {
-        if statement.effect != Effect::Allow || !applies_to_everyone(statement) || is_restricted(statement) {
+        if statement.effect != Effect::Allow
+            || !applies_to_everyone(statement)
+            || is_restricted(statement)
+        {
             continue;
         }
         let all_but_listed = !statement.not_actions.is_empty();
@@ -180,7 +183,13 @@ mod tests {
             .principal(Principal::Everyone)
             .actions(["s3:GetObject"])
             .resources([format!("{BUCKET}/*")])]);
-        assert_eq!(public_access(&public), PublicAccess { read: true, write: false });
+        assert_eq!(
+            public_access(&public),
+            PublicAccess {
+                read: true,
+                write: false
+            }
+        );
         let narrowed = PolicyDocument::new(vec![Statement::allow()
             .principal(Principal::Everyone)
             .actions(["s3:PutObject"])

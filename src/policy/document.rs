@@ -225,7 +225,11 @@ impl PolicyDocument {
                 .collect::<Result<Vec<_>, _>>()?,
             Some(single @ Value::Object(_)) => vec![parse_statement(single)?],
             None => Vec::new(),
-            Some(_) => return Err(PolicyParseError("Statement is not an object or list".into())),
+            Some(_) => {
+                return Err(PolicyParseError(
+                    "Statement is not an object or list".into(),
+                ))
+            }
         };
         Ok(PolicyDocument {
             version,
@@ -276,7 +280,11 @@ impl PolicyDocument {
                         values.dedup();
                     }
                 }
-                if statement.principal.as_ref().is_some_and(Principal::is_everyone) {
+                if statement
+                    .principal
+                    .as_ref()
+                    .is_some_and(Principal::is_everyone)
+                {
                     statement.principal = Some(Principal::Everyone);
                 }
                 for keys in statement.conditions.values_mut() {
@@ -338,7 +346,10 @@ fn string_list(value: &Value, field: &str) -> Result<Vec<String>, PolicyParseErr
         Value::String(text) => Ok(vec![text.clone()]),
         Value::Array(items) => items
             .iter()
-            .map(|item| scalar_text(item).ok_or_else(|| PolicyParseError(format!("{field} holds a non-string"))))
+            .map(|item| {
+                scalar_text(item)
+                    .ok_or_else(|| PolicyParseError(format!("{field} holds a non-string")))
+            })
             .collect(),
         other => scalar_text(other)
             .map(|text| vec![text])
@@ -366,7 +377,9 @@ fn parse_principal(value: &Value) -> Result<Principal, PolicyParseError> {
             }
             Ok(Principal::Typed(typed))
         }
-        _ => Err(PolicyParseError("Principal is not \"*\" or an object".into())),
+        _ => Err(PolicyParseError(
+            "Principal is not \"*\" or an object".into(),
+        )),
     }
 }
 
@@ -392,9 +405,9 @@ fn parse_statement(value: &Value) -> Result<Statement, PolicyParseError> {
             .as_object()
             .ok_or_else(|| PolicyParseError("Condition is not an object".into()))?;
         for (operator, keys) in operators {
-            let keys = keys
-                .as_object()
-                .ok_or_else(|| PolicyParseError(format!("Condition {operator} is not an object")))?;
+            let keys = keys.as_object().ok_or_else(|| {
+                PolicyParseError(format!("Condition {operator} is not an object"))
+            })?;
             let entry = conditions.entry(operator.clone()).or_default();
             for (key, values) in keys {
                 entry.insert(key.clone(), string_list(values, "Condition")?);
@@ -402,10 +415,16 @@ fn parse_statement(value: &Value) -> Result<Statement, PolicyParseError> {
         }
     }
     Ok(Statement {
-        sid: object.get("Sid").and_then(Value::as_str).map(str::to_string),
+        sid: object
+            .get("Sid")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         effect,
         principal: object.get("Principal").map(parse_principal).transpose()?,
-        not_principal: object.get("NotPrincipal").map(parse_principal).transpose()?,
+        not_principal: object
+            .get("NotPrincipal")
+            .map(parse_principal)
+            .transpose()?,
         actions: list("Action")?,
         not_actions: list("NotAction")?,
         resources: list("Resource")?,
@@ -492,7 +511,10 @@ mod tests {
         let parsed = PolicyDocument::from_json(text)?;
         let statement = &parsed.statements[0];
         assert_eq!(statement.effect, Effect::Deny);
-        assert!(statement.principal.as_ref().is_some_and(Principal::is_everyone));
+        assert!(statement
+            .principal
+            .as_ref()
+            .is_some_and(Principal::is_everyone));
         assert_eq!(
             statement.condition_values("Bool", "aws:SecureTransport"),
             Some(&["false".to_string()][..])

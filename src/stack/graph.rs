@@ -112,7 +112,8 @@ fn topological_order(dependencies: &[Vec<usize>]) -> std::result::Result<Vec<usi
     }
 }
 
-type NodeFuture<'a, T> = Pin<Box<dyn Future<Output = (usize, Result<(T, Option<ResourceOutputs>)>)> + Send + 'a>>;
+type NodeFuture<'a, T> =
+    Pin<Box<dyn Future<Output = (usize, Result<(T, Option<ResourceOutputs>)>)> + Send + 'a>>;
 
 /// Runs `start` for every node, each as soon as all its dependencies finished, at most
 /// `concurrency` at once. Each node sees the outputs of every node finished before it started.
@@ -126,7 +127,11 @@ pub(crate) async fn run_in_dependency_order<'a, T, F>(
 ) -> std::result::Result<Vec<(usize, T)>, Vec<(usize, Error)>>
 where
     T: Send + 'a,
-    F: FnMut(usize, BTreeMap<LogicalId, ResourceOutputs>) -> Pin<Box<dyn Future<Output = Result<(T, Option<ResourceOutputs>)>> + Send + 'a>>,
+    F: FnMut(
+        usize,
+        BTreeMap<LogicalId, ResourceOutputs>,
+    )
+        -> Pin<Box<dyn Future<Output = Result<(T, Option<ResourceOutputs>)>> + Send + 'a>>,
 {
     let count = graph.dependencies.len();
     let concurrency = concurrency.max(1);
@@ -142,8 +147,8 @@ where
                 if running.len() >= concurrency {
                     break;
                 }
-                let ready = !started[node]
-                    && graph.dependencies[node].iter().all(|&dep| finished[dep]);
+                let ready =
+                    !started[node] && graph.dependencies[node].iter().all(|&dep| finished[dep]);
                 if ready {
                     started[node] = true;
                     let future = start(node, outputs.clone());
@@ -183,7 +188,11 @@ mod tests {
     #[test]
     fn orders_dependencies_first() -> Result<()> {
         let ids = ids(&["bucket", "key", "logs"]);
-        let edges = vec![vec![ids[1].clone(), ids[2].clone()], vec![], vec![ids[1].clone()]];
+        let edges = vec![
+            vec![ids[1].clone(), ids[2].clone()],
+            vec![],
+            vec![ids[1].clone()],
+        ];
         let graph = Graph::new("s", &ids, &edges)?;
         assert_eq!(graph.order, vec![1, 2, 0]);
         Ok(())
@@ -192,17 +201,34 @@ mod tests {
     #[test]
     fn names_the_cycle() {
         let ids = ids(&["a", "b", "c"]);
-        let edges = vec![vec![ids[1].clone()], vec![ids[2].clone()], vec![ids[0].clone()]];
-        let error = Graph::new("s", &ids, &edges).map(|_| ()).err().map(|e| e.to_string());
-        assert_eq!(error.as_deref(), Some("stack s: dependency cycle: t/a -> t/b -> t/c -> t/a"));
+        let edges = vec![
+            vec![ids[1].clone()],
+            vec![ids[2].clone()],
+            vec![ids[0].clone()],
+        ];
+        let error = Graph::new("s", &ids, &edges)
+            .map(|_| ())
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("stack s: dependency cycle: t/a -> t/b -> t/c -> t/a")
+        );
     }
 
     #[test]
     fn refuses_duplicates_and_missing_dependencies() {
         let ids = ids(&["a", "a"]);
         let edges = vec![vec![LogicalId::new("t", "zzz")], vec![]];
-        let message = Graph::new("s", &ids, &edges).map(|_| ()).err().map(|e| e.to_string()).unwrap_or_default();
+        let message = Graph::new("s", &ids, &edges)
+            .map(|_| ())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(message.contains("t/a is added twice"), "{message}");
-        assert!(message.contains("t/zzz, which is not in the stack"), "{message}");
+        assert!(
+            message.contains("t/zzz, which is not in the stack"),
+            "{message}"
+        );
     }
 }

@@ -89,7 +89,10 @@ impl StackBuilder {
             ));
         }
         if !(1..=64).contains(&self.concurrency) {
-            problems.push(format!("concurrency {} is outside 1 to 64", self.concurrency));
+            problems.push(format!(
+                "concurrency {} is outside 1 to 64",
+                self.concurrency
+            ));
         }
         if !problems.is_empty() {
             return Err(Error::Stack {
@@ -98,7 +101,8 @@ impl StackBuilder {
             });
         }
         let ids: Vec<LogicalId> = self.nodes.iter().map(|node| node.id().clone()).collect();
-        let edges: Vec<Vec<LogicalId>> = self.nodes.iter().map(|node| node.dependencies()).collect();
+        let edges: Vec<Vec<LogicalId>> =
+            self.nodes.iter().map(|node| node.dependencies()).collect();
         let graph = Graph::new(&self.name, &ids, &edges)?;
         Ok(Stack {
             inner: Arc::new(Inner {
@@ -140,7 +144,12 @@ impl Stack {
 
     /// The logical ids, dependencies first.
     pub fn logical_ids(&self) -> Vec<&LogicalId> {
-        self.inner.graph.order.iter().map(|&node| &self.inner.ids[node]).collect()
+        self.inner
+            .graph
+            .order
+            .iter()
+            .map(|&node| &self.inner.ids[node])
+            .collect()
     }
 
     /// The logical ids `id` depends on directly.
@@ -185,20 +194,27 @@ impl Stack {
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
         let inner = &self.inner;
-        let results = run_in_dependency_order(&inner.ids, &inner.graph, inner.concurrency, |node, outputs| {
-            let contributions = &contributions;
-            async move {
-                let scope = base_scope(env, &inner.name, &outputs, contributions);
-                let ctx = Ctx { env, scope };
-                let plan = inner.nodes[node].plan(ctx).await?;
-                let found = plan.outputs.clone();
-                Ok((plan, found))
-            }
-            .boxed()
-        })
+        let results = run_in_dependency_order(
+            &inner.ids,
+            &inner.graph,
+            inner.concurrency,
+            |node, outputs| {
+                let contributions = &contributions;
+                async move {
+                    let scope = base_scope(env, &inner.name, &outputs, contributions);
+                    let ctx = Ctx { env, scope };
+                    let plan = inner.nodes[node].plan(ctx).await?;
+                    let found = plan.outputs.clone();
+                    Ok((plan, found))
+                }
+                .boxed()
+            },
+        )
         .await
         .map_err(|failures| self.first_failure(failures))?;
-        let resources = self.in_order(results, |node, plan| PlannedResource::new(self.node(node), plan));
+        let resources = self.in_order(results, |node, plan| {
+            PlannedResource::new(self.node(node), plan)
+        });
         Ok(Plan {
             stack: self.clone(),
             stack_name: inner.name.clone(),
@@ -218,19 +234,25 @@ impl Stack {
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
         let inner = &self.inner;
-        let results = run_in_dependency_order(&inner.ids, &inner.graph, inner.concurrency, |node, outputs| {
-            let contributions = &contributions;
-            async move {
-                let scope = base_scope(env, &inner.name, &outputs, contributions);
-                let ctx = Ctx { env, scope };
-                let node_started = Instant::now();
-                let span = tracing::info_span!("apply", resource = %inner.ids[node]);
-                let applied = tracing::Instrument::instrument(inner.nodes[node].apply(ctx), span).await?;
-                let outputs = applied.outputs.clone();
-                Ok(((applied, node_started.elapsed()), Some(outputs)))
-            }
-            .boxed()
-        })
+        let results = run_in_dependency_order(
+            &inner.ids,
+            &inner.graph,
+            inner.concurrency,
+            |node, outputs| {
+                let contributions = &contributions;
+                async move {
+                    let scope = base_scope(env, &inner.name, &outputs, contributions);
+                    let ctx = Ctx { env, scope };
+                    let node_started = Instant::now();
+                    let span = tracing::info_span!("apply", resource = %inner.ids[node]);
+                    let applied =
+                        tracing::Instrument::instrument(inner.nodes[node].apply(ctx), span).await?;
+                    let outputs = applied.outputs.clone();
+                    Ok(((applied, node_started.elapsed()), Some(outputs)))
+                }
+                .boxed()
+            },
+        )
         .await
         .map_err(|failures| self.first_failure(failures))?;
         let resources = self.in_order(results, |node, (applied, elapsed)| {
@@ -252,20 +274,27 @@ impl Stack {
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
         let inner = &self.inner;
-        let results = run_in_dependency_order(&inner.ids, &inner.graph, inner.concurrency, |node, outputs| {
-            let contributions = &contributions;
-            async move {
-                let scope = base_scope(env, &inner.name, &outputs, contributions);
-                let ctx = Ctx { env, scope };
-                let verified = inner.nodes[node].verify(ctx).await?;
-                let outputs = verified.outputs.clone();
-                Ok((verified, outputs))
-            }
-            .boxed()
-        })
+        let results = run_in_dependency_order(
+            &inner.ids,
+            &inner.graph,
+            inner.concurrency,
+            |node, outputs| {
+                let contributions = &contributions;
+                async move {
+                    let scope = base_scope(env, &inner.name, &outputs, contributions);
+                    let ctx = Ctx { env, scope };
+                    let verified = inner.nodes[node].verify(ctx).await?;
+                    let outputs = verified.outputs.clone();
+                    Ok((verified, outputs))
+                }
+                .boxed()
+            },
+        )
         .await
         .map_err(|failures| self.first_failure(failures))?;
-        let resources = self.in_order(results, |node, verified| VerifiedResource::new(self.node(node), verified));
+        let resources = self.in_order(results, |node, verified| {
+            VerifiedResource::new(self.node(node), verified)
+        });
         Ok(VerifyReport {
             stack_name: inner.name.clone(),
             account_id: env.account_id().to_string(),
@@ -280,7 +309,11 @@ impl Stack {
         self.inner.nodes[index].as_ref()
     }
 
-    fn in_order<T, R>(&self, mut results: Vec<(usize, T)>, mut convert: impl FnMut(usize, T) -> R) -> Vec<R> {
+    fn in_order<T, R>(
+        &self,
+        mut results: Vec<(usize, T)>,
+        mut convert: impl FnMut(usize, T) -> R,
+    ) -> Vec<R> {
         let rank: BTreeMap<usize, usize> = self
             .inner
             .graph
@@ -290,7 +323,10 @@ impl Stack {
             .map(|(rank, &node)| (node, rank))
             .collect();
         results.sort_by_key(|(node, _)| rank.get(node).copied().unwrap_or(usize::MAX));
-        results.into_iter().map(|(node, value)| convert(node, value)).collect()
+        results
+            .into_iter()
+            .map(|(node, value)| convert(node, value))
+            .collect()
     }
 
     fn first_failure(&self, failures: Vec<(usize, Error)>) -> Error {

@@ -119,7 +119,10 @@ impl Plan {
     }
 }
 
-fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+fn seconds<S: serde::Serializer>(
+    duration: &Duration,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
     serializer.serialize_f64(duration.as_secs_f64())
 }
 
@@ -144,7 +147,11 @@ impl fmt::Display for Plan {
             self.count(Action::Update),
             self.count(Action::NoChange)
         )?;
-        writeln!(f, "  {:<12} {:<18} {:<32} CHANGES", "ACTION", "KIND", "NAME")?;
+        writeln!(
+            f,
+            "  {:<12} {:<18} {:<32} CHANGES",
+            "ACTION", "KIND", "NAME"
+        )?;
         for resource in &self.resources {
             let mut changes = resource.changes.iter();
             let first = changes.next().map(describe_change).unwrap_or_default();
@@ -157,7 +164,14 @@ impl fmt::Display for Plan {
                 first
             )?;
             for change in changes {
-                writeln!(f, "  {:<12} {:<18} {:<32} {}", "", "", "", describe_change(change))?;
+                writeln!(
+                    f,
+                    "  {:<12} {:<18} {:<32} {}",
+                    "",
+                    "",
+                    "",
+                    describe_change(change)
+                )?;
             }
         }
         Ok(())
@@ -233,7 +247,10 @@ pub struct ApplyReport {
 impl ApplyReport {
     /// How many resources got `action`.
     pub fn count(&self, action: Action) -> usize {
-        self.resources.iter().filter(|resource| resource.action == action).count()
+        self.resources
+            .iter()
+            .filter(|resource| resource.action == action)
+            .count()
     }
 
     /// The resource with this logical id.
@@ -325,7 +342,9 @@ impl VerifyReport {
 
     /// How many checks have `status`.
     pub fn count(&self, status: Status) -> usize {
-        self.checks().filter(|(_, check)| check.status == status).count()
+        self.checks()
+            .filter(|(_, check)| check.status == status)
+            .count()
     }
 
     /// Every check with its resource.
@@ -361,7 +380,11 @@ impl fmt::Display for VerifyReport {
             self.count(Status::Error),
             self.count(Status::NotApplicable)
         )?;
-        writeln!(f, "  {:<6} {:<42} {:<32} REASON", "STATUS", "CONTROL", "RESOURCE")?;
+        writeln!(
+            f,
+            "  {:<6} {:<42} {:<32} REASON",
+            "STATUS", "CONTROL", "RESOURCE"
+        )?;
         for (resource, check) in self.checks() {
             writeln!(
                 f,

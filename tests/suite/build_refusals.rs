@@ -10,21 +10,37 @@ fn key() -> HipaaKey {
 }
 
 fn logs(key: &HipaaKey) -> LogBucket {
-    LogBucket::builder().name("acme-logs").key(key).build().expect("valid log bucket")
+    LogBucket::builder()
+        .name("acme-logs")
+        .key(key)
+        .build()
+        .expect("valid log bucket")
 }
 
 fn data_named(name: &str) -> Result<EncryptedBucket> {
     let key = key();
-    EncryptedBucket::builder().name(name).key(&key).access_logs(&logs(&key)).build()
+    EncryptedBucket::builder()
+        .name(name)
+        .key(&key)
+        .access_logs(&logs(&key))
+        .build()
 }
 
 fn log_bucket(retention: LogRetention) -> Result<LogBucket> {
-    LogBucket::builder().name("acme-logs").key(&key()).retention(retention).build()
+    LogBucket::builder()
+        .name("acme-logs")
+        .key(&key())
+        .retention(retention)
+        .build()
 }
 
 /// Asserts `result` was refused with each of `controls` (and nothing else), that every
 /// violation names a setting, and that the message carries the ids and citations.
-fn assert_refused<T: std::fmt::Debug>(case: &str, result: Result<T>, controls: &[ControlId]) -> Violations {
+fn assert_refused<T: std::fmt::Debug>(
+    case: &str,
+    result: Result<T>,
+    controls: &[ControlId],
+) -> Violations {
     let error = match result {
         Ok(value) => panic!("{case}: accepted {value:?}"),
         Err(error) => error,
@@ -41,10 +57,23 @@ fn assert_refused<T: std::fmt::Debug>(case: &str, result: Result<T>, controls: &
     assert_eq!(found, expected, "{case}: {violations}");
     let message = error.to_string();
     for violation in &violations {
-        assert!(!violation.setting.is_empty(), "{case}: a violation without a setting");
-        assert!(!violation.reason.is_empty(), "{case}: a violation without a reason");
-        assert!(!violation.citations().is_empty(), "{case}: no citation for {}", violation.control);
-        assert!(message.contains(violation.control.as_str()), "{case}: {message}");
+        assert!(
+            !violation.setting.is_empty(),
+            "{case}: a violation without a setting"
+        );
+        assert!(
+            !violation.reason.is_empty(),
+            "{case}: a violation without a reason"
+        );
+        assert!(
+            !violation.citations().is_empty(),
+            "{case}: no citation for {}",
+            violation.control
+        );
+        assert!(
+            message.contains(violation.control.as_str()),
+            "{case}: {message}"
+        );
     }
     assert!(message.contains("45 CFR 164."), "{case}: {message}");
     violations
@@ -90,7 +119,10 @@ fn key_deletion_windows_outside_7_to_30_days_are_refused() {
     for days in [0, 3, 6, 31, 365] {
         let violations = assert_refused(
             &format!("deletion window {days}"),
-            HipaaKey::builder().alias("phi").deletion_window_days(days).build(),
+            HipaaKey::builder()
+                .alias("phi")
+                .deletion_window_days(days)
+                .build(),
             &[ControlId::KmsDeletionWindow],
         );
         assert_eq!(violations.as_slice()[0].setting, "deletion_window_days");
@@ -102,7 +134,10 @@ fn rotation_periods_outside_90_to_2560_days_are_refused() {
     for days in [0, 30, 89, 2561] {
         assert_refused(
             &format!("rotation {days}"),
-            HipaaKey::builder().alias("phi").rotation_period_days(days).build(),
+            HipaaKey::builder()
+                .alias("phi")
+                .rotation_period_days(days)
+                .build(),
             &[ControlId::KmsKeyRotationEnabled],
         );
     }
@@ -110,7 +145,14 @@ fn rotation_periods_outside_90_to_2560_days_are_refused() {
 
 #[test]
 fn aliases_breaking_the_kms_rules_are_refused() {
-    for alias in ["aws/s3", "alias/aws/custom", "has space", "", "phi*", &"k".repeat(251)] {
+    for alias in [
+        "aws/s3",
+        "alias/aws/custom",
+        "has space",
+        "",
+        "phi*",
+        &"k".repeat(251),
+    ] {
         assert_refused(
             &format!("alias {alias:?}"),
             HipaaKey::builder().alias(alias).build(),
@@ -143,7 +185,11 @@ fn object_lock_retention_outside_its_range_is_refused() {
 
 #[test]
 fn archiving_that_is_immediate_or_after_expiry_is_refused() {
-    for (archive, retention) in [(0, LogRetention::SIX_YEARS), (2192, LogRetention::SIX_YEARS), (5000, LogRetention::days(3000))] {
+    for (archive, retention) in [
+        (0, LogRetention::SIX_YEARS),
+        (2192, LogRetention::SIX_YEARS),
+        (5000, LogRetention::days(3000)),
+    ] {
         assert_refused(
             &format!("archive after {archive}"),
             LogBucket::builder()
@@ -160,10 +206,18 @@ fn archiving_that_is_immediate_or_after_expiry_is_refused() {
 #[test]
 fn a_bucket_logging_to_itself_or_to_a_bad_prefix_is_refused() {
     let key = key();
-    let same_name_logs = LogBucket::builder().name("acme-phi").key(&key).build().expect("valid");
+    let same_name_logs = LogBucket::builder()
+        .name("acme-phi")
+        .key(&key)
+        .build()
+        .expect("valid");
     assert_refused(
         "self logging",
-        EncryptedBucket::builder().name("acme-phi").key(&key).access_logs(&same_name_logs).build(),
+        EncryptedBucket::builder()
+            .name("acme-phi")
+            .key(&key)
+            .access_logs(&same_name_logs)
+            .build(),
         &[ControlId::S3BucketLoggingEnabled],
     );
     assert_refused(
@@ -202,7 +256,11 @@ fn every_violation_of_a_spec_is_reported_at_once() {
             .rotation_period_days(10)
             .deletion_window_days(1)
             .build(),
-        &[ControlId::KmsAliasValid, ControlId::KmsKeyRotationEnabled, ControlId::KmsDeletionWindow],
+        &[
+            ControlId::KmsAliasValid,
+            ControlId::KmsKeyRotationEnabled,
+            ControlId::KmsDeletionWindow,
+        ],
     );
     assert_eq!(key_violations.len(), 3);
 }
@@ -210,7 +268,9 @@ fn every_violation_of_a_spec_is_reported_at_once() {
 #[tokio::test]
 async fn a_baa_executed_in_the_future_or_undated_is_refused_before_any_call() {
     for (date, count) in [("2999-01-01", 1), ("15/01/2026", 1), ("2026-02-30", 1)] {
-        let result = Environment::builder(BaaAttestation::executed_on(date)).build().await;
+        let result = Environment::builder(BaaAttestation::executed_on(date))
+            .build()
+            .await;
         let violations = assert_refused(date, result, &[ControlId::BaaExecuted]);
         assert_eq!(violations.len(), count);
     }
@@ -231,13 +291,27 @@ async fn reserved_tag_keys_are_refused_before_any_call() {
 fn stacks_with_missing_dependencies_duplicates_or_bad_names_are_refused() {
     let key = key();
     let logs = logs(&key);
-    let data = EncryptedBucket::builder().name("acme-phi").key(&key).access_logs(&logs).build().expect("valid");
+    let data = EncryptedBucket::builder()
+        .name("acme-phi")
+        .key(&key)
+        .access_logs(&logs)
+        .build()
+        .expect("valid");
     let missing = Stack::builder("acme").with(data.clone()).build();
-    let message = missing.map(|_| ()).expect_err("missing key and logs").to_string();
-    assert!(message.contains("needs kms-key/phi, which is not in the stack"), "{message}");
+    let message = missing
+        .map(|_| ())
+        .expect_err("missing key and logs")
+        .to_string();
+    assert!(
+        message.contains("needs kms-key/phi, which is not in the stack"),
+        "{message}"
+    );
     assert!(message.contains("needs s3-bucket/acme-logs"), "{message}");
 
-    let twice = Stack::builder("acme").with(key.clone()).with(key.clone()).build();
+    let twice = Stack::builder("acme")
+        .with(key.clone())
+        .with(key.clone())
+        .build();
     let message = twice.map(|_| ()).expect_err("duplicate").to_string();
     assert!(message.contains("kms-key/phi is added twice"), "{message}");
 

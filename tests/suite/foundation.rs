@@ -55,7 +55,12 @@ async fn applies_reads_back_every_setting_reapplies_nothing_and_verifies() {
 
     let plan = f.stack.plan(env).await.expect("plan");
     assert_eq!(plan.count(Action::Create), 3, "{plan}");
-    assert_eq!(plan.api_calls.mutating(), 0, "plan changed something: {:?}", plan.api_calls);
+    assert_eq!(
+        plan.api_calls.mutating(),
+        0,
+        "plan changed something: {:?}",
+        plan.api_calls
+    );
 
     let applied = f.stack.apply(env).await.expect("apply");
     assert_eq!(applied.count(Action::Create), 3, "{applied}");
@@ -70,7 +75,10 @@ async fn applies_reads_back_every_setting_reapplies_nothing_and_verifies() {
         .expect("describe key")
         .key_metadata
         .expect("metadata");
-    assert_eq!(key.key_spec().map(|s| s.as_str()), Some("SYMMETRIC_DEFAULT"));
+    assert_eq!(
+        key.key_spec().map(|s| s.as_str()),
+        Some("SYMMETRIC_DEFAULT")
+    );
     assert_eq!(key.key_usage().map(|s| s.as_str()), Some("ENCRYPT_DECRYPT"));
     assert_eq!(key.key_state().map(|s| s.as_str()), Some("Enabled"));
     let rotation = kms
@@ -93,14 +101,24 @@ async fn applies_reads_back_every_setting_reapplies_nothing_and_verifies() {
     let log_delivery = policy
         .statements
         .iter()
-        .find(|s| s.principal.as_ref().is_some_and(|p| p.values("Service").contains(&"logging.s3.amazonaws.com".to_string())))
+        .find(|s| {
+            s.principal.as_ref().is_some_and(|p| {
+                p.values("Service")
+                    .contains(&"logging.s3.amazonaws.com".to_string())
+            })
+        })
         .expect("the log bucket's key lets S3 log delivery use it");
     assert_eq!(
         log_delivery.condition_values("StringEquals", "kms:EncryptionContext:aws:s3:arn"),
         Some(&[format!("arn:aws:s3:::{}", f.logs)][..])
     );
     assert!(policy.statement("DenyDisablingKeyRotation").is_some());
-    let key_tags = kms.list_resource_tags().key_id(key.key_id()).send().await.expect("tags");
+    let key_tags = kms
+        .list_resource_tags()
+        .key_id(key.key_id())
+        .send()
+        .await
+        .expect("tags");
     assert!(key_tags
         .tags()
         .iter()
@@ -118,7 +136,9 @@ async fn applies_reads_back_every_setting_reapplies_nothing_and_verifies() {
             .server_side_encryption_configuration
             .expect("configuration");
         let rule = &encryption.rules()[0];
-        let default = rule.apply_server_side_encryption_by_default().expect("default");
+        let default = rule
+            .apply_server_side_encryption_by_default()
+            .expect("default");
         assert_eq!(default.sse_algorithm().as_str(), "aws:kms");
         assert_eq!(default.kms_master_key_id(), key.arn());
         assert_eq!(rule.bucket_key_enabled(), Some(true));
@@ -142,16 +162,37 @@ async fn applies_reads_back_every_setting_reapplies_nothing_and_verifies() {
             .expect("ownership")
             .ownership_controls
             .expect("controls");
-        assert_eq!(ownership.rules()[0].object_ownership().as_str(), "BucketOwnerEnforced");
-        let versioning = s3.get_bucket_versioning().bucket(bucket).send().await.expect("versioning");
+        assert_eq!(
+            ownership.rules()[0].object_ownership().as_str(),
+            "BucketOwnerEnforced"
+        );
+        let versioning = s3
+            .get_bucket_versioning()
+            .bucket(bucket)
+            .send()
+            .await
+            .expect("versioning");
         assert_eq!(versioning.status(), Some(&BucketVersioningStatus::Enabled));
-        let policy = s3.get_bucket_policy().bucket(bucket).send().await.expect("policy");
+        let policy = s3
+            .get_bucket_policy()
+            .bucket(bucket)
+            .send()
+            .await
+            .expect("policy");
         let policy = PolicyDocument::from_json(policy.policy().expect("text")).expect("parses");
         let arn = format!("arn:aws:s3:::{bucket}");
         assert!(hipaa_aws::policy::denies_insecure_transport(&policy, &arn));
         assert!(hipaa_aws::policy::denies_tls_below(&policy, &arn, 1.2));
-        let tags = s3.get_bucket_tagging().bucket(bucket).send().await.expect("tags");
-        assert!(tags.tag_set().iter().any(|t| t.key() == "team" && t.value() == "tests"));
+        let tags = s3
+            .get_bucket_tagging()
+            .bucket(bucket)
+            .send()
+            .await
+            .expect("tags");
+        assert!(tags
+            .tag_set()
+            .iter()
+            .any(|t| t.key() == "team" && t.value() == "tests"));
     }
     let lifecycle = s3
         .get_bucket_lifecycle_configuration()
@@ -161,7 +202,11 @@ async fn applies_reads_back_every_setting_reapplies_nothing_and_verifies() {
         .expect("lifecycle");
     let rule = &lifecycle.rules()[0];
     assert_eq!(rule.expiration().and_then(|e| e.days()), Some(2192));
-    assert_eq!(rule.noncurrent_version_expiration().and_then(|e| e.noncurrent_days()), Some(2192));
+    assert_eq!(
+        rule.noncurrent_version_expiration()
+            .and_then(|e| e.noncurrent_days()),
+        Some(2192)
+    );
     let data_lifecycle = s3
         .get_bucket_lifecycle_configuration()
         .bucket(&f.data)
@@ -169,21 +214,37 @@ async fn applies_reads_back_every_setting_reapplies_nothing_and_verifies() {
         .await
         .expect("lifecycle");
     assert!(
-        data_lifecycle.rules().iter().all(|r| r.expiration().is_none()),
+        data_lifecycle
+            .rules()
+            .iter()
+            .all(|r| r.expiration().is_none()),
         "PHI must never expire by lifecycle"
     );
-    let logging = s3.get_bucket_logging().bucket(&f.data).send().await.expect("logging");
+    let logging = s3
+        .get_bucket_logging()
+        .bucket(&f.data)
+        .send()
+        .await
+        .expect("logging");
     let target = logging.logging_enabled().expect("access logging on");
     assert_eq!(target.target_bucket(), f.logs);
     assert_eq!(target.target_prefix(), format!("{}/", f.data));
-    let log_policy = s3.get_bucket_policy().bucket(&f.logs).send().await.expect("log policy");
+    let log_policy = s3
+        .get_bucket_policy()
+        .bucket(&f.logs)
+        .send()
+        .await
+        .expect("log policy");
     let log_policy = PolicyDocument::from_json(log_policy.policy().expect("text")).expect("parses");
     let delivery = log_policy
         .statements
         .iter()
         .find(|s| s.actions == ["s3:PutObject"])
         .expect("the log bucket lets S3 deliver the data bucket's access logs");
-    assert_eq!(delivery.resources, [format!("arn:aws:s3:::{}/{}/*", f.logs, f.data)]);
+    assert_eq!(
+        delivery.resources,
+        [format!("arn:aws:s3:::{}/{}/*", f.logs, f.data)]
+    );
     assert_eq!(
         delivery.condition_values("ArnLike", "aws:SourceArn"),
         Some(&[format!("arn:aws:s3:::{}", f.data)][..])
@@ -239,8 +300,16 @@ async fn verify_reports_changes_made_behind_the_librarys_back_and_apply_restores
     assert!(f.stack.verify(env).await.expect("verify").passed());
 
     let s3 = account.s3();
-    s3.delete_bucket_encryption().bucket(&f.data).send().await.expect("delete encryption");
-    s3.delete_public_access_block().bucket(&f.data).send().await.expect("delete block");
+    s3.delete_bucket_encryption()
+        .bucket(&f.data)
+        .send()
+        .await
+        .expect("delete encryption");
+    s3.delete_public_access_block()
+        .bucket(&f.data)
+        .send()
+        .await
+        .expect("delete block");
     let public = PolicyDocument::new(vec![Statement::allow()
         .principal(Principal::Everyone)
         .actions(["s3:GetObject"])
@@ -275,7 +344,10 @@ async fn verify_reports_changes_made_behind_the_librarys_back_and_apply_restores
         .collect();
     for (control, setting) in [
         (ControlId::S3DefaultEncryptionKms, "encryption.algorithm"),
-        (ControlId::S3BucketLevelPublicAccessProhibited, "public_access_block"),
+        (
+            ControlId::S3BucketLevelPublicAccessProhibited,
+            "public_access_block",
+        ),
         (ControlId::S3BucketPublicReadProhibited, "policy"),
         (ControlId::S3BucketSslRequestsOnly, "policy"),
         (ControlId::S3TlsMinimumVersion, "policy"),
@@ -305,7 +377,10 @@ async fn verify_reports_changes_made_behind_the_librarys_back_and_apply_restores
     assert_eq!(planned.action, Action::Update);
     let changed: Vec<&str> = planned.changes.iter().map(|c| c.setting.as_str()).collect();
     for setting in ["encryption", "public_access_block", "policy", "versioning"] {
-        assert!(changed.contains(&setting), "{setting} not planned: {changed:?}");
+        assert!(
+            changed.contains(&setting),
+            "{setting} not planned: {changed:?}"
+        );
     }
     f.stack.apply(env).await.expect("restore");
     let restored = f.stack.verify(env).await.expect("verify");
@@ -319,9 +394,18 @@ async fn a_bucket_owned_by_another_stack_is_a_conflict_not_a_takeover() {
     let f = foundation(&account, "owner");
     f.stack.apply(env).await.expect("apply");
     let other = foundation(&account, "intruder");
-    let error = other.stack.plan(env).await.expect_err("a second stack must not adopt the resources");
+    let error = other
+        .stack
+        .plan(env)
+        .await
+        .expect_err("a second stack must not adopt the resources");
     assert!(matches!(error, Error::Conflict { .. }), "{error}");
-    assert!(error.to_string().contains("not managed by stack \"intruder\""), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("not managed by stack \"intruder\""),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -20,7 +20,9 @@ pub async fn endpoint() -> &'static LocalEndpoint {
         .await;
     match started {
         Ok(endpoint) => endpoint,
-        Err(error) => panic!("the local AWS endpoint is required by this test and could not start: {error}"),
+        Err(error) => {
+            panic!("the local AWS endpoint is required by this test and could not start: {error}")
+        }
     }
 }
 
@@ -53,22 +55,30 @@ impl TestAccount {
 /// A fresh account with an executed BAA.
 pub async fn account() -> TestAccount {
     let number = NEXT_ACCOUNT.fetch_add(1, Ordering::SeqCst);
-    let account_id = format!("{:012}", 200_000_000_000_u64 + u64::from(std::process::id()) * 1000 + number);
+    let account_id = format!(
+        "{:012}",
+        200_000_000_000_u64 + u64::from(std::process::id()) * 1000 + number
+    );
     let endpoint = endpoint().await;
     let sdk_config = match endpoint.sdk_config_for_account(&account_id, REGION).await {
         Ok(config) => config,
         Err(error) => panic!("cannot reach account {account_id} on the local endpoint: {error}"),
     };
-    let env = Environment::builder(BaaAttestation::executed_on("2026-01-15").by("Test Privacy Officer"))
-        .sdk_config(sdk_config.clone())
-        .tag("team", "tests")
-        .build()
-        .await;
+    let env =
+        Environment::builder(BaaAttestation::executed_on("2026-01-15").by("Test Privacy Officer"))
+            .sdk_config(sdk_config.clone())
+            .tag("team", "tests")
+            .build()
+            .await;
     let env = match env {
         Ok(env) => env,
         Err(error) => panic!("cannot build the environment: {error}"),
     };
-    assert_eq!(env.account_id(), account_id, "the endpoint routed to another account");
+    assert_eq!(
+        env.account_id(),
+        account_id,
+        "the endpoint routed to another account"
+    );
     TestAccount {
         env,
         sdk_config,

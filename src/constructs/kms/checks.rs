@@ -45,9 +45,13 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
             "the key has no readable key policy",
         ),
     });
-    let alias_problem = state.alias.as_deref().map(alias_problem).unwrap_or_else(|| {
-        Some("the key has no alias, so it cannot be found again by name".to_string())
-    });
+    let alias_problem = state
+        .alias
+        .as_deref()
+        .map(alias_problem)
+        .unwrap_or_else(|| {
+            Some("the key has no alias, so it cannot be found again by name".to_string())
+        });
     checks.push(Check::require(
         ControlId::KmsAliasValid,
         "alias",
@@ -95,10 +99,14 @@ pub(crate) fn alias_problem(alias: &str) -> Option<String> {
         return Some(format!("{alias:?} does not start with alias/"));
     };
     if name.is_empty() || alias.len() > 256 {
-        return Some(format!("{alias:?} must have 1 to 250 characters after alias/"));
+        return Some(format!(
+            "{alias:?} must have 1 to 250 characters after alias/"
+        ));
     }
     if name.starts_with("aws/") || name == "aws" {
-        return Some(format!("{alias:?}: the alias/aws/ prefix is reserved for AWS managed keys"));
+        return Some(format!(
+            "{alias:?}: the alias/aws/ prefix is reserved for AWS managed keys"
+        ));
     }
     if let Some(bad) = name
         .chars()
@@ -123,8 +131,15 @@ fn statement_problem(statement: &Statement) -> Option<String> {
     if statement.effect != Effect::Allow {
         return None;
     }
-    let name = statement.sid.clone().unwrap_or_else(|| "(no sid)".to_string());
-    if statement.actions.iter().any(|a| a == "*" || a.eq_ignore_ascii_case("kms:*")) {
+    let name = statement
+        .sid
+        .clone()
+        .unwrap_or_else(|| "(no sid)".to_string());
+    if statement
+        .actions
+        .iter()
+        .any(|a| a == "*" || a.eq_ignore_ascii_case("kms:*"))
+    {
         return Some(format!(
             "statement {name} allows kms:*, which joins cryptographic use and administration"
         ));
@@ -140,7 +155,9 @@ fn statement_problem(statement: &Statement) -> Option<String> {
     });
     let principal = statement.principal.as_ref();
     if principal.is_some_and(|p| p.is_everyone()) && !scoped_to_account {
-        return Some(format!("statement {name} allows everyone without an account condition"));
+        return Some(format!(
+            "statement {name} allows everyone without an account condition"
+        ));
     }
     let is_service = principal.is_some_and(|p| !p.values("Service").is_empty());
     if is_service {
@@ -157,7 +174,11 @@ fn statement_problem(statement: &Statement) -> Option<String> {
 }
 
 fn policy_check(policy: &PolicyDocument) -> Check {
-    let problems: Vec<String> = policy.statements.iter().filter_map(statement_problem).collect();
+    let problems: Vec<String> = policy
+        .statements
+        .iter()
+        .filter_map(statement_problem)
+        .collect();
     Check::require(
         ControlId::KmsKeyPolicyLeastPrivilege,
         "policy",

@@ -6,8 +6,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs, Scope,
-    Setting, SettingChange, State, NOT_REPORTED,
+    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
+    Scope, Setting, SettingChange, State, NOT_REPORTED,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Result, Violation, Violations};
@@ -39,7 +39,10 @@ pub struct HipaaKeyProps {
     #[builder(setter(into, doc = "The alias, with or without the `alias/` prefix."))]
     alias: String,
     /// A description; by default one naming the alias.
-    #[builder(default, setter(into, strip_option, doc = "A description of the key's purpose."))]
+    #[builder(
+        default,
+        setter(into, strip_option, doc = "A description of the key's purpose.")
+    )]
     description: Option<String>,
     /// Days between automatic rotations, 90 to 2560 (365 by default). Rotation is always on.
     #[builder(default = DEFAULT_ROTATION_DAYS, setter(doc = "Days between automatic rotations, 90 to 2560 (365 by default). Rotation is always on."))]
@@ -187,7 +190,9 @@ impl From<HipaaKeyProps> for Result<HipaaKey> {
         };
         let mut violations: Vec<Violation> = Vec::new();
         let resource = key.resource_name();
-        if !(MIN_DELETION_WINDOW_DAYS..=MAX_DELETION_WINDOW_DAYS).contains(&key.deletion_window_days) {
+        if !(MIN_DELETION_WINDOW_DAYS..=MAX_DELETION_WINDOW_DAYS)
+            .contains(&key.deletion_window_days)
+        {
             violations.push(Violation::new(
                 &resource,
                 "deletion_window_days",
@@ -277,4 +282,3 @@ impl Construct for HipaaKey {
         live::update_key(ctx, self, live, desired, changes).await
     }
 }
-

@@ -156,7 +156,9 @@ async fn find_unaliased(ctx: &Ctx<'_>, key: &HipaaKey) -> Result<Option<KeyMetad
     while let Some(page) = pages.next().await {
         let page = page.aws(SERVICE, "ListKeys", key.alias())?;
         for entry in page.keys() {
-            let Some(key_id) = entry.key_id() else { continue };
+            let Some(key_id) = entry.key_id() else {
+                continue;
+            };
             let tags = match list_tags(ctx, key_id).await {
                 Ok(tags) => tags,
                 // Keys of other owners (or AWS managed keys) may refuse tag reads: not ours.
@@ -204,7 +206,11 @@ pub(super) async fn create_key(
     let kms = ctx.env.kms();
     let metadata = match find_unaliased(ctx, key).await? {
         Some(metadata) => {
-            tracing::info!(alias = key.alias(), key_id = metadata.key_id(), "finishing a key an earlier apply left without its alias");
+            tracing::info!(
+                alias = key.alias(),
+                key_id = metadata.key_id(),
+                "finishing a key an earlier apply left without its alias"
+            );
             metadata
         }
         None => {
@@ -260,11 +266,11 @@ pub(super) async fn update_key(
     }
     if changed("key_state") {
         if live.state.key_state == "PendingDeletion" {
-            kms.cancel_key_deletion()
-                .key_id(key_id)
-                .send()
-                .await
-                .aws(SERVICE, "CancelKeyDeletion", key.alias())?;
+            kms.cancel_key_deletion().key_id(key_id).send().await.aws(
+                SERVICE,
+                "CancelKeyDeletion",
+                key.alias(),
+            )?;
         }
         kms.enable_key()
             .key_id(key_id)
@@ -281,7 +287,11 @@ pub(super) async fn update_key(
             .aws(SERVICE, "UpdateKeyDescription", key.alias())?;
     }
     if changed("policy") {
-        let policy = desired.policy.as_ref().map(PolicyDocument::to_json).unwrap_or_default();
+        let policy = desired
+            .policy
+            .as_ref()
+            .map(PolicyDocument::to_json)
+            .unwrap_or_default();
         kms.put_key_policy()
             .key_id(key_id)
             .policy_name("default")

@@ -60,7 +60,10 @@ pub fn access_log_delivery(
     account_id: &str,
 ) -> Statement {
     Statement::allow()
-        .sid(format!("AllowAccessLogsFrom{}", sid_fragment(source_bucket)))
+        .sid(format!(
+            "AllowAccessLogsFrom{}",
+            sid_fragment(source_bucket)
+        ))
         .principal(Principal::service(LOGGING_SERVICE))
         .actions(["s3:PutObject"])
         .resources([format!("{log_bucket_arn}/{prefix}*")])
@@ -71,7 +74,10 @@ pub fn access_log_delivery(
 /// Lets the S3 logging service encrypt log objects for one log bucket with its key.
 pub fn access_log_key_use(log_bucket_arn: &str, log_bucket: &str, account_id: &str) -> Statement {
     Statement::allow()
-        .sid(format!("AllowS3AccessLogDeliveryTo{}", sid_fragment(log_bucket)))
+        .sid(format!(
+            "AllowS3AccessLogDeliveryTo{}",
+            sid_fragment(log_bucket)
+        ))
         .principal(Principal::service(LOGGING_SERVICE))
         .actions(["kms:GenerateDataKey"])
         .resources(["*"])

@@ -131,7 +131,10 @@ fn public_access_checks(state: &BucketState, checks: &mut Vec<Check>) {
         "ACLs are disabled (BucketOwnerEnforced)",
         format!(
             "object ownership is {}, so ACLs can still grant access",
-            state.object_ownership.as_deref().unwrap_or("not configured")
+            state
+                .object_ownership
+                .as_deref()
+                .unwrap_or("not configured")
         ),
     ));
 }
@@ -222,7 +225,10 @@ fn retention_check(state: &BucketState, floor: u32) -> Check {
         .flat_map(|rule| {
             [
                 ("expiration_days", rule.expiration_days),
-                ("noncurrent_expiration_days", rule.noncurrent_expiration_days),
+                (
+                    "noncurrent_expiration_days",
+                    rule.noncurrent_expiration_days,
+                ),
             ]
             .into_iter()
             .filter_map(move |(what, days)| {
@@ -236,7 +242,10 @@ fn retention_check(state: &BucketState, floor: u32) -> Check {
         "lifecycle",
         short.is_empty(),
         format!("no lifecycle rule removes logs before {floor} days"),
-        format!("logs would be deleted before {floor} days: {}", short.join(", ")),
+        format!(
+            "logs would be deleted before {floor} days: {}",
+            short.join(", ")
+        ),
     )
 }
 

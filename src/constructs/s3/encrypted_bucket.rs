@@ -37,13 +37,32 @@ use super::LogBucket;
 pub struct EncryptedBucketProps {
     #[builder(setter(into, doc = "The bucket name (S3 naming rules; no dots)."))]
     name: String,
-    #[builder(setter(into, doc = "The key that encrypts every object (SSE-KMS, bucket keys on)."))]
+    #[builder(setter(
+        into,
+        doc = "The key that encrypts every object (SSE-KMS, bucket keys on)."
+    ))]
     key: Ref<HipaaKey>,
-    #[builder(setter(into, doc = "The log bucket that receives this bucket's server access logs."))]
+    #[builder(setter(
+        into,
+        doc = "The log bucket that receives this bucket's server access logs."
+    ))]
     access_logs: Ref<LogBucket>,
-    #[builder(default, setter(into, strip_option, doc = "The key prefix of the access logs in the log bucket; `<name>/` by default."))]
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "The key prefix of the access logs in the log bucket; `<name>/` by default."
+        )
+    )]
     access_log_prefix: Option<String>,
-    #[builder(default, setter(strip_option, doc = "Object Lock in compliance mode, set when the bucket is made."))]
+    #[builder(
+        default,
+        setter(
+            strip_option,
+            doc = "Object Lock in compliance mode, set when the bucket is made."
+        )
+    )]
     object_lock: Option<ObjectLockRetention>,
 }
 
@@ -138,7 +157,10 @@ impl From<EncryptedBucketProps> for Result<EncryptedBucket> {
         };
         let mut violations = bucket.spec.value_violations();
         let desired = bucket.desired(&Scope::for_build());
-        violations.extend(violations_of(&bucket.spec.resource_name(), &bucket.evaluate(&desired)));
+        violations.extend(violations_of(
+            &bucket.spec.resource_name(),
+            &bucket.evaluate(&desired),
+        ));
         match Violations::from_vec(violations) {
             None => Ok(bucket),
             Some(violations) => Err(Error::Invalid(violations)),

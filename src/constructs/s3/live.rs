@@ -21,8 +21,7 @@ use crate::policy::PolicyDocument;
 
 use super::spec::BucketSpec;
 use super::state::{
-    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState,
-    PublicAccessBlock,
+    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
 
 const SERVICE: &str = "s3";
@@ -39,12 +38,12 @@ pub(crate) async fn read_bucket_state(
     arn: String,
 ) -> Result<Option<(BucketState, BTreeMap<String, String>)>> {
     let s3 = ctx.env.s3();
-    let exists = s3
-        .head_bucket()
-        .bucket(name)
-        .send()
-        .await
-        .aws_optional(SERVICE, "HeadBucket", name, &["NotFound", "NoSuchBucket", "404"])?;
+    let exists = s3.head_bucket().bucket(name).send().await.aws_optional(
+        SERVICE,
+        "HeadBucket",
+        name,
+        &["NotFound", "NoSuchBucket", "404"],
+    )?;
     if exists.is_none() {
         return Ok(None);
     }
@@ -82,15 +81,20 @@ pub(crate) async fn read_bucket_state(
 /// Finds the bucket of a spec. A bucket that another stack manages, or that holds data without
 /// this stack's tags, is a conflict; an empty untagged bucket with no policy is one an earlier
 /// apply was interrupted making, and is finished.
-pub(super) async fn read_bucket(ctx: &Ctx<'_>, spec: &BucketSpec) -> Result<Option<Live<BucketState>>> {
-    let Some((mut state, tags)) = read_bucket_state(ctx, &spec.name, spec.arn(&ctx.scope)).await? else {
+pub(super) async fn read_bucket(
+    ctx: &Ctx<'_>,
+    spec: &BucketSpec,
+) -> Result<Option<Live<BucketState>>> {
+    let Some((mut state, tags)) = read_bucket_state(ctx, &spec.name, spec.arn(&ctx.scope)).await?
+    else {
         return Ok(None);
     };
     let stack = tags.get(STACK_TAG).map(String::as_str);
     let logical_id = tags.get(LOGICAL_ID_TAG).map(String::as_str);
     let ours = stack == Some(ctx.scope.stack) && logical_id == Some(spec.id.as_str());
     if !ours {
-        let half_made = tags.is_empty() && state.policy.is_none() && is_empty(ctx, &spec.name).await?;
+        let half_made =
+            tags.is_empty() && state.policy.is_none() && is_empty(ctx, &spec.name).await?;
         if !half_made {
             return Err(Error::Conflict {
                 resource: spec.resource_name(),
@@ -104,7 +108,10 @@ pub(super) async fn read_bucket(ctx: &Ctx<'_>, spec: &BucketSpec) -> Result<Opti
                 ),
             });
         }
-        tracing::info!(bucket = spec.name.as_str(), "finishing an empty untagged bucket an earlier apply left half-made");
+        tracing::info!(
+            bucket = spec.name.as_str(),
+            "finishing an empty untagged bucket an earlier apply left half-made"
+        );
     }
     if spec.object_lock.is_none() {
         // Object Lock cannot be turned off once on, and is stricter than asked: a spec that
@@ -146,7 +153,12 @@ async fn read_tags(ctx: &Ctx<'_>, name: &str) -> Result<BTreeMap<String, String>
         .bucket(name)
         .send()
         .await
-        .aws_optional(SERVICE, "GetBucketTagging", name, &["NoSuchTagSet", "NoSuchTagSetError"])?;
+        .aws_optional(
+            SERVICE,
+            "GetBucketTagging",
+            name,
+            &["NoSuchTagSet", "NoSuchTagSetError"],
+        )?;
     Ok(output
         .map(|output| {
             output
@@ -399,7 +411,8 @@ pub(super) async fn create_bucket(
 ) -> Result<ResourceOutputs> {
     let s3 = ctx.env.s3();
     let region = ctx.scope.region;
-    let mut configuration = CreateBucketConfiguration::builder().set_tags(Some(s3_tags(&desired.tags)?));
+    let mut configuration =
+        CreateBucketConfiguration::builder().set_tags(Some(s3_tags(&desired.tags)?));
     if region != "us-east-1" {
         configuration = configuration.location_constraint(BucketLocationConstraint::from(region));
     }
@@ -411,7 +424,12 @@ pub(super) async fn create_bucket(
         .set_object_lock_enabled_for_bucket(desired.object_lock.as_ref().map(|_| true))
         .send()
         .await
-        .aws_optional(SERVICE, "CreateBucket", &spec.name, &["BucketAlreadyOwnedByYou"])?;
+        .aws_optional(
+            SERVICE,
+            "CreateBucket",
+            &spec.name,
+            &["BucketAlreadyOwnedByYou"],
+        )?;
     if created.is_some() {
         tracing::info!(bucket = spec.name.as_str(), "bucket created");
     }
@@ -419,20 +437,35 @@ pub(super) async fn create_bucket(
     // apply finds the bucket again as this stack's.
     put_tags(ctx, spec, &desired.tags).await?;
     let live = read_bucket(ctx, spec).await?.ok_or_else(|| {
-        Error::unexpected(SERVICE, "CreateBucket", "the bucket is not visible after creation")
+        Error::unexpected(
+            SERVICE,
+            "CreateBucket",
+            "the bucket is not visible after creation",
+        )
     })?;
     let changes = diff_states(desired, &live.state);
     update_bucket(ctx, spec, &live, desired, &changes).await?;
     Ok(live.outputs)
 }
 
-async fn put_tags(ctx: &Ctx<'_>, spec: &BucketSpec, wanted: &BTreeMap<String, String>) -> Result<()> {
+async fn put_tags(
+    ctx: &Ctx<'_>,
+    spec: &BucketSpec,
+    wanted: &BTreeMap<String, String>,
+) -> Result<()> {
     // PutBucketTagging replaces the whole set: keep tags others added.
     let mut tags = read_tags(ctx, &spec.name).await?;
-    if wanted.iter().all(|(key, value)| tags.get(key) == Some(value)) {
+    if wanted
+        .iter()
+        .all(|(key, value)| tags.get(key) == Some(value))
+    {
         return Ok(());
     }
-    tags.extend(wanted.iter().map(|(key, value)| (key.clone(), value.clone())));
+    tags.extend(
+        wanted
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone())),
+    );
     let tagging = Tagging::builder()
         .set_tag_set(Some(s3_tags(&tags)?))
         .build()
@@ -459,7 +492,10 @@ pub(super) async fn update_bucket(
     let s3 = ctx.env.s3();
     let name = spec.name.as_str();
     let changed = |setting: &str| changes.iter().any(|change| change.setting == setting);
-    if changes.iter().any(|change| change.setting.starts_with("tags.")) {
+    if changes
+        .iter()
+        .any(|change| change.setting.starts_with("tags."))
+    {
         put_tags(ctx, spec, &desired.tags).await?;
     }
     if changed("public_access_block") {
@@ -648,7 +684,11 @@ async fn put_object_lock(ctx: &Ctx<'_>, spec: &BucketSpec, desired: &BucketState
         .build();
     let configuration = ObjectLockConfiguration::builder()
         .object_lock_enabled(ObjectLockEnabled::Enabled)
-        .rule(ObjectLockRule::builder().default_retention(retention).build())
+        .rule(
+            ObjectLockRule::builder()
+                .default_retention(retention)
+                .build(),
+        )
         .build();
     ctx.env
         .s3()

@@ -66,15 +66,42 @@ impl Default for LogRetention {
 pub struct LogBucketProps {
     #[builder(setter(into, doc = "The bucket name (S3 naming rules; no dots)."))]
     name: String,
-    #[builder(setter(into, doc = "The key that encrypts the logs (SSE-KMS, bucket keys on)."))]
+    #[builder(setter(
+        into,
+        doc = "The key that encrypts the logs (SSE-KMS, bucket keys on)."
+    ))]
     key: Ref<HipaaKey>,
-    #[builder(default, setter(doc = "How long logs are kept: at least 2192 days (six years, the default), or forever."))]
+    #[builder(
+        default,
+        setter(
+            doc = "How long logs are kept: at least 2192 days (six years, the default), or forever."
+        )
+    )]
     retention: LogRetention,
-    #[builder(default, setter(strip_option, doc = "Move logs to S3 Glacier Flexible Retrieval after this many days (they are kept, not deleted)."))]
+    #[builder(
+        default,
+        setter(
+            strip_option,
+            doc = "Move logs to S3 Glacier Flexible Retrieval after this many days (they are kept, not deleted)."
+        )
+    )]
     archive_after_days: Option<u32>,
-    #[builder(default, setter(into, strip_option, doc = "Another log bucket that receives this bucket's own access logs."))]
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "Another log bucket that receives this bucket's own access logs."
+        )
+    )]
     access_logs: Option<Ref<LogBucket>>,
-    #[builder(default, setter(strip_option, doc = "Object Lock in compliance mode, set when the bucket is made."))]
+    #[builder(
+        default,
+        setter(
+            strip_option,
+            doc = "Object Lock in compliance mode, set when the bucket is made."
+        )
+    )]
     object_lock: Option<ObjectLockRetention>,
 }
 

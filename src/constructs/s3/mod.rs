@@ -9,13 +9,14 @@ mod name;
 mod spec;
 mod state;
 
-pub use bucket_policy::{access_log_delivery, access_log_key_use, bucket_arn, transport_statements};
+pub use bucket_policy::{
+    access_log_delivery, access_log_key_use, bucket_arn, transport_statements,
+};
 pub use checks::{evaluate_bucket, BucketExpectations, LOG_RETENTION_FLOOR_DAYS};
 pub use encrypted_bucket::{EncryptedBucket, EncryptedBucketBuilder, EncryptedBucketProps};
 pub use log_bucket::{LogBucket, LogBucketBuilder, LogBucketProps, LogRetention};
 pub use name::bucket_name_problems;
 pub use spec::ObjectLockRetention;
 pub use state::{
-    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState,
-    PublicAccessBlock,
+    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };

@@ -5,7 +5,9 @@ pub fn bucket_name_problems(name: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let length = name.len();
     if !(3..=63).contains(&length) {
-        problems.push(format!("has {length} characters; a bucket name has 3 to 63"));
+        problems.push(format!(
+            "has {length} characters; a bucket name has 3 to 63"
+        ));
     }
     if let Some(bad) = name
         .chars()
@@ -15,7 +17,8 @@ pub fn bucket_name_problems(name: &str) -> Vec<String> {
             "contains {bad:?}; only lowercase letters, digits, '.' and '-' are allowed"
         ));
     }
-    let first_and_last_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let first_and_last_ok =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !first_and_last_ok(name.chars().next()) || !first_and_last_ok(name.chars().last()) {
         problems.push("must begin and end with a lowercase letter or digit".to_string());
     }
@@ -30,7 +33,9 @@ pub fn bucket_name_problems(name: &str) -> Vec<String> {
     }
     for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
         if name.starts_with(prefix) {
-            problems.push(format!("must not start with the reserved prefix {prefix:?}"));
+            problems.push(format!(
+                "must not start with the reserved prefix {prefix:?}"
+            ));
         }
     }
     for suffix in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] {
@@ -50,9 +55,9 @@ pub fn bucket_name_problems(name: &str) -> Vec<String> {
 fn looks_like_ipv4(name: &str) -> bool {
     let parts: Vec<&str> = name.split('.').collect();
     parts.len() == 4
-        && parts
-            .iter()
-            .all(|part| !part.is_empty() && part.len() <= 3 && part.chars().all(|c| c.is_ascii_digit()))
+        && parts.iter().all(|part| {
+            !part.is_empty() && part.len() <= 3 && part.chars().all(|c| c.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]

@@ -12,8 +12,7 @@ use super::bucket_policy::{bucket_arn, transport_statements};
 use super::checks::BucketExpectations;
 use super::name::bucket_name_problems;
 use super::state::{
-    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState,
-    PublicAccessBlock,
+    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
 use super::LogBucket;
 use crate::policy::PolicyDocument;
@@ -106,7 +105,11 @@ impl BucketSpec {
                 )
             })
             .collect();
-        if let Some(problem) = self.object_lock.as_ref().and_then(ObjectLockRetention::problem) {
+        if let Some(problem) = self
+            .object_lock
+            .as_ref()
+            .and_then(ObjectLockRetention::problem)
+        {
             violations.push(Violation::new(
                 &resource,
                 "object_lock",
@@ -151,10 +154,13 @@ impl BucketSpec {
             object_ownership: Some("BucketOwnerEnforced".to_string()),
             versioning: "Enabled".to_string(),
             policy: Some(PolicyDocument::new(statements)),
-            access_logging: self.access_logs.as_ref().map(|(target, prefix)| AccessLogging {
-                target_bucket: target.name().to_string(),
-                target_prefix: prefix.clone(),
-            }),
+            access_logging: self
+                .access_logs
+                .as_ref()
+                .map(|(target, prefix)| AccessLogging {
+                    target_bucket: target.name().to_string(),
+                    target_prefix: prefix.clone(),
+                }),
             lifecycle: vec![self.lifecycle_rule.clone()],
             object_lock: self.object_lock.as_ref().map(ObjectLockRetention::state),
             acl_grants_public: Some(false),
