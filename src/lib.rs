@@ -47,6 +47,7 @@ pub mod env;
 mod error;
 pub mod local;
 pub mod policy;
+pub mod report;
 pub mod stack;
 
 pub use construct::{Construct, LogicalId, Ref};
@@ -58,6 +59,11 @@ pub use controls::{Check, Citation, Control, ControlId, Status};
 pub use env::{BaaAttestation, Environment};
 pub use error::{AwsError, Error, Result, Violation, Violations};
 pub use stack::{Action, ApplyReport, Plan, Stack, VerifyReport};
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// The types most programs need, in one import.
 pub mod prelude {

@@ -50,6 +50,7 @@ pub struct LocalEndpoint {
     address: SocketAddr,
     child: Option<Child>,
     log_path: PathBuf,
+    detached: bool,
 }
 
 impl LocalEndpoint {
@@ -110,13 +111,12 @@ impl LocalEndpoint {
                 address,
                 child: Some(child),
                 log_path,
+                detached: false,
             };
             match endpoint.wait_until_ready() {
                 Ok(()) => {
-                    if options.detached {
-                        // Forget the handle: the process outlives this program on purpose.
-                        endpoint.child = None;
-                    }
+                    // A detached endpoint outlives this program on purpose.
+                    endpoint.detached = options.detached;
                     return Ok(endpoint);
                 }
                 Err(error) => last_error = error,
@@ -127,20 +127,18 @@ impl LocalEndpoint {
         )))
     }
 
-    /// An endpoint already running at `url` (for instance one left by an earlier run), if it
-    /// answers. Only loopback URLs are accepted.
+    /// An endpoint already running at `url` (one left by an earlier run, or one named by
+    /// `AWS_ENDPOINT_URL`), if something listens there. Only loopback URLs are accepted.
     pub fn existing(url: &str) -> Result<LocalEndpoint> {
         let address = parse_loopback_url(url)?;
-        let endpoint = LocalEndpoint {
+        TcpStream::connect_timeout(&address, Duration::from_secs(2))
+            .map_err(|error| Error::LocalEndpoint(format!("nothing answers at {url}: {error}")))?;
+        Ok(LocalEndpoint {
             address,
             child: None,
             log_path: PathBuf::new(),
-        };
-        if http_status(address, "GET", "/moto-api/").is_some() {
-            Ok(endpoint)
-        } else {
-            Err(Error::LocalEndpoint(format!("nothing answers at {url}")))
-        }
+            detached: true,
+        })
     }
 
     fn wait_until_ready(&mut self) -> std::result::Result<(), String> {
@@ -173,9 +171,14 @@ impl LocalEndpoint {
         format!("http://{}", self.address)
     }
 
-    /// The process id, while this handle owns the process.
+    /// The process id, when this handle started the process.
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
+    }
+
+    /// True when the process outlives this handle (started detached, or found running).
+    pub fn is_detached(&self) -> bool {
+        self.detached
     }
 
     /// Where the endpoint writes its log.
@@ -242,14 +245,20 @@ impl LocalEndpoint {
         }
     }
 
-    /// Stops owning the process: it keeps running after this program exits. Returns its pid.
+    /// Stops owning the process: it keeps running after this handle is dropped. Returns its
+    /// pid, when this handle started it. (A process started without `detached` still ends when
+    /// this program exits, because it watches its stdin.)
     pub fn detach(mut self) -> Option<u32> {
-        self.child.take().map(|child| child.id())
+        self.detached = true;
+        self.pid()
     }
 }
 
 impl Drop for LocalEndpoint {
     fn drop(&mut self) {
+        if self.detached {
+            return;
+        }
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();

@@ -1,0 +1,250 @@
+//! The reference architecture: the HIPAA guide's AWS architecture done right, as a template to
+//! copy.
+//!
+//! ```text
+//! cargo run --example reference_architecture                 # local endpoint (started for you)
+//! cargo run --example reference_architecture -- --out DIR    # where reports are written
+//! cargo run --example reference_architecture -- --live       # the account of your credentials
+//! ```
+//!
+//! By default it starts a local AWS endpoint (moto on loopback; or uses `AWS_ENDPOINT_URL` when
+//! that names a loopback address), prints the plan, applies it, verifies every control against
+//! what the endpoint returns, and writes the plan and the verification as JSON and Markdown. The
+//! endpoint keeps running afterwards so what was made can be inspected; a second run finds
+//! everything in place and changes nothing. A real AWS account is touched only with `--live`,
+//! after the plan is shown and the account id is typed back.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use hipaa_aws::local::{LocalEndpoint, LocalEndpointOptions};
+use hipaa_aws::prelude::*;
+use hipaa_aws::report;
+
+const REGION: &str = "us-east-1";
+
+struct Options {
+    live: bool,
+    out: PathBuf,
+    stack: String,
+}
+
+fn parse_args() -> std::result::Result<Options, String> {
+    let mut options = Options {
+        live: false,
+        out: PathBuf::from("hipaa-aws-output"),
+        stack: "hipaa-reference".to_string(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--live" => options.live = true,
+            "--out" => {
+                options.out = args
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--out needs a folder")?
+            }
+            "--stack" => options.stack = args.next().ok_or("--stack needs a name")?,
+            "-h" | "--help" => {
+                return Err(
+                    "usage: reference_architecture [--live] [--out DIR] [--stack NAME]".to_string(),
+                )
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    Ok(options)
+}
+
+/// The BAA attestation: for a live account it must be stated explicitly.
+fn baa(live: bool) -> std::result::Result<BaaAttestation, String> {
+    match (std::env::var("HIPAA_AWS_BAA_DATE"), live) {
+        (Ok(date), _) => {
+            let signatory = std::env::var("HIPAA_AWS_BAA_SIGNATORY").unwrap_or_else(|_| "unnamed signatory".into());
+            Ok(BaaAttestation::executed_on(date).by(signatory))
+        }
+        (Err(_), true) => Err(
+            "--live stores PHI in a real account: set HIPAA_AWS_BAA_DATE (YYYY-MM-DD) and HIPAA_AWS_BAA_SIGNATORY \
+             to the date and signatory of your executed AWS Business Associate Agreement"
+                .to_string(),
+        ),
+        (Err(_), false) => Ok(BaaAttestation::executed_on("2026-01-15").by("local endpoint example")),
+    }
+}
+
+/// The endpoint to use when not live: `AWS_ENDPOINT_URL` (loopback only), else the one an
+/// earlier run left running, else a new one that outlives this run.
+async fn local_endpoint(out: &Path) -> Result<LocalEndpoint> {
+    if let Ok(url) = std::env::var("AWS_ENDPOINT_URL") {
+        println!("Using AWS_ENDPOINT_URL={url}");
+        return LocalEndpoint::existing(&url);
+    }
+    let marker = out.join("local-endpoint.url");
+    if let Ok(url) = std::fs::read_to_string(&marker) {
+        if let Ok(endpoint) = LocalEndpoint::existing(url.trim()) {
+            println!(
+                "Reusing the local endpoint an earlier run left at {}",
+                endpoint.url()
+            );
+            return Ok(endpoint);
+        }
+    }
+    println!(
+        "Starting the local AWS endpoint (the first run installs moto into a cache folder)..."
+    );
+    let endpoint = LocalEndpoint::start_with(LocalEndpointOptions {
+        detached: true,
+        ..LocalEndpointOptions::default()
+    })
+    .await?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Error::Configuration(format!("cannot create {}: {e}", out.display())))?;
+    std::fs::write(&marker, endpoint.url())
+        .map_err(|e| Error::Configuration(format!("cannot write {}: {e}", marker.display())))?;
+    Ok(endpoint)
+}
+
+/// The architecture: one key per data class, a log bucket that keeps audit logs six years, and
+/// the PHI bucket.
+fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
+    let phi_key = HipaaKey::builder()
+        .alias(format!("{stack_name}-phi"))
+        .description("Encrypts protected health information")
+        .build()?;
+    let log_key = HipaaKey::builder()
+        .alias(format!("{stack_name}-audit-logs"))
+        .description("Encrypts audit logs")
+        .build()?;
+    let logs = LogBucket::builder()
+        .name(format!("{stack_name}-logs-{account_id}"))
+        .key(&log_key)
+        .retention(LogRetention::SIX_YEARS)
+        .archive_after_days(90)
+        .build()?;
+    let phi = EncryptedBucket::builder()
+        .name(format!("{stack_name}-phi-{account_id}"))
+        .key(&phi_key)
+        .access_logs(&logs)
+        .build()?;
+    Stack::builder(stack_name)
+        .with(phi_key)
+        .with(log_key)
+        .with(logs)
+        .with(phi)
+        .build()
+}
+
+fn confirm_live(plan: &Plan) -> bool {
+    print!(
+        "\nThis applies the plan above to AWS account {} in {}. Type the account id to continue: ",
+        plan.account_id, plan.region
+    );
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok() && answer.trim() == plan.account_id
+}
+
+fn write(out: &Path, name: &str, text: &str) -> Result<()> {
+    let path = out.join(name);
+    std::fs::write(&path, text)
+        .map_err(|e| Error::Configuration(format!("cannot write {}: {e}", path.display())))
+}
+
+async fn run(options: Options) -> Result<bool> {
+    let started = Instant::now();
+    let baa = baa(options.live).map_err(Error::Configuration)?;
+    let mut endpoint = None;
+    let env = if options.live {
+        Environment::from_env(baa).await?
+    } else {
+        let local = local_endpoint(&options.out).await?;
+        let config = local.sdk_config(REGION).await;
+        endpoint = Some(local);
+        Environment::builder(baa)
+            .sdk_config(config)
+            .tag("example", "reference-architecture")
+            .build()
+            .await?
+    };
+    let stack = architecture(&options.stack, env.account_id())?;
+
+    let plan = stack.plan(&env).await?;
+    println!("\n{plan}");
+    if options.live && !plan.is_empty() && !confirm_live(&plan) {
+        println!("Not applied.");
+        return Ok(true);
+    }
+    let applied = plan.apply(&env).await?;
+    println!("{applied}");
+    let verified = stack.verify(&env).await?;
+    println!("{verified}");
+
+    std::fs::create_dir_all(&options.out).map_err(|e| {
+        Error::Configuration(format!("cannot create {}: {e}", options.out.display()))
+    })?;
+    write(&options.out, "plan.json", &report::to_json(&plan)?)?;
+    write(&options.out, "plan.md", &report::plan_markdown(&plan))?;
+    write(&options.out, "apply.json", &report::to_json(&applied)?)?;
+    write(&options.out, "verify.json", &report::to_json(&verified)?)?;
+    write(
+        &options.out,
+        "verify.md",
+        &report::verify_markdown(&verified),
+    )?;
+
+    println!("Summary");
+    println!("  resources          {}", stack.len());
+    println!(
+        "  controls passing   {} of {} judged ({} not applicable)",
+        verified.count(Status::Pass),
+        verified.count(Status::Pass) + verified.count(Status::Fail) + verified.count(Status::Error),
+        verified.count(Status::NotApplicable)
+    );
+    println!(
+        "  API calls          {} ({} mutating)",
+        env.api_calls().total(),
+        env.api_calls().mutating()
+    );
+    println!(
+        "  time               {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    println!("  reports            {}", options.out.display());
+    if let Some(endpoint) = endpoint {
+        let url = endpoint.url();
+        let stop = match endpoint.detach() {
+            Some(pid) => format!("stop it with `kill {pid}`"),
+            None => "it was already running before this run".to_string(),
+        };
+        println!(
+            "\nThe local endpoint keeps running at {url} so you can inspect what was made, e.g.\n  \
+             AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws s3api list-buckets\n\
+             Run this example again to see a plan with no changes; {stop}."
+        );
+    }
+    Ok(verified.passed())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let options = match parse_args() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(options).await {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("Some controls failed: see the verification above.");
+            std::process::ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
