@@ -2,7 +2,22 @@
 //! request id, keeping the SDK error as the `source()`.
 
 // With no service feature enabled only the STS call of the environment uses these helpers.
-#![cfg_attr(not(any(feature = "kms", feature = "s3")), allow(dead_code))]
+#![cfg_attr(
+    not(any(
+        feature = "kms",
+        feature = "s3",
+        feature = "ec2",
+        feature = "iam",
+        feature = "logs",
+        feature = "cloudtrail",
+        feature = "cloudwatch",
+        feature = "rds",
+        feature = "config",
+        feature = "securityhub",
+        feature = "guardduty"
+    )),
+    allow(dead_code)
+)]
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;

@@ -87,35 +87,34 @@ impl<T> PartialEq for Ref<T> {
 
 impl<T> Eq for Ref<T> {}
 
-/// What a resource is, for plans and reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ResourceKind {
-    /// A KMS key with its alias.
-    KmsKey,
-    /// An S3 bucket holding PHI.
-    EncryptedBucket,
-    /// An S3 bucket receiving logs.
-    LogBucket,
+/// What a resource is, for plans and reports: a CloudFormation-style type name and a short
+/// label. Each construct module defines its own kinds as constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ResourceKind {
+    /// The CloudFormation-style type name, e.g. `AWS::S3::Bucket`.
+    pub type_name: &'static str,
+    /// A short label for tables, e.g. `log bucket`.
+    pub label: &'static str,
 }
 
 impl ResourceKind {
-    /// The CloudFormation-style type name.
-    pub fn type_name(self) -> &'static str {
-        match self {
-            ResourceKind::KmsKey => "AWS::KMS::Key",
-            ResourceKind::EncryptedBucket | ResourceKind::LogBucket => "AWS::S3::Bucket",
-        }
+    /// A kind from its type name and label.
+    pub const fn new(type_name: &'static str, label: &'static str) -> ResourceKind {
+        ResourceKind { type_name, label }
     }
+
+    /// A KMS key with its alias.
+    pub const KMS_KEY: ResourceKind = ResourceKind::new("AWS::KMS::Key", "kms key");
+    /// An S3 bucket holding PHI.
+    pub const ENCRYPTED_BUCKET: ResourceKind =
+        ResourceKind::new("AWS::S3::Bucket", "encrypted bucket");
+    /// An S3 bucket receiving logs.
+    pub const LOG_BUCKET: ResourceKind = ResourceKind::new("AWS::S3::Bucket", "log bucket");
 }
 
 impl fmt::Display for ResourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ResourceKind::KmsKey => "kms key",
-            ResourceKind::EncryptedBucket => "encrypted bucket",
-            ResourceKind::LogBucket => "log bucket",
-        })
+        f.write_str(self.label)
     }
 }
 
@@ -361,6 +360,24 @@ pub trait Construct: fmt::Debug + Send + Sync + 'static {
         live: &Live<Self::State>,
         desired: &Self::State,
         changes: &[SettingChange],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Why destroy must keep this resource unless the caller consents by naming it (it holds
+    /// PHI or audit evidence, or deleting it loses data), or `None` when it may be deleted.
+    /// Resources that hold nothing return `None`.
+    fn deletion_guard(
+        &self,
+        ctx: &Ctx<'_>,
+        live: &Live<Self::State>,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
+
+    /// Deletes the resource (destroy calls it only when the guard allows or the caller
+    /// consented). Deletion is as safe as the service allows: keys are scheduled with their full
+    /// window, databases keep a final snapshot.
+    fn delete(
+        &self,
+        ctx: &Ctx<'_>,
+        live: &Live<Self::State>,
     ) -> impl Future<Output = Result<()>> + Send;
 }
 

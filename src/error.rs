@@ -101,7 +101,22 @@ impl Error {
         }
     }
 
-    #[cfg_attr(not(any(feature = "kms", feature = "s3")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(
+            feature = "kms",
+            feature = "s3",
+            feature = "ec2",
+            feature = "iam",
+            feature = "logs",
+            feature = "cloudtrail",
+            feature = "cloudwatch",
+            feature = "rds",
+            feature = "config",
+            feature = "securityhub",
+            feature = "guardduty"
+        )),
+        allow(dead_code)
+    )]
     pub(crate) fn request(
         service: &'static str,
         operation: &'static str,

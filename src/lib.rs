@@ -33,12 +33,16 @@
 //!
 //! ## Features
 //!
-//! One cargo feature per AWS service (`kms`, `s3`), `full` for all (the default). A build with
-//! `--no-default-features --features kms` compiles only the KMS and STS SDK crates.
+//! One cargo feature per AWS service (`kms`, `s3`, `ec2`, `iam`, `logs`, `cloudtrail`,
+//! `cloudwatch`, `rds`, `config`, `securityhub`, `guardduty`) plus `audit`, and `full` for all
+//! (the default). A build with `--no-default-features --features kms` compiles only the KMS and
+//! STS SDK crates.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "audit")]
+pub mod audit;
 mod aws_error;
 pub mod construct;
 pub mod constructs;
@@ -50,11 +54,43 @@ pub mod policy;
 pub mod report;
 pub mod stack;
 
+#[cfg(feature = "audit")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use audit::prelude::*;
 pub use construct::{Construct, LogicalId, Ref};
+#[cfg(feature = "cloudtrail")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::cloudtrail::prelude::*;
+#[cfg(feature = "cloudwatch")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::cloudwatch::prelude::*;
+#[cfg(feature = "config")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::config::prelude::*;
+#[cfg(feature = "ec2")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::ec2::prelude::*;
+#[cfg(feature = "guardduty")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::guardduty::prelude::*;
+#[cfg(feature = "iam")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::iam::prelude::*;
 #[cfg(feature = "kms")]
-pub use constructs::kms::HipaaKey;
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::kms::prelude::*;
+#[cfg(feature = "logs")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::logs::prelude::*;
+#[cfg(feature = "rds")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::rds::prelude::*;
 #[cfg(feature = "s3")]
-pub use constructs::s3::{EncryptedBucket, LogBucket, LogRetention, ObjectLockRetention};
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::s3::prelude::*;
+#[cfg(feature = "securityhub")]
+#[allow(unused_imports)] // a module's prelude may still be empty
+pub use constructs::securityhub::prelude::*;
 pub use controls::{Check, Citation, Control, ControlId, Status};
 pub use env::{BaaAttestation, Environment};
 pub use error::{AwsError, Error, Result, Violation, Violations};
@@ -67,12 +103,44 @@ pub struct ReadmeDoctests;
 
 /// The types most programs need, in one import.
 pub mod prelude {
+    #[cfg(feature = "audit")]
+    #[allow(unused_imports)]
+    pub use crate::audit::prelude::*;
+    #[cfg(feature = "cloudtrail")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::cloudtrail::prelude::*;
+    #[cfg(feature = "cloudwatch")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::cloudwatch::prelude::*;
+    #[cfg(feature = "config")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::config::prelude::*;
+    #[cfg(feature = "ec2")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::ec2::prelude::*;
+    #[cfg(feature = "guardduty")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::guardduty::prelude::*;
+    #[cfg(feature = "iam")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::iam::prelude::*;
+    #[cfg(feature = "kms")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::kms::prelude::*;
+    #[cfg(feature = "logs")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::logs::prelude::*;
+    #[cfg(feature = "rds")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::rds::prelude::*;
+    #[cfg(feature = "s3")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::s3::prelude::*;
+    #[cfg(feature = "securityhub")]
+    #[allow(unused_imports)]
+    pub use crate::constructs::securityhub::prelude::*;
     pub use crate::controls::{Check, ControlId, Status};
     pub use crate::env::{BaaAttestation, Environment};
     pub use crate::error::{Error, Result};
     pub use crate::stack::{Action, Plan, Stack};
-    #[cfg(feature = "kms")]
-    pub use crate::HipaaKey;
-    #[cfg(feature = "s3")]
-    pub use crate::{EncryptedBucket, LogBucket, LogRetention, ObjectLockRetention};
 }

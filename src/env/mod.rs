@@ -60,12 +60,60 @@ struct Inner {
     calls: ApiCallLog,
     #[cfg(feature = "s3")]
     path_style_s3: bool,
-    #[cfg(feature = "kms")]
-    kms: OnceLock<aws_sdk_kms::Client>,
+    clients: Clients,
     #[cfg(feature = "s3")]
-    s3: OnceLock<aws_sdk_s3::Client>,
+    s3: S3Client,
     sts: OnceLock<aws_sdk_sts::Client>,
 }
+
+/// Declares one lazily made client per service feature: the cell that holds it and the
+/// `Environment` method that makes it on first use with the call recorder attached.
+macro_rules! clients {
+    ($( $feature:literal, $method:ident, $krate:ident, $doc:literal; )*) => {
+        #[derive(Default)]
+        struct Clients {
+            $(
+                #[cfg(feature = $feature)]
+                $method: OnceLock<$krate::Client>,
+            )*
+        }
+
+        impl Environment {
+            $(
+                #[doc = $doc]
+                #[cfg(feature = $feature)]
+                pub fn $method(&self) -> &$krate::Client {
+                    self.inner.clients.$method.get_or_init(|| {
+                        let config = $krate::config::Builder::from(&self.inner.sdk_config)
+                            .interceptor(CallRecorder::new(self.inner.calls.clone()))
+                            .build();
+                        $krate::Client::from_conf(config)
+                    })
+                }
+            )*
+        }
+    };
+}
+
+clients! {
+    "kms", kms, aws_sdk_kms, "The KMS client.";
+    "ec2", ec2, aws_sdk_ec2, "The EC2 (and VPC, EBS) client.";
+    "iam", iam, aws_sdk_iam, "The IAM client.";
+    "logs", logs, aws_sdk_cloudwatchlogs, "The CloudWatch Logs client.";
+    "cloudtrail", cloudtrail, aws_sdk_cloudtrail, "The CloudTrail client.";
+    "cloudwatch", cloudwatch, aws_sdk_cloudwatch, "The CloudWatch (metrics and alarms) client.";
+    "cloudwatch", sns, aws_sdk_sns, "The SNS client (alarm topics).";
+    "rds", rds, aws_sdk_rds, "The RDS client.";
+    "config", config, aws_sdk_config, "The AWS Config client.";
+    "securityhub", securityhub, aws_sdk_securityhub, "The Security Hub client.";
+    "guardduty", guardduty, aws_sdk_guardduty, "The GuardDuty client.";
+    "audit", organizations, aws_sdk_organizations, "The Organizations client (multi-account audits).";
+}
+
+/// S3 is made apart from the others: it needs path-style addressing on custom endpoints.
+#[cfg(feature = "s3")]
+#[derive(Default)]
+struct S3Client(OnceLock<aws_sdk_s3::Client>);
 
 impl fmt::Debug for Environment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -163,21 +211,10 @@ impl Environment {
         })
     }
 
-    /// The KMS client.
-    #[cfg(feature = "kms")]
-    pub fn kms(&self) -> &aws_sdk_kms::Client {
-        self.inner.kms.get_or_init(|| {
-            let config = aws_sdk_kms::config::Builder::from(&self.inner.sdk_config)
-                .interceptor(CallRecorder::new(self.inner.calls.clone()))
-                .build();
-            aws_sdk_kms::Client::from_conf(config)
-        })
-    }
-
     /// The S3 client (path-style addressing when a custom endpoint is configured).
     #[cfg(feature = "s3")]
     pub fn s3(&self) -> &aws_sdk_s3::Client {
-        self.inner.s3.get_or_init(|| {
+        self.inner.s3.0.get_or_init(|| {
             let config = aws_sdk_s3::config::Builder::from(&self.inner.sdk_config)
                 .force_path_style(self.inner.path_style_s3)
                 .interceptor(CallRecorder::new(self.inner.calls.clone()))
@@ -321,10 +358,9 @@ impl EnvironmentBuilder {
                 calls,
                 #[cfg(feature = "s3")]
                 path_style_s3,
-                #[cfg(feature = "kms")]
-                kms: OnceLock::new(),
+                clients: Clients::default(),
                 #[cfg(feature = "s3")]
-                s3: OnceLock::new(),
+                s3: S3Client::default(),
                 sts: sts_cell,
             }),
         })

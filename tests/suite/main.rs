@@ -3,6 +3,12 @@
 
 mod support;
 
+mod audit;
 mod build_refusals;
 mod compile_fail;
+mod database;
+mod engine;
 mod foundation;
+mod governance;
+mod identity;
+mod vpc;

@@ -228,7 +228,7 @@ impl Construct for HipaaKey {
     }
 
     fn kind(&self) -> ResourceKind {
-        ResourceKind::KmsKey
+        ResourceKind::KMS_KEY
     }
 
     fn name(&self) -> &str {
@@ -280,5 +280,21 @@ impl Construct for HipaaKey {
         changes: &[SettingChange],
     ) -> Result<()> {
         live::update_key(ctx, self, live, desired, changes).await
+    }
+
+    async fn deletion_guard(
+        &self,
+        _ctx: &Ctx<'_>,
+        _live: &Live<KeyState>,
+    ) -> Result<Option<String>> {
+        Ok(Some(format!(
+            "a KMS key: everything encrypted under it becomes unreadable once it is gone; with consent it is \
+             scheduled for deletion with its {}-day window (cancel with CancelKeyDeletion), never deleted at once",
+            self.deletion_window_days
+        )))
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_>, live: &Live<KeyState>) -> Result<()> {
+        live::schedule_key_deletion(ctx, self, live).await
     }
 }

@@ -338,6 +338,28 @@ pub(super) async fn update_key(
     Ok(())
 }
 
+/// Schedules the key for deletion with its full window. The alias stays, so a later apply
+/// finds the key and cancels the deletion instead of making a twin.
+pub(super) async fn schedule_key_deletion(
+    ctx: &Ctx<'_>,
+    key: &HipaaKey,
+    live: &Live<KeyState>,
+) -> Result<()> {
+    if live.state.key_state == "PendingDeletion" {
+        return Ok(());
+    }
+    let window = i32::try_from(key.deletion_window_days()).unwrap_or(30);
+    ctx.env
+        .kms()
+        .schedule_key_deletion()
+        .key_id(&live.outputs.physical_id)
+        .pending_window_in_days(window)
+        .send()
+        .await
+        .aws(SERVICE, "ScheduleKeyDeletion", key.alias())?;
+    Ok(())
+}
+
 impl KeyState {
     fn settings_value(&self, name: &str) -> String {
         use crate::construct::State;

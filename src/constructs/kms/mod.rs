@@ -8,3 +8,9 @@ mod live;
 pub use checks::evaluate_key;
 pub use key::{HipaaKey, HipaaKeyBuilder, HipaaKeyProps, KeyState};
 pub use key_policy::{base_key_policy, ADMIN_ACTIONS, IAM_DELEGATED_USE_ACTIONS};
+
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
+pub mod prelude {
+    pub use super::HipaaKey;
+}

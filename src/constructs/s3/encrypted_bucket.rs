@@ -133,7 +133,7 @@ impl From<EncryptedBucketProps> for Result<EncryptedBucket> {
         let bucket = EncryptedBucket {
             spec: BucketSpec {
                 id: LogicalId::new("s3-bucket", &name),
-                kind: ResourceKind::EncryptedBucket,
+                kind: ResourceKind::ENCRYPTED_BUCKET,
                 name,
                 key: props.key,
                 access_logs: Some((props.access_logs, prefix)),
@@ -234,5 +234,20 @@ impl Construct for EncryptedBucket {
         changes: &[SettingChange],
     ) -> Result<()> {
         live::update_bucket(ctx, &self.spec, live, desired, changes).await
+    }
+
+    async fn deletion_guard(
+        &self,
+        ctx: &Ctx<'_>,
+        _live: &Live<BucketState>,
+    ) -> Result<Option<String>> {
+        Ok(live::holds_objects(ctx, &self.spec.name).await?.then(|| {
+            "holds PHI objects: with consent every object version is deleted, then the bucket"
+                .to_string()
+        }))
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_>, _live: &Live<BucketState>) -> Result<()> {
+        live::delete_bucket(ctx, &self.spec.name).await
     }
 }

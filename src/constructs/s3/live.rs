@@ -15,7 +15,7 @@ use aws_sdk_s3::types::{
 
 use crate::aws_error::AwsResultExt;
 use crate::construct::{diff_states, Ctx, Live, ResourceOutputs, SettingChange};
-use crate::env::{LOGICAL_ID_TAG, STACK_TAG};
+use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 use crate::policy::PolicyDocument;
 
@@ -33,11 +33,11 @@ const PUBLIC_GROUPS: [&str; 2] = [
 /// Reads every setting of a bucket the controls judge. Works for any bucket of the account,
 /// not only those the library made.
 pub(crate) async fn read_bucket_state(
-    ctx: &Ctx<'_>,
+    env: &Environment,
     name: &str,
     arn: String,
 ) -> Result<Option<(BucketState, BTreeMap<String, String>)>> {
-    let s3 = ctx.env.s3();
+    let s3 = env.s3();
     let exists = s3.head_bucket().bucket(name).send().await.aws_optional(
         SERVICE,
         "HeadBucket",
@@ -48,18 +48,18 @@ pub(crate) async fn read_bucket_state(
         return Ok(None);
     }
     let (tags, encryption, block, ownership, versioning) = tokio::try_join!(
-        read_tags(ctx, name),
-        read_encryption(ctx, name),
-        read_public_access_block(ctx, name),
-        read_ownership(ctx, name),
-        read_versioning(ctx, name),
+        read_tags(env, name),
+        read_encryption(env, name),
+        read_public_access_block(env, name),
+        read_ownership(env, name),
+        read_versioning(env, name),
     )?;
     let (policy, access_logging, lifecycle, object_lock, acl_grants_public) = tokio::try_join!(
-        read_policy(ctx, name),
-        read_logging(ctx, name),
-        read_lifecycle(ctx, name),
-        read_object_lock(ctx, name),
-        read_acl_public(ctx, name),
+        read_policy(env, name),
+        read_logging(env, name),
+        read_lifecycle(env, name),
+        read_object_lock(env, name),
+        read_acl_public(env, name),
     )?;
     let state = BucketState {
         name: name.to_string(),
@@ -85,7 +85,8 @@ pub(super) async fn read_bucket(
     ctx: &Ctx<'_>,
     spec: &BucketSpec,
 ) -> Result<Option<Live<BucketState>>> {
-    let Some((mut state, tags)) = read_bucket_state(ctx, &spec.name, spec.arn(&ctx.scope)).await?
+    let Some((mut state, tags)) =
+        read_bucket_state(ctx.env, &spec.name, spec.arn(&ctx.scope)).await?
     else {
         return Ok(None);
     };
@@ -132,6 +133,66 @@ pub(super) async fn read_bucket(
     }))
 }
 
+/// True when the bucket holds any object version or delete marker.
+pub(super) async fn holds_objects(ctx: &Ctx<'_>, name: &str) -> Result<bool> {
+    is_empty(ctx, name).await.map(|empty| !empty)
+}
+
+/// Deletes every object version and delete marker, then the bucket.
+pub(super) async fn delete_bucket(ctx: &Ctx<'_>, name: &str) -> Result<()> {
+    let s3 = ctx.env.s3();
+    loop {
+        let listing = s3
+            .list_object_versions()
+            .bucket(name)
+            .max_keys(1000)
+            .send()
+            .await
+            .aws(SERVICE, "ListObjectVersions", name)?;
+        let mut objects = Vec::new();
+        for (key, version) in listing
+            .versions()
+            .iter()
+            .map(|v| (v.key(), v.version_id()))
+            .chain(
+                listing
+                    .delete_markers()
+                    .iter()
+                    .map(|m| (m.key(), m.version_id())),
+            )
+        {
+            let Some(key) = key else { continue };
+            objects.push(
+                aws_sdk_s3::types::ObjectIdentifier::builder()
+                    .key(key)
+                    .set_version_id(version.map(str::to_string))
+                    .build()
+                    .map_err(Error::request(SERVICE, "DeleteObjects"))?,
+            );
+        }
+        if objects.is_empty() {
+            break;
+        }
+        let delete = aws_sdk_s3::types::Delete::builder()
+            .set_objects(Some(objects))
+            .quiet(true)
+            .build()
+            .map_err(Error::request(SERVICE, "DeleteObjects"))?;
+        s3.delete_objects()
+            .bucket(name)
+            .delete(delete)
+            .send()
+            .await
+            .aws(SERVICE, "DeleteObjects", name)?;
+    }
+    s3.delete_bucket()
+        .bucket(name)
+        .send()
+        .await
+        .aws(SERVICE, "DeleteBucket", name)?;
+    Ok(())
+}
+
 async fn is_empty(ctx: &Ctx<'_>, name: &str) -> Result<bool> {
     let listing = ctx
         .env
@@ -145,9 +206,8 @@ async fn is_empty(ctx: &Ctx<'_>, name: &str) -> Result<bool> {
     Ok(listing.versions().is_empty() && listing.delete_markers().is_empty())
 }
 
-async fn read_tags(ctx: &Ctx<'_>, name: &str) -> Result<BTreeMap<String, String>> {
-    let output = ctx
-        .env
+async fn read_tags(env: &Environment, name: &str) -> Result<BTreeMap<String, String>> {
+    let output = env
         .s3()
         .get_bucket_tagging()
         .bucket(name)
@@ -170,9 +230,8 @@ async fn read_tags(ctx: &Ctx<'_>, name: &str) -> Result<BTreeMap<String, String>
         .unwrap_or_default())
 }
 
-async fn read_encryption(ctx: &Ctx<'_>, name: &str) -> Result<Option<BucketEncryption>> {
-    let output = ctx
-        .env
+async fn read_encryption(env: &Environment, name: &str) -> Result<Option<BucketEncryption>> {
+    let output = env
         .s3()
         .get_bucket_encryption()
         .bucket(name)
@@ -198,9 +257,11 @@ async fn read_encryption(ctx: &Ctx<'_>, name: &str) -> Result<Option<BucketEncry
     }))
 }
 
-async fn read_public_access_block(ctx: &Ctx<'_>, name: &str) -> Result<Option<PublicAccessBlock>> {
-    let output = ctx
-        .env
+async fn read_public_access_block(
+    env: &Environment,
+    name: &str,
+) -> Result<Option<PublicAccessBlock>> {
+    let output = env
         .s3()
         .get_public_access_block()
         .bucket(name)
@@ -222,9 +283,8 @@ async fn read_public_access_block(ctx: &Ctx<'_>, name: &str) -> Result<Option<Pu
         }))
 }
 
-async fn read_ownership(ctx: &Ctx<'_>, name: &str) -> Result<Option<String>> {
-    let output = ctx
-        .env
+async fn read_ownership(env: &Environment, name: &str) -> Result<Option<String>> {
+    let output = env
         .s3()
         .get_bucket_ownership_controls()
         .bucket(name)
@@ -242,9 +302,8 @@ async fn read_ownership(ctx: &Ctx<'_>, name: &str) -> Result<Option<String>> {
         .map(|rule| rule.object_ownership.as_str().to_string()))
 }
 
-async fn read_versioning(ctx: &Ctx<'_>, name: &str) -> Result<String> {
-    let output = ctx
-        .env
+async fn read_versioning(env: &Environment, name: &str) -> Result<String> {
+    let output = env
         .s3()
         .get_bucket_versioning()
         .bucket(name)
@@ -257,9 +316,8 @@ async fn read_versioning(ctx: &Ctx<'_>, name: &str) -> Result<String> {
         .unwrap_or_else(|| "Disabled".to_string()))
 }
 
-async fn read_policy(ctx: &Ctx<'_>, name: &str) -> Result<Option<PolicyDocument>> {
-    let output = ctx
-        .env
+async fn read_policy(env: &Environment, name: &str) -> Result<Option<PolicyDocument>> {
+    let output = env
         .s3()
         .get_bucket_policy()
         .bucket(name)
@@ -274,9 +332,8 @@ async fn read_policy(ctx: &Ctx<'_>, name: &str) -> Result<Option<PolicyDocument>
     }
 }
 
-async fn read_logging(ctx: &Ctx<'_>, name: &str) -> Result<Option<AccessLogging>> {
-    let output = ctx
-        .env
+async fn read_logging(env: &Environment, name: &str) -> Result<Option<AccessLogging>> {
+    let output = env
         .s3()
         .get_bucket_logging()
         .bucket(name)
@@ -289,9 +346,8 @@ async fn read_logging(ctx: &Ctx<'_>, name: &str) -> Result<Option<AccessLogging>
     }))
 }
 
-async fn read_lifecycle(ctx: &Ctx<'_>, name: &str) -> Result<Vec<LifecycleRule>> {
-    let output = ctx
-        .env
+async fn read_lifecycle(env: &Environment, name: &str) -> Result<Vec<LifecycleRule>> {
+    let output = env
         .s3()
         .get_bucket_lifecycle_configuration()
         .bucket(name)
@@ -332,9 +388,8 @@ async fn read_lifecycle(ctx: &Ctx<'_>, name: &str) -> Result<Vec<LifecycleRule>>
     Ok(rules)
 }
 
-async fn read_object_lock(ctx: &Ctx<'_>, name: &str) -> Result<Option<ObjectLockState>> {
-    let output = ctx
-        .env
+async fn read_object_lock(env: &Environment, name: &str) -> Result<Option<ObjectLockState>> {
+    let output = env
         .s3()
         .get_object_lock_configuration()
         .bucket(name)
@@ -371,15 +426,14 @@ async fn read_object_lock(ctx: &Ctx<'_>, name: &str) -> Result<Option<ObjectLock
     }))
 }
 
-async fn read_acl_public(ctx: &Ctx<'_>, name: &str) -> Result<bool> {
-    let output = ctx
-        .env
-        .s3()
-        .get_bucket_acl()
-        .bucket(name)
-        .send()
-        .await
-        .aws(SERVICE, "GetBucketAcl", name)?;
+async fn read_acl_public(env: &Environment, name: &str) -> Result<bool> {
+    let output =
+        env.s3()
+            .get_bucket_acl()
+            .bucket(name)
+            .send()
+            .await
+            .aws(SERVICE, "GetBucketAcl", name)?;
     Ok(output.grants().iter().any(|grant| {
         grant.grantee().is_some_and(|grantee| {
             grantee.r#type() == &Type::Group
@@ -454,7 +508,7 @@ async fn put_tags(
     wanted: &BTreeMap<String, String>,
 ) -> Result<()> {
     // PutBucketTagging replaces the whole set: keep tags others added.
-    let mut tags = read_tags(ctx, &spec.name).await?;
+    let mut tags = read_tags(ctx.env, &spec.name).await?;
     if wanted
         .iter()
         .all(|(key, value)| tags.get(key) == Some(value))

@@ -171,7 +171,7 @@ impl From<LogBucketProps> for Result<LogBucket> {
         let bucket = LogBucket {
             spec: BucketSpec {
                 id: LogicalId::new("s3-bucket", &name),
-                kind: ResourceKind::LogBucket,
+                kind: ResourceKind::LOG_BUCKET,
                 name,
                 key: props.key,
                 access_logs,
@@ -284,5 +284,20 @@ impl Construct for LogBucket {
         changes: &[SettingChange],
     ) -> Result<()> {
         live::update_bucket(ctx, &self.spec, live, desired, changes).await
+    }
+
+    async fn deletion_guard(
+        &self,
+        _ctx: &Ctx<'_>,
+        _live: &Live<BucketState>,
+    ) -> Result<Option<String>> {
+        Ok(Some(
+            "holds audit logs that HIPAA requires to be kept six years: deleted (every version) only with consent"
+                .to_string(),
+        ))
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_>, _live: &Live<BucketState>) -> Result<()> {
+        live::delete_bucket(ctx, &self.spec.name).await
     }
 }

@@ -20,3 +20,9 @@ pub use spec::ObjectLockRetention;
 pub use state::{
     AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
+
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
+pub mod prelude {
+    pub use super::{EncryptedBucket, LogBucket, LogRetention, ObjectLockRetention};
+}

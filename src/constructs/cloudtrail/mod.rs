@@ -1,0 +1,5 @@
+//! AWS CloudTrail: the multi-region, validated, encrypted audit trail.
+
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
+pub mod prelude {}

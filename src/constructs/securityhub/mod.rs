@@ -1,0 +1,5 @@
+//! AWS Security Hub with the foundational and CIS standards.
+
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
+pub mod prelude {}

@@ -1,0 +1,1 @@
+//! Tests of the database work (to be written).

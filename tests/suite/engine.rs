@@ -1,0 +1,1 @@
+//! Tests of the engine work (to be written).

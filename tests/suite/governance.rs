@@ -1,0 +1,1 @@
+//! Tests of the governance work (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the identity work (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the vpc work (to be written).
