@@ -94,7 +94,10 @@ pub use constructs::securityhub::prelude::*;
 pub use controls::{Check, Citation, Control, ControlId, Status};
 pub use env::{BaaAttestation, Environment};
 pub use error::{AwsError, Error, Result, Violation, Violations};
-pub use stack::{Action, ApplyReport, Plan, Stack, VerifyReport};
+pub use stack::{
+    Action, ApplyReport, DestroyOptions, DestroyReport, DriftReport, Event, Operation, Plan, Stack,
+    VerifyReport,
+};
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]
@@ -142,5 +145,5 @@ pub mod prelude {
     pub use crate::controls::{Check, ControlId, Status};
     pub use crate::env::{BaaAttestation, Environment};
     pub use crate::error::{Error, Result};
-    pub use crate::stack::{Action, Plan, Stack};
+    pub use crate::stack::{Action, DestroyOptions, Plan, Stack};
 }

@@ -255,6 +255,7 @@ pub struct EnvironmentBuilder {
     sdk_config: Option<SdkConfig>,
     tags: BTreeMap<String, String>,
     max_attempts: u32,
+    retry: Option<RetryConfig>,
 }
 
 impl EnvironmentBuilder {
@@ -264,6 +265,7 @@ impl EnvironmentBuilder {
             sdk_config: None,
             tags: BTreeMap::new(),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
+            retry: None,
         }
     }
 
@@ -287,6 +289,13 @@ impl EnvironmentBuilder {
         self
     }
 
+    /// The retry strategy (standard or adaptive, attempts, backoff), replacing both the
+    /// default (standard, 5 attempts) and any retry configuration of a given `SdkConfig`.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
     /// Loads the configuration (if none was given), asks STS who the caller is, and checks the
     /// BAA attestation and tags.
     pub async fn build(self) -> Result<Environment> {
@@ -304,9 +313,12 @@ impl EnvironmentBuilder {
         if let Some(violations) = Violations::from_vec(violations) {
             return Err(Error::Invalid(violations));
         }
-        let retry = RetryConfig::standard().with_max_attempts(self.max_attempts);
+        let explicit_retry = self.retry.is_some();
+        let retry = self
+            .retry
+            .unwrap_or_else(|| RetryConfig::standard().with_max_attempts(self.max_attempts));
         let sdk_config = match self.sdk_config {
-            Some(config) if config.retry_config().is_some() => config,
+            Some(config) if config.retry_config().is_some() && !explicit_retry => config,
             Some(config) => config.into_builder().retry_config(retry).build(),
             None => {
                 aws_config::defaults(BehaviorVersion::latest())

@@ -70,6 +70,24 @@ impl Graph {
     }
 }
 
+impl Graph {
+    /// The same nodes with every edge turned around: dependents first.
+    pub fn reversed(&self) -> Graph {
+        let count = self.dependencies.len();
+        let mut dependents = vec![Vec::new(); count];
+        for (node, needs) in self.dependencies.iter().enumerate() {
+            for &need in needs {
+                dependents[need].push(node);
+            }
+        }
+        let order = self.order.iter().rev().copied().collect();
+        Graph {
+            dependencies: dependents,
+            order,
+        }
+    }
+}
+
 /// Kahn's algorithm; on a cycle, returns one cycle's nodes (first repeated at the end).
 fn topological_order(dependencies: &[Vec<usize>]) -> std::result::Result<Vec<usize>, Vec<usize>> {
     let count = dependencies.len();

@@ -1,22 +1,29 @@
 //! [`Stack`]: constructs composed into one architecture, planned, applied and verified against
 //! an account in dependency order.
 
+mod destroy;
+mod drift;
+mod events;
 mod graph;
 mod node;
 mod reports;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use futures::future::BoxFuture;
 use futures::FutureExt;
 
 use crate::construct::{Construct, Ctx, LogicalId, PolicyContribution, ResourceOutputs, Scope};
 use crate::env::Environment;
 use crate::error::{Error, Result};
 
+pub use destroy::{DestroyOptions, DestroyReport, DestroyedResource, Removal};
+pub use drift::{Drift, DriftReport};
+pub use events::{Event, EventSender, Operation, ResourceStatus};
 use graph::{run_in_dependency_order, Graph};
-use node::Node;
+use node::{Node, NodeApplied, NodePlan, NodeRemoval};
 pub use reports::{
     Action, AppliedResource, ApplyReport, Plan, PlannedResource, VerifiedResource, VerifyReport,
 };
@@ -43,17 +50,19 @@ pub struct Stack {
 #[derive(Debug)]
 struct Inner {
     name: String,
-    nodes: Vec<Box<dyn Node>>,
+    nodes: Vec<Arc<dyn Node>>,
     ids: Vec<LogicalId>,
     graph: Graph,
+    reversed: Graph,
     concurrency: usize,
+    events: EventSender,
 }
 
 /// Collects constructs into a [`Stack`].
 #[derive(Debug)]
 pub struct StackBuilder {
     name: String,
-    nodes: Vec<Box<dyn Node>>,
+    nodes: Vec<Arc<dyn Node>>,
     concurrency: usize,
 }
 
@@ -61,7 +70,7 @@ impl StackBuilder {
     /// Adds a construct.
     #[allow(clippy::should_implement_trait)]
     pub fn with<C: Construct>(mut self, construct: C) -> StackBuilder {
-        self.nodes.push(Box::new(construct));
+        self.nodes.push(Arc::new(construct));
         self
     }
 
@@ -104,17 +113,23 @@ impl StackBuilder {
         let edges: Vec<Vec<LogicalId>> =
             self.nodes.iter().map(|node| node.dependencies()).collect();
         let graph = Graph::new(&self.name, &ids, &edges)?;
+        let reversed = graph.reversed();
         Ok(Stack {
             inner: Arc::new(Inner {
                 name: self.name,
                 nodes: self.nodes,
                 ids,
                 graph,
+                reversed,
                 concurrency: self.concurrency,
+                events: EventSender::default(),
             }),
         })
     }
 }
+
+/// A future for one node: its result and the outputs dependents may resolve.
+type NodeWork<'a, T> = BoxFuture<'a, Result<(T, Option<ResourceOutputs>)>>;
 
 impl Stack {
     /// Starts a stack named `name` (lowercase letters, digits and `-`; it is written into every
@@ -140,6 +155,51 @@ impl Stack {
     /// True when it holds none.
     pub fn is_empty(&self) -> bool {
         self.inner.nodes.is_empty()
+    }
+
+    /// How many resources its operations work on at once.
+    pub fn concurrency(&self) -> usize {
+        self.inner.concurrency
+    }
+
+    /// The same stack with another concurrency (1 to 64), sharing nothing mutable.
+    pub fn with_concurrency(&self, concurrency: usize) -> Result<Stack> {
+        if !(1..=64).contains(&concurrency) {
+            return Err(Error::Stack {
+                stack: self.inner.name.clone(),
+                reason: format!("concurrency {concurrency} is outside 1 to 64"),
+            });
+        }
+        let inner = &self.inner;
+        let nodes = inner.nodes.clone();
+        Ok(Stack {
+            inner: Arc::new(Inner {
+                name: inner.name.clone(),
+                nodes,
+                ids: inner.ids.clone(),
+                graph: inner.graph.clone(),
+                reversed: inner.reversed.clone(),
+                concurrency,
+                events: inner.events.clone(),
+            }),
+        })
+    }
+
+    /// Progress events of every later plan, apply, verify, drift and destroy of this stack.
+    ///
+    /// ```
+    /// # use hipaa_aws::{HipaaKey, Stack};
+    /// let stack = Stack::builder("acme").with(HipaaKey::builder().alias("phi").build()?).build()?;
+    /// let mut events = stack.subscribe();
+    /// tokio::spawn(async move {
+    ///     while let Ok(event) = events.recv().await {
+    ///         println!("{event:?}");
+    ///     }
+    /// });
+    /// # Ok::<(), hipaa_aws::Error>(())
+    /// ```
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.inner.events.subscribe()
     }
 
     /// The logical ids, dependencies first.
@@ -187,6 +247,91 @@ impl Stack {
             .collect()
     }
 
+    /// Runs `work` on every node in dependency order (or its reverse), at most `concurrency`
+    /// at once, sending `Started`, per-resource and `Finished` events.
+    async fn run<'a, T, W, S>(
+        &'a self,
+        operation: Operation,
+        reverse: bool,
+        mut work: W,
+        status_of: S,
+    ) -> Result<Vec<(usize, T)>>
+    where
+        T: Send + 'a,
+        W: FnMut(usize, BTreeMap<LogicalId, ResourceOutputs>) -> NodeWork<'a, T>,
+        S: Fn(&T) -> ResourceStatus + Send + Sync + Copy + 'a,
+    {
+        let inner = &self.inner;
+        let started = Instant::now();
+        inner.events.send(Event::Started {
+            operation,
+            target: inner.name.clone(),
+            resources: inner.nodes.len(),
+        });
+        let graph = if reverse {
+            &inner.reversed
+        } else {
+            &inner.graph
+        };
+        let results =
+            run_in_dependency_order(&inner.ids, graph, inner.concurrency, |node, outputs| {
+                let future = work(node, outputs);
+                let resource = self.node(node);
+                self.emit(operation, resource, ResourceStatus::Started, started);
+                async move {
+                    let result = future.await;
+                    let status = match &result {
+                        Ok((value, _)) => status_of(value),
+                        Err(error) => ResourceStatus::Failed {
+                            error: error.to_string(),
+                        },
+                    };
+                    self.emit(operation, resource, status, started);
+                    result
+                }
+                .boxed()
+            })
+            .await;
+        let succeeded = results.is_ok();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        match &results {
+            Ok(values) => {
+                for (_, value) in values {
+                    *counts
+                        .entry(events::status_word(&status_of(value)).to_string())
+                        .or_default() += 1;
+                }
+            }
+            Err(failures) => {
+                counts.insert("failed".to_string(), failures.len());
+            }
+        }
+        inner.events.send(Event::Finished {
+            operation,
+            counts: counts.into_iter().collect(),
+            succeeded,
+            elapsed: started.elapsed(),
+        });
+        results.map_err(|failures| self.first_failure(failures))
+    }
+
+    fn emit(
+        &self,
+        operation: Operation,
+        node: &dyn Node,
+        status: ResourceStatus,
+        started: Instant,
+    ) {
+        self.inner.events.send(Event::Resource {
+            operation,
+            id: node.id().clone(),
+            kind: node.kind(),
+            name: node.name().to_string(),
+            status,
+            elapsed: started.elapsed(),
+        });
+    }
+
     /// Reads the live state of every resource and compares it with the stack. Changes nothing.
     pub async fn plan(&self, env: &Environment) -> Result<Plan> {
         self.refuse_phi_without_baa(env)?;
@@ -194,24 +339,27 @@ impl Stack {
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
         let inner = &self.inner;
-        let results = run_in_dependency_order(
-            &inner.ids,
-            &inner.graph,
-            inner.concurrency,
-            |node, outputs| {
-                let contributions = &contributions;
-                async move {
-                    let scope = base_scope(env, &inner.name, &outputs, contributions);
-                    let ctx = Ctx { env, scope };
-                    let plan = inner.nodes[node].plan(ctx).await?;
-                    let found = plan.outputs.clone();
-                    Ok((plan, found))
-                }
-                .boxed()
-            },
-        )
-        .await
-        .map_err(|failures| self.first_failure(failures))?;
+        let contributions = &contributions;
+        let results = self
+            .run(
+                Operation::Plan,
+                false,
+                |node, outputs| {
+                    async move {
+                        let scope = base_scope(env, &inner.name, &outputs, contributions);
+                        let plan = inner.nodes[node].plan(Ctx { env, scope }).await?;
+                        let found = plan.outputs.clone();
+                        Ok((plan, found))
+                    }
+                    .boxed()
+                },
+                |plan: &NodePlan| match (plan.exists, plan.changes.len()) {
+                    (false, _) => ResourceStatus::PlannedCreate,
+                    (true, 0) => ResourceStatus::Unchanged,
+                    (true, changes) => ResourceStatus::PlannedUpdate { changes },
+                },
+            )
+            .await?;
         let resources = self.in_order(results, |node, plan| {
             PlannedResource::new(self.node(node), plan)
         });
@@ -226,35 +374,45 @@ impl Stack {
         })
     }
 
-    /// Plans, then makes every missing resource and restores every differing setting, in
-    /// dependency order. Running it again after an interruption finishes the work.
+    /// Makes every missing resource and restores every differing setting, in dependency order,
+    /// independent resources at once. Each resource is read just before it is changed, so
+    /// running it again after an interruption finishes the work without duplicates.
     pub async fn apply(&self, env: &Environment) -> Result<ApplyReport> {
         self.refuse_phi_without_baa(env)?;
         let started = Instant::now();
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
         let inner = &self.inner;
-        let results = run_in_dependency_order(
-            &inner.ids,
-            &inner.graph,
-            inner.concurrency,
-            |node, outputs| {
-                let contributions = &contributions;
-                async move {
-                    let scope = base_scope(env, &inner.name, &outputs, contributions);
-                    let ctx = Ctx { env, scope };
-                    let node_started = Instant::now();
-                    let span = tracing::info_span!("apply", resource = %inner.ids[node]);
-                    let applied =
-                        tracing::Instrument::instrument(inner.nodes[node].apply(ctx), span).await?;
-                    let outputs = applied.outputs.clone();
-                    Ok(((applied, node_started.elapsed()), Some(outputs)))
-                }
-                .boxed()
-            },
-        )
-        .await
-        .map_err(|failures| self.first_failure(failures))?;
+        let contributions = &contributions;
+        let results = self
+            .run(
+                Operation::Apply,
+                false,
+                |node, outputs| {
+                    async move {
+                        let scope = base_scope(env, &inner.name, &outputs, contributions);
+                        let node_started = Instant::now();
+                        let span = tracing::info_span!("apply", resource = %inner.ids[node]);
+                        let applied = tracing::Instrument::instrument(
+                            inner.nodes[node].apply(Ctx { env, scope }),
+                            span,
+                        )
+                        .await?;
+                        let outputs = applied.outputs.clone();
+                        Ok(((applied, node_started.elapsed()), Some(outputs)))
+                    }
+                    .boxed()
+                },
+                |(applied, _): &(NodeApplied, Duration)| match (
+                    applied.created,
+                    applied.changes.len(),
+                ) {
+                    (true, _) => ResourceStatus::Created,
+                    (false, 0) => ResourceStatus::Unchanged,
+                    (false, changes) => ResourceStatus::Updated { changes },
+                },
+            )
+            .await?;
         let resources = self.in_order(results, |node, (applied, elapsed)| {
             AppliedResource::new(self.node(node), applied, elapsed)
         });
@@ -274,24 +432,35 @@ impl Stack {
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
         let inner = &self.inner;
-        let results = run_in_dependency_order(
-            &inner.ids,
-            &inner.graph,
-            inner.concurrency,
-            |node, outputs| {
-                let contributions = &contributions;
-                async move {
-                    let scope = base_scope(env, &inner.name, &outputs, contributions);
-                    let ctx = Ctx { env, scope };
-                    let verified = inner.nodes[node].verify(ctx).await?;
-                    let outputs = verified.outputs.clone();
-                    Ok((verified, outputs))
-                }
-                .boxed()
-            },
-        )
-        .await
-        .map_err(|failures| self.first_failure(failures))?;
+        let contributions = &contributions;
+        let results = self
+            .run(
+                Operation::Verify,
+                false,
+                |node, outputs| {
+                    async move {
+                        let scope = base_scope(env, &inner.name, &outputs, contributions);
+                        let verified = inner.nodes[node].verify(Ctx { env, scope }).await?;
+                        let outputs = verified.outputs.clone();
+                        Ok((verified, outputs))
+                    }
+                    .boxed()
+                },
+                |verified: &node::NodeVerified| {
+                    let failed = verified
+                        .checks
+                        .iter()
+                        .filter(|check| {
+                            matches!(check.status, crate::Status::Fail | crate::Status::Error)
+                        })
+                        .count();
+                    ResourceStatus::Verified {
+                        passed: verified.checks.len() - failed,
+                        failed,
+                    }
+                },
+            )
+            .await?;
         let resources = self.in_order(results, |node, verified| {
             VerifiedResource::new(self.node(node), verified)
         });
@@ -303,6 +472,136 @@ impl Stack {
             elapsed: started.elapsed(),
             api_calls: env.api_calls().since(&calls_before),
         })
+    }
+
+    /// Lists every setting that differs between the stack and the account, with the controls
+    /// each difference breaks. [`Stack::plan`] shows how apply would restore them.
+    pub async fn drift(&self, env: &Environment) -> Result<DriftReport> {
+        let started = Instant::now();
+        let contributions = self.contributions(env);
+        let inner = &self.inner;
+        let contributions = &contributions;
+        let results = self
+            .run(
+                Operation::Drift,
+                false,
+                |node, outputs| {
+                    async move {
+                        let scope = base_scope(env, &inner.name, &outputs, contributions);
+                        let drift = inner.nodes[node].drift(Ctx { env, scope }).await?;
+                        let outputs = drift.outputs.clone();
+                        Ok((drift, outputs))
+                    }
+                    .boxed()
+                },
+                |drift: &node::NodeDrift| match (drift.exists, drift.changes.len()) {
+                    (false, _) => ResourceStatus::Absent,
+                    (true, 0) => ResourceStatus::Unchanged,
+                    (true, changes) => ResourceStatus::PlannedUpdate { changes },
+                },
+            )
+            .await?;
+        let results = self.in_order(results, |node, drift| (node, drift));
+        Ok(DriftReport::new(
+            &inner.name,
+            env,
+            results
+                .into_iter()
+                .map(|(node, drift)| (self.node(node), drift))
+                .collect(),
+            started.elapsed(),
+        ))
+    }
+
+    /// Deletes the stack's resources in reverse dependency order, keeping by default every
+    /// resource that holds PHI or evidence (a bucket with objects, log buckets, keys, trails,
+    /// databases) unless `options` consents to it by name; a resource is also kept while a kept
+    /// resource depends on it. The report says what was deleted, what was kept and why.
+    pub async fn destroy(
+        &self,
+        env: &Environment,
+        options: &DestroyOptions,
+    ) -> Result<DestroyReport> {
+        let started = Instant::now();
+        let calls_before = env.api_calls();
+        options.check_names(self)?;
+        let contributions = self.contributions(env);
+        let inner = &self.inner;
+        let contributions = &contributions;
+        let kept = std::sync::Mutex::new(std::collections::BTreeSet::new());
+        let kept = &kept;
+        let results = self
+            .run(
+                Operation::Destroy,
+                true,
+                |node, outputs| {
+                    async move {
+                        // Dependents (this node's dependencies in the reversed graph) finished
+                        // first; if one was kept, it still needs this resource.
+                        let kept_dependent = {
+                            let kept = kept.lock().map_err(|_| Error::Stack {
+                                stack: inner.name.clone(),
+                                reason: "destroy bookkeeping failed".to_string(),
+                            })?;
+                            inner.reversed.dependencies[node]
+                                .iter()
+                                .find(|dependent| kept.contains(*dependent))
+                                .map(|&dependent| inner.ids[dependent].clone())
+                        };
+                        let removal = match kept_dependent {
+                            Some(dependent) => {
+                                NodeRemoval::Kept(format!("{dependent} is kept and depends on it"))
+                            }
+                            None => {
+                                let scope = base_scope(env, &inner.name, &outputs, contributions);
+                                let consented = options.consents_to(inner.nodes[node].as_ref());
+                                inner.nodes[node]
+                                    .destroy(Ctx { env, scope }, consented)
+                                    .await?
+                            }
+                        };
+                        if matches!(removal, NodeRemoval::Kept(_)) {
+                            if let Ok(mut kept) = kept.lock() {
+                                kept.insert(node);
+                            }
+                        }
+                        Ok((removal, None))
+                    }
+                    .boxed()
+                },
+                |removal: &NodeRemoval| match removal {
+                    NodeRemoval::Absent => ResourceStatus::Absent,
+                    NodeRemoval::Deleted => ResourceStatus::Deleted,
+                    NodeRemoval::Kept(reason) => ResourceStatus::Kept {
+                        reason: reason.clone(),
+                    },
+                },
+            )
+            .await?;
+        let mut resources: Vec<DestroyedResource> = results
+            .into_iter()
+            .map(|(node, removal)| DestroyedResource::new(self.node(node), removal))
+            .collect();
+        let rank: BTreeMap<&LogicalId, usize> = inner
+            .reversed
+            .order
+            .iter()
+            .enumerate()
+            .map(|(rank, &node)| (&inner.ids[node], rank))
+            .collect();
+        resources.sort_by_key(|resource| rank.get(&resource.id).copied().unwrap_or(usize::MAX));
+        Ok(DestroyReport {
+            stack_name: inner.name.clone(),
+            account_id: env.account_id().to_string(),
+            region: env.region().to_string(),
+            resources,
+            elapsed: started.elapsed(),
+            api_calls: env.api_calls().since(&calls_before),
+        })
+    }
+
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = &dyn Node> {
+        self.inner.nodes.iter().map(|node| node.as_ref())
     }
 
     fn node(&self, index: usize) -> &dyn Node {

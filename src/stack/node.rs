@@ -28,6 +28,26 @@ pub(crate) struct NodeApplied {
     pub outputs: ResourceOutputs,
 }
 
+/// What drift found for one resource: the differing settings and the checks live state fails.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeDrift {
+    pub exists: bool,
+    pub changes: Vec<SettingChange>,
+    pub failing: Vec<Check>,
+    pub outputs: Option<ResourceOutputs>,
+}
+
+/// What destroy did to one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NodeRemoval {
+    /// It did not exist.
+    Absent,
+    /// It was deleted (or, for a key, scheduled for deletion).
+    Deleted,
+    /// It was kept, for this reason.
+    Kept(String),
+}
+
 /// What verify found for one resource.
 #[derive(Debug, Clone)]
 pub(crate) struct NodeVerified {
@@ -45,6 +65,9 @@ pub(crate) trait Node: fmt::Debug + Send + Sync {
     fn plan<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodePlan>>;
     fn apply<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeApplied>>;
     fn verify<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeVerified>>;
+    fn drift<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeDrift>>;
+    /// Deletes the resource unless its guard keeps it and the caller did not consent.
+    fn destroy<'a>(&'a self, ctx: Ctx<'a>, consented: bool) -> BoxFuture<'a, Result<NodeRemoval>>;
 }
 
 impl<C: Construct> Node for C {
@@ -115,6 +138,47 @@ impl<C: Construct> Node for C {
                     })
                 }
             }
+        }
+        .boxed()
+    }
+
+    fn drift<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeDrift>> {
+        async move {
+            let desired = self.desired(&ctx.scope);
+            Ok(match self.read(&ctx).await? {
+                None => NodeDrift {
+                    exists: false,
+                    changes: Vec::new(),
+                    failing: self.evaluate(&desired),
+                    outputs: None,
+                },
+                Some(live) => NodeDrift {
+                    exists: true,
+                    changes: diff_states(&desired, &live.state),
+                    failing: self
+                        .evaluate(&live.state)
+                        .into_iter()
+                        .filter(|check| matches!(check.status, Status::Fail | Status::Error))
+                        .collect(),
+                    outputs: Some(live.outputs),
+                },
+            })
+        }
+        .boxed()
+    }
+
+    fn destroy<'a>(&'a self, ctx: Ctx<'a>, consented: bool) -> BoxFuture<'a, Result<NodeRemoval>> {
+        async move {
+            let Some(live) = self.read(&ctx).await? else {
+                return Ok(NodeRemoval::Absent);
+            };
+            if !consented {
+                if let Some(reason) = self.deletion_guard(&ctx, &live).await? {
+                    return Ok(NodeRemoval::Kept(reason));
+                }
+            }
+            self.delete(&ctx, &live).await?;
+            Ok(NodeRemoval::Deleted)
         }
         .boxed()
     }

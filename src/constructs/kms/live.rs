@@ -149,9 +149,12 @@ fn ensure_ours(
     })
 }
 
-/// A key this stack created whose alias was never made (an interrupted apply): found by tags.
-async fn find_unaliased(ctx: &Ctx<'_>, key: &HipaaKey) -> Result<Option<KeyMetadata>> {
+/// Keys this stack created for `key` whose alias was never made (an interrupted apply, or a
+/// CreateKey the SDK retried after a lost response), found by tags; keys already scheduled for
+/// deletion are left out.
+async fn find_unaliased(ctx: &Ctx<'_>, key: &HipaaKey) -> Result<Vec<KeyMetadata>> {
     let kms = ctx.env.kms();
+    let mut found = Vec::new();
     let mut pages = kms.list_keys().into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.aws(SERVICE, "ListKeys", key.alias())?;
@@ -178,11 +181,39 @@ async fn find_unaliased(ctx: &Ctx<'_>, key: &HipaaKey) -> Result<Option<KeyMetad
                 .aws(SERVICE, "DescribeKey", key.alias())?
                 .key_metadata;
             if let Some(metadata) = metadata {
-                return Ok(Some(metadata));
+                let pending =
+                    metadata.key_state().map(|state| state.as_str()) == Some("PendingDeletion");
+                if !pending {
+                    found.push(metadata);
+                }
             }
         }
     }
-    Ok(None)
+    Ok(found)
+}
+
+/// Schedules twins for deletion: keys made by retried CreateKey calls that never received an
+/// alias, so never held data.
+async fn retire_twins(ctx: &Ctx<'_>, key: &HipaaKey, keep: &str) -> Result<()> {
+    for twin in find_unaliased(ctx, key).await? {
+        if twin.key_id() == keep {
+            continue;
+        }
+        tracing::warn!(
+            alias = key.alias(),
+            twin = twin.key_id(),
+            "scheduling deletion of a duplicate key a retried CreateKey made"
+        );
+        ctx.env
+            .kms()
+            .schedule_key_deletion()
+            .key_id(twin.key_id())
+            .pending_window_in_days(i32::try_from(key.deletion_window_days()).unwrap_or(30))
+            .send()
+            .await
+            .aws(SERVICE, "ScheduleKeyDeletion", key.alias())?;
+    }
+    Ok(())
 }
 
 fn kms_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
@@ -204,7 +235,7 @@ pub(super) async fn create_key(
     desired: &KeyState,
 ) -> Result<ResourceOutputs> {
     let kms = ctx.env.kms();
-    let metadata = match find_unaliased(ctx, key).await? {
+    let metadata = match find_unaliased(ctx, key).await?.into_iter().next() {
         Some(metadata) => {
             tracing::info!(
                 alias = key.alias(),
@@ -232,6 +263,7 @@ pub(super) async fn create_key(
                 .ok_or_else(|| Error::unexpected(SERVICE, "CreateKey", "no key metadata"))?
         }
     };
+    retire_twins(ctx, key, metadata.key_id()).await?;
     let tags = list_tags(ctx, metadata.key_id()).await?;
     let live = read_by_metadata(ctx, key, metadata, tags, None).await?;
     let changes = diff_states(desired, &live.state);

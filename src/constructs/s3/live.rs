@@ -178,12 +178,26 @@ pub(super) async fn delete_bucket(ctx: &Ctx<'_>, name: &str) -> Result<()> {
             .quiet(true)
             .build()
             .map_err(Error::request(SERVICE, "DeleteObjects"))?;
-        s3.delete_objects()
+        let deleted = s3
+            .delete_objects()
             .bucket(name)
             .delete(delete)
             .send()
             .await
             .aws(SERVICE, "DeleteObjects", name)?;
+        // Without this, objects S3 refuses to delete would be listed again forever.
+        if let Some(refused) = deleted.errors().first() {
+            return Err(Error::Conflict {
+                resource: format!("s3 bucket {name:?}"),
+                reason: format!(
+                    "{} object version(s) could not be deleted, e.g. {:?}: {} {}",
+                    deleted.errors().len(),
+                    refused.key().unwrap_or_default(),
+                    refused.code().unwrap_or_default(),
+                    refused.message().unwrap_or_default()
+                ),
+            });
+        }
     }
     s3.delete_bucket()
         .bucket(name)

@@ -1,0 +1,290 @@
+//! A fault-injecting HTTP proxy on loopback, between the SDK and the local endpoint: for a
+//! chosen fraction of requests (decided by a seeded generator, so a run is reproducible) it
+//! answers with throttling errors in the service's own protocol, HTTP 500 or 503, or resets the
+//! connection; or, from a chosen request on, it cuts the network (before the request reaches the
+//! endpoint, or after the endpoint executed it, so the client never learns the outcome).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+
+/// What the proxy does to which requests.
+#[derive(Debug, Clone, Copy)]
+pub struct FaultPlan {
+    /// Seed of the generator that picks faulty requests and their kind.
+    pub seed: u64,
+    /// Fraction (0 to 1) of requests that get a fault instead of reaching the endpoint.
+    pub fault_rate: f64,
+    /// From this request number on (1-based), the network is cut.
+    pub cut_after: Option<u64>,
+    /// With `cut_after`, whether the request at the cut still reaches the endpoint (its answer
+    /// is lost), as when a connection drops after the server acted.
+    pub cut_after_forwarding: bool,
+}
+
+impl FaultPlan {
+    /// Faults on `rate` of the requests, from `seed`.
+    pub fn random(seed: u64, rate: f64) -> FaultPlan {
+        FaultPlan {
+            seed,
+            fault_rate: rate,
+            cut_after: None,
+            cut_after_forwarding: false,
+        }
+    }
+
+    /// The network is cut at request `n` (which is lost before or after the endpoint acts).
+    pub fn cut(n: u64, after_forwarding: bool) -> FaultPlan {
+        FaultPlan {
+            seed: 0,
+            fault_rate: 0.0,
+            cut_after: Some(n),
+            cut_after_forwarding: after_forwarding,
+        }
+    }
+}
+
+/// Counts of what the proxy did.
+#[derive(Debug, Default)]
+pub struct FaultStats {
+    pub requests: AtomicU64,
+    pub throttled: AtomicU64,
+    pub server_errors: AtomicU64,
+    pub resets: AtomicU64,
+    pub cut: AtomicU64,
+}
+
+impl FaultStats {
+    pub fn faults(&self) -> u64 {
+        self.throttled.load(Ordering::SeqCst)
+            + self.server_errors.load(Ordering::SeqCst)
+            + self.resets.load(Ordering::SeqCst)
+    }
+}
+
+/// A running proxy; it stops when dropped.
+pub struct FaultProxy {
+    address: SocketAddr,
+    pub stats: Arc<FaultStats>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl FaultProxy {
+    /// Starts a proxy to `upstream` (a loopback URL) on its own thread and runtime.
+    pub fn start(upstream: &str, plan: FaultPlan) -> FaultProxy {
+        let upstream: SocketAddr = upstream
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .expect("the endpoint URL is a loopback socket address");
+        assert!(
+            upstream.ip().is_loopback(),
+            "the proxy only forwards to loopback"
+        );
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let address = listener.local_addr().expect("listener address");
+        let stats = Arc::new(FaultStats::default());
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread_stats = Arc::clone(&stats);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("proxy runtime");
+            runtime.block_on(serve(listener, upstream, plan, thread_stats, stopped));
+        });
+        FaultProxy {
+            address,
+            stats,
+            _shutdown: shutdown,
+        }
+    }
+
+    /// The proxy's URL, to use as the SDK endpoint.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    upstream: SocketAddr,
+    plan: FaultPlan,
+    stats: Arc<FaultStats>,
+    mut stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let counter = Arc::new(AtomicU64::new(0));
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let client = client.clone();
+        let stats = Arc::clone(&stats);
+        let counter = Arc::clone(&counter);
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                handle(
+                    request,
+                    n,
+                    upstream,
+                    plan,
+                    client.clone(),
+                    Arc::clone(&stats),
+                )
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// SplitMix64 of the seed and the request number: the same request number always gets the
+/// same decision.
+fn draw(seed: u64, n: u64) -> u64 {
+    let mut z = seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[derive(Debug)]
+struct Reset;
+
+impl std::fmt::Display for Reset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by the fault proxy")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+async fn handle(
+    request: Request<Incoming>,
+    n: u64,
+    upstream: SocketAddr,
+    plan: FaultPlan,
+    client: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    stats: Arc<FaultStats>,
+) -> Result<Response<Full<Bytes>>, Reset> {
+    stats.requests.fetch_add(1, Ordering::SeqCst);
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await.map_err(|_| Reset)?.to_bytes();
+    let cut = plan.cut_after.is_some_and(|at| n >= at);
+    if cut && !(plan.cut_after_forwarding && plan.cut_after == Some(n)) {
+        stats.cut.fetch_add(1, Ordering::SeqCst);
+        return Err(Reset);
+    }
+    if !cut && plan.fault_rate > 0.0 {
+        let roll = draw(plan.seed, n);
+        if (roll % 10_000) as f64 / 10_000.0 < plan.fault_rate {
+            return match (roll >> 32) % 4 {
+                0 => {
+                    stats.throttled.fetch_add(1, Ordering::SeqCst);
+                    Ok(throttle(&parts.headers, &body))
+                }
+                1 => {
+                    stats.server_errors.fetch_add(1, Ordering::SeqCst);
+                    Ok(status(StatusCode::INTERNAL_SERVER_ERROR))
+                }
+                2 => {
+                    stats.server_errors.fetch_add(1, Ordering::SeqCst);
+                    Ok(status(StatusCode::SERVICE_UNAVAILABLE))
+                }
+                _ => {
+                    stats.resets.fetch_add(1, Ordering::SeqCst);
+                    Err(Reset)
+                }
+            };
+        }
+    }
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let uri: hyper::Uri = format!("http://{upstream}{path}")
+        .parse()
+        .map_err(|_| Reset)?;
+    let mut forward = Request::builder().method(parts.method.clone()).uri(uri);
+    for (name, value) in &parts.headers {
+        if name != hyper::header::HOST {
+            forward = forward.header(name, value);
+        }
+    }
+    let forward = forward
+        .header(hyper::header::HOST, upstream.to_string())
+        .body(Full::new(body))
+        .map_err(|_| Reset)?;
+    let response = client.request(forward).await.map_err(|_| Reset)?;
+    if cut {
+        // The endpoint acted; the client never hears about it.
+        stats.cut.fetch_add(1, Ordering::SeqCst);
+        return Err(Reset);
+    }
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.map_err(|_| Reset)?.to_bytes();
+    Ok(Response::from_parts(parts, Full::new(body)))
+}
+
+fn status(code: StatusCode) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = code;
+    response
+}
+
+/// A throttling error in the protocol the request speaks, so the SDK classifies it as one.
+fn throttle(headers: &hyper::HeaderMap, body: &[u8]) -> Response<Full<Bytes>> {
+    let text = String::from_utf8_lossy(body);
+    let (code, content_type, payload) = if headers.contains_key("x-amz-target") {
+        (
+            StatusCode::BAD_REQUEST,
+            "application/x-amz-json-1.1",
+            r#"{"__type":"ThrottlingException","message":"Rate exceeded (injected)"}"#.to_string(),
+        )
+    } else if text.contains("Version=2016-11-15") {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/xml",
+            "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded (injected)</Message></Error></Errors><RequestID>injected</RequestID></Response>".to_string(),
+        )
+    } else if text.contains("Action=") {
+        (
+            StatusCode::BAD_REQUEST,
+            "text/xml",
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded (injected)</Message></Error><RequestId>injected</RequestId></ErrorResponse>".to_string(),
+        )
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "application/xml",
+            "<Error><Code>SlowDown</Code><Message>Please reduce your request rate (injected)</Message><RequestId>injected</RequestId></Error>".to_string(),
+        )
+    };
+    let mut response = Response::new(Full::new(Bytes::from(payload)));
+    *response.status_mut() = code;
+    if let Ok(value) = hyper::header::HeaderValue::from_str(content_type) {
+        response
+            .headers_mut()
+            .insert(hyper::header::CONTENT_TYPE, value);
+    }
+    response
+}
