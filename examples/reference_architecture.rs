@@ -5,6 +5,8 @@
 //! cargo run --example reference_architecture                 # local endpoint (started for you)
 //! cargo run --example reference_architecture -- --out DIR    # where reports are written
 //! cargo run --example reference_architecture -- --live       # the account of your credentials
+//! cargo run --example reference_architecture -- --destroy    # tear down (PHI and evidence kept)
+//! cargo run --example reference_architecture -- --destroy --consent NAME ...  # ... unless named
 //! ```
 //!
 //! By default it starts a local AWS endpoint (moto on loopback; or uses `AWS_ENDPOINT_URL` when
@@ -21,11 +23,15 @@ use std::time::Instant;
 use hipaa_aws::local::{LocalEndpoint, LocalEndpointOptions};
 use hipaa_aws::prelude::*;
 use hipaa_aws::report;
+use hipaa_aws::stack::{Event, ResourceStatus};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 const REGION: &str = "us-east-1";
 
 struct Options {
     live: bool,
+    destroy: bool,
+    consents: Vec<String>,
     out: PathBuf,
     stack: String,
 }
@@ -33,6 +39,8 @@ struct Options {
 fn parse_args() -> std::result::Result<Options, String> {
     let mut options = Options {
         live: false,
+        destroy: false,
+        consents: Vec::new(),
         out: PathBuf::from("hipaa-aws-output"),
         stack: "hipaa-reference".to_string(),
     };
@@ -40,6 +48,10 @@ fn parse_args() -> std::result::Result<Options, String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--live" => options.live = true,
+            "--destroy" => options.destroy = true,
+            "--consent" => options
+                .consents
+                .push(args.next().ok_or("--consent needs a resource name")?),
             "--out" => {
                 options.out = args
                     .next()
@@ -136,6 +148,52 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .build()
 }
 
+/// Draws the stack's progress events as one bar per operation.
+fn show_progress(stack: &Stack) -> tokio::task::JoinHandle<()> {
+    let mut events = stack.subscribe();
+    tokio::spawn(async move {
+        let bars = MultiProgress::new();
+        let style = ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        let mut bar = ProgressBar::hidden();
+        while let Ok(event) = events.recv().await {
+            match event {
+                Event::Started {
+                    operation,
+                    resources,
+                    ..
+                } => {
+                    bar = bars.add(ProgressBar::new(resources as u64));
+                    bar.set_style(style.clone());
+                    bar.set_prefix(format!("{operation:?}").to_lowercase());
+                }
+                Event::Resource { name, status, .. } if status.is_final() => {
+                    bar.inc(1);
+                    let word = match &status {
+                        ResourceStatus::Failed { .. } => "failed",
+                        ResourceStatus::Kept { .. } => "kept",
+                        other => match other {
+                            ResourceStatus::Created => "created",
+                            ResourceStatus::Updated { .. } => "updated",
+                            ResourceStatus::Deleted => "deleted",
+                            _ => "done",
+                        },
+                    };
+                    bar.set_message(format!("{word} {name}"));
+                }
+                Event::Finished {
+                    succeeded, elapsed, ..
+                } => {
+                    let outcome = if succeeded { "done" } else { "FAILED" };
+                    bar.finish_with_message(format!("{outcome} in {:.1}s", elapsed.as_secs_f64()));
+                }
+                Event::Resource { .. } => {}
+            }
+        }
+    })
+}
+
 fn confirm_live(plan: &Plan) -> bool {
     print!(
         "\nThis applies the plan above to AWS account {} in {}. Type the account id to continue: ",
@@ -169,6 +227,24 @@ async fn run(options: Options) -> Result<bool> {
             .await?
     };
     let stack = architecture(&options.stack, env.account_id())?;
+    let progress = show_progress(&stack);
+
+    if options.destroy {
+        let mut consent = DestroyOptions::new();
+        for name in &options.consents {
+            consent = consent.consent_to(name.clone());
+        }
+        let destroyed = stack.destroy(&env, &consent).await?;
+        drop(stack);
+        let _ = progress.await;
+        println!("{destroyed}");
+        if !destroyed.kept().is_empty() {
+            println!(
+                "Kept resources hold PHI or evidence. To delete one, name it: --destroy --consent <name>"
+            );
+        }
+        return Ok(true);
+    }
 
     let plan = stack.plan(&env).await?;
     println!("\n{plan}");
@@ -177,9 +253,8 @@ async fn run(options: Options) -> Result<bool> {
         return Ok(true);
     }
     let applied = plan.apply(&env).await?;
-    println!("{applied}");
     let verified = stack.verify(&env).await?;
-    println!("{verified}");
+    let resources = stack.len();
 
     std::fs::create_dir_all(&options.out).map_err(|e| {
         Error::Configuration(format!("cannot create {}: {e}", options.out.display()))
@@ -194,8 +269,15 @@ async fn run(options: Options) -> Result<bool> {
         &report::verify_markdown(&verified),
     )?;
 
+    // The progress task ends when the last handle on the stack (the plan holds one) is gone.
+    drop(plan);
+    drop(stack);
+    let _ = progress.await;
+    println!("\n{applied}");
+    println!("{verified}");
+
     println!("Summary");
-    println!("  resources          {}", stack.len());
+    println!("  resources          {resources}");
     println!(
         "  controls passing   {} of {} judged ({} not applicable)",
         verified.count(Status::Pass),
