@@ -55,7 +55,6 @@ pub mod report;
 pub mod stack;
 
 #[cfg(feature = "audit")]
-#[allow(unused_imports)] // a module's prelude may still be empty
 pub use audit::prelude::*;
 pub use construct::{Construct, LogicalId, Ref};
 #[cfg(feature = "cloudtrail")]
@@ -107,7 +106,6 @@ pub struct ReadmeDoctests;
 /// The types most programs need, in one import.
 pub mod prelude {
     #[cfg(feature = "audit")]
-    #[allow(unused_imports)]
     pub use crate::audit::prelude::*;
     #[cfg(feature = "cloudtrail")]
     #[allow(unused_imports)]

@@ -63,6 +63,8 @@ struct Inner {
     clients: Clients,
     #[cfg(feature = "s3")]
     s3: S3Client,
+    #[cfg(feature = "audit")]
+    s3control: S3ControlClient,
     sts: OnceLock<aws_sdk_sts::Client>,
 }
 
@@ -108,6 +110,31 @@ clients! {
     "securityhub", securityhub, aws_sdk_securityhub, "The Security Hub client.";
     "guardduty", guardduty, aws_sdk_guardduty, "The GuardDuty client.";
     "audit", organizations, aws_sdk_organizations, "The Organizations client (multi-account audits).";
+}
+
+/// S3 Control is made apart from the others: on a custom endpoint its endpoint rules would put
+/// the account id in front of the host name, which a loopback endpoint cannot resolve.
+#[cfg(feature = "audit")]
+#[derive(Default)]
+struct S3ControlClient(OnceLock<aws_sdk_s3control::Client>);
+
+/// Resolves every S3 Control request to the configured endpoint, as it is.
+#[cfg(feature = "audit")]
+#[derive(Debug)]
+struct VerbatimEndpoint(String);
+
+#[cfg(feature = "audit")]
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for VerbatimEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
 }
 
 /// S3 is made apart from the others: it needs path-style addressing on custom endpoints.
@@ -220,6 +247,102 @@ impl Environment {
                 .interceptor(CallRecorder::new(self.inner.calls.clone()))
                 .build();
             aws_sdk_s3::Client::from_conf(config)
+        })
+    }
+
+    /// The same account and credentials in another region (for audits spanning regions). The
+    /// clients are new; the API-call record is shared.
+    pub fn in_region(&self, region: &str) -> Environment {
+        let sdk_config = self
+            .inner
+            .sdk_config
+            .clone()
+            .into_builder()
+            .region(aws_config::Region::new(region.to_string()))
+            .build();
+        self.with_config(
+            sdk_config,
+            self.inner.account_id.clone(),
+            self.inner.partition.clone(),
+        )
+    }
+
+    /// An environment in another account, reached by assuming `role_arn` (credentials are
+    /// refreshed as they expire). The BAA attestation and tags carry over; STS is asked who
+    /// the new caller is.
+    pub async fn assume_role(&self, role_arn: &str, session_name: &str) -> Result<Environment> {
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(session_name)
+            .configure(&self.inner.sdk_config)
+            .build()
+            .await;
+        let sdk_config = self
+            .inner
+            .sdk_config
+            .clone()
+            .into_builder()
+            .credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(
+                provider,
+            ))
+            .build();
+        let probe = self.with_config(
+            sdk_config.clone(),
+            String::new(),
+            self.inner.partition.clone(),
+        );
+        let identity = probe.sts().get_caller_identity().send().await.aws(
+            "sts",
+            "GetCallerIdentity",
+            role_arn,
+        )?;
+        let account_id = identity
+            .account()
+            .map(str::to_string)
+            .ok_or_else(|| Error::unexpected("sts", "GetCallerIdentity", "no account id"))?;
+        Ok(self.with_config(sdk_config, account_id, self.inner.partition.clone()))
+    }
+
+    fn with_config(
+        &self,
+        sdk_config: SdkConfig,
+        account_id: String,
+        partition: String,
+    ) -> Environment {
+        let region = sdk_config
+            .region()
+            .map(|region| region.as_ref().to_string())
+            .unwrap_or_else(|| self.inner.region.clone());
+        Environment {
+            inner: Arc::new(Inner {
+                #[cfg(feature = "s3")]
+                path_style_s3: self.inner.path_style_s3,
+                sdk_config,
+                account_id,
+                partition,
+                region,
+                tags: self.inner.tags.clone(),
+                baa: self.inner.baa.clone(),
+                calls: self.inner.calls.clone(),
+                clients: Clients::default(),
+                #[cfg(feature = "s3")]
+                s3: S3Client::default(),
+                #[cfg(feature = "audit")]
+                s3control: S3ControlClient::default(),
+                sts: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The S3 Control client (account-level Block Public Access).
+    #[cfg(feature = "audit")]
+    pub fn s3control(&self) -> &aws_sdk_s3control::Client {
+        self.inner.s3control.0.get_or_init(|| {
+            let mut config = aws_sdk_s3control::config::Builder::from(&self.inner.sdk_config)
+                .interceptor(CallRecorder::new(self.inner.calls.clone()));
+            if let Some(url) = self.inner.sdk_config.endpoint_url() {
+                config = config.endpoint_resolver(VerbatimEndpoint(url.to_string()));
+            }
+            aws_sdk_s3control::Client::from_conf(config.build())
         })
     }
 
@@ -373,6 +496,8 @@ impl EnvironmentBuilder {
                 clients: Clients::default(),
                 #[cfg(feature = "s3")]
                 s3: S3Client::default(),
+                #[cfg(feature = "audit")]
+                s3control: S3ControlClient::default(),
                 sts: sts_cell,
             }),
         })

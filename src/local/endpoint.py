@@ -3,8 +3,10 @@ compatibility layer that corrects the few answers where moto departs from AWS in
 official Rust SDK cannot read. Written by hipaa-aws into its cache folder and run from there.
 
 Corrections:
-- S3 GetBucketVersioning on a bucket that was never versioned: moto answers with the root
-  element GetBucketVersioningResponse; AWS (and the SDK) use VersioningConfiguration.
+- S3 GetBucketVersioning on a bucket that was never versioned, and GetBucketNotification-
+  Configuration on a bucket without notifications: moto answers with an empty root element named
+  after the operation (GetBucketVersioningResponse, GetBucketNotificationResponse); AWS (and the
+  SDK) use VersioningConfiguration and NotificationConfiguration.
 """
 
 import argparse
@@ -22,15 +24,21 @@ from moto.moto_server.werkzeug_app import (
 )
 
 
-def fix_versioning_root(environ, status, headers, body):
-    if b"<GetBucketVersioningResponse" not in body:
-        return status, headers, body
-    body = body.replace(b"<GetBucketVersioningResponse", b"<VersioningConfiguration")
-    body = body.replace(b"</GetBucketVersioningResponse>", b"</VersioningConfiguration>")
+EMPTY_S3_ROOTS = {
+    b"GetBucketVersioningResponse": b"VersioningConfiguration",
+    b"GetBucketNotificationResponse": b"NotificationConfiguration",
+}
+
+
+def fix_empty_s3_roots(environ, status, headers, body):
+    for moto_root, aws_root in EMPTY_S3_ROOTS.items():
+        if b"<" + moto_root in body:
+            body = body.replace(b"<" + moto_root, b"<" + aws_root)
+            body = body.replace(b"</" + moto_root + b">", b"</" + aws_root + b">")
     return status, headers, body
 
 
-FIXES = [fix_versioning_root]
+FIXES = [fix_empty_s3_roots]
 
 
 class CompatibilityLayer:

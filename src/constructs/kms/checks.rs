@@ -62,6 +62,37 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
     checks
 }
 
+/// The KMS controls of the catalog (`CONTROLS.md`) on any key of an account: automatic rotation
+/// for enabled customer-managed symmetric keys, and no scheduled deletion. (Library-only
+/// controls such as the alias or key-policy shape are judged on the library's own keys.)
+pub fn evaluate_key_for_audit(state: &KeyState) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let rotatable = state.key_manager == "CUSTOMER"
+        && state.key_spec == "SYMMETRIC_DEFAULT"
+        && state.key_usage == "ENCRYPT_DECRYPT"
+        && state.key_state == "Enabled";
+    checks.push(if rotatable {
+        rotation_check(state)
+    } else {
+        Check::not_applicable(
+            ControlId::KmsKeyRotationEnabled,
+            "rotation",
+            format!(
+                "automatic rotation applies to enabled customer-managed symmetric keys; this key is {} {} managed by {}",
+                state.key_state, state.key_spec, state.key_manager
+            ),
+        )
+    });
+    checks.push(Check::require(
+        ControlId::KmsCmkNotScheduledForDeletion,
+        "key_state",
+        state.key_state != "PendingDeletion",
+        "not scheduled for deletion",
+        "the key is scheduled for deletion: data encrypted under it becomes unreadable when the window ends",
+    ));
+    checks
+}
+
 fn rotation_check(state: &KeyState) -> Check {
     let setting = "rotation";
     if !state.rotation_enabled {

@@ -106,6 +106,61 @@ async fn read_by_metadata(
     })
 }
 
+/// Reads every setting the controls judge of any key of the account (tags left empty).
+pub(crate) async fn read_key_state(
+    env: &crate::env::Environment,
+    key_id: &str,
+    aliases: &[String],
+) -> Result<(KeyState, String)> {
+    let kms = env.kms();
+    let metadata = kms
+        .describe_key()
+        .key_id(key_id)
+        .send()
+        .await
+        .aws(SERVICE, "DescribeKey", key_id)?
+        .key_metadata
+        .ok_or_else(|| Error::unexpected(SERVICE, "DescribeKey", "no key metadata"))?;
+    let arn = metadata.arn().unwrap_or(key_id).to_string();
+    let symmetric = metadata.key_spec().map(|spec| spec.as_str()) == Some("SYMMETRIC_DEFAULT");
+    let customer = metadata.key_manager().map(|m| m.as_str()) == Some("CUSTOMER");
+    let (rotation_enabled, rotation_period_days) = if symmetric && customer {
+        let rotation = kms
+            .get_key_rotation_status()
+            .key_id(key_id)
+            .send()
+            .await
+            .aws(SERVICE, "GetKeyRotationStatus", key_id)?;
+        (
+            rotation.key_rotation_enabled(),
+            rotation
+                .rotation_period_in_days()
+                .and_then(|days| u32::try_from(days).ok()),
+        )
+    } else {
+        (false, None)
+    };
+    let text = |value: Option<&str>| value.unwrap_or_default().to_string();
+    let state = KeyState {
+        alias: aliases.first().cloned(),
+        description: text(metadata.description()),
+        key_spec: text(metadata.key_spec().map(|v| v.as_str())),
+        // ENCRYPT_DECRYPT is what KMS uses when CreateKey names no usage.
+        key_usage: metadata
+            .key_usage()
+            .map(|v| v.as_str())
+            .unwrap_or("ENCRYPT_DECRYPT")
+            .to_string(),
+        key_manager: text(metadata.key_manager().map(|v| v.as_str())),
+        key_state: text(metadata.key_state().map(|v| v.as_str())),
+        rotation_enabled,
+        rotation_period_days,
+        policy: None,
+        tags: BTreeMap::new(),
+    };
+    Ok((state, arn))
+}
+
 async fn list_tags(ctx: &Ctx<'_>, key_id: &str) -> Result<BTreeMap<String, String>> {
     let mut tags = BTreeMap::new();
     let mut pages = ctx

@@ -3,9 +3,9 @@
 mod checks;
 mod key;
 mod key_policy;
-mod live;
+pub(crate) mod live;
 
-pub use checks::evaluate_key;
+pub use checks::{evaluate_key, evaluate_key_for_audit};
 pub use key::{HipaaKey, HipaaKeyBuilder, HipaaKeyProps, KeyState};
 pub use key_policy::{base_key_policy, ADMIN_ACTIONS, IAM_DELEGATED_USE_ACTIONS};
 

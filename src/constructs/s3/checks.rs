@@ -20,6 +20,8 @@ pub struct BucketExpectations {
     pub object_lock: bool,
     /// Replication must be on (audits expect it; constructs only when asked for).
     pub replication: bool,
+    /// Event notifications must be configured (audits expect it).
+    pub event_notifications: bool,
 }
 
 impl BucketExpectations {
@@ -29,6 +31,7 @@ impl BucketExpectations {
         retention_floor_days: None,
         object_lock: true,
         replication: true,
+        event_notifications: true,
     };
 }
 
@@ -44,14 +47,51 @@ pub fn evaluate_bucket(state: &BucketState, expect: &BucketExpectations) -> Vec<
         checks.push(retention_check(state, floor));
     }
     checks.push(object_lock_check(state, expect));
-    if !expect.replication {
-        checks.push(Check::not_applicable(
-            ControlId::S3BucketReplicationEnabled,
-            "replication",
-            "replication was not asked for this bucket (the AWS Config and cdk-nag rules would flag its absence)",
+    checks.push(optional_check(
+        ControlId::S3BucketReplicationEnabled,
+        "replication",
+        expect.replication,
+        state.replication,
+        ("an enabled replication rule exists", "no enabled replication rule"),
+        "replication was not asked for this bucket (the AWS Config and cdk-nag rules would flag its absence)",
+    ));
+    if expect.event_notifications {
+        checks.push(optional_check(
+            ControlId::S3EventNotificationsEnabled,
+            "event_notifications",
+            true,
+            state.event_notifications,
+            (
+                "event notifications are configured",
+                "no event notification is configured",
+            ),
+            "",
         ));
     }
     checks
+}
+
+/// A control the bucket meets only when asked to: not applicable when not expected; an error
+/// (never a pass) when expected but the setting was not read.
+fn optional_check(
+    control: ControlId,
+    setting: &str,
+    expected: bool,
+    actual: Option<bool>,
+    (pass, fail): (&str, &str),
+    not_asked: &str,
+) -> Check {
+    match (expected, actual) {
+        (false, Some(true)) => Check::require(control, setting, true, pass, ""),
+        (false, _) => Check::not_applicable(control, setting, not_asked),
+        (true, Some(on)) => Check::require(control, setting, on, pass, fail),
+        (true, None) => Check {
+            control,
+            setting: setting.to_string(),
+            status: crate::controls::Status::Error,
+            reason: format!("{setting} could not be read"),
+        },
+    }
 }
 
 fn encryption_checks(state: &BucketState, checks: &mut Vec<Check>) {

@@ -152,6 +152,7 @@ impl From<EncryptedBucketProps> for Result<EncryptedBucket> {
                     retention_floor_days: None,
                     object_lock: props.object_lock.is_some(),
                     replication: false,
+                    event_notifications: false,
                 },
             },
         };

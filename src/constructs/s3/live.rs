@@ -74,6 +74,8 @@ pub(crate) async fn read_bucket_state(
         object_lock,
         acl_grants_public: Some(acl_grants_public),
         tags: BTreeMap::new(),
+        replication: None,
+        event_notifications: None,
     };
     Ok(Some((state, tags)))
 }
@@ -456,6 +458,63 @@ async fn read_acl_public(env: &Environment, name: &str) -> Result<bool> {
                     .is_some_and(|uri| PUBLIC_GROUPS.contains(&uri))
         })
     }))
+}
+
+/// Reads what only audits judge: replication and event notifications.
+pub(crate) async fn read_bucket_extras(env: &Environment, name: &str) -> Result<(bool, bool)> {
+    let s3 = env.s3();
+    let replication = s3
+        .get_bucket_replication()
+        .bucket(name)
+        .send()
+        .await
+        .aws_optional(
+            SERVICE,
+            "GetBucketReplication",
+            name,
+            &["ReplicationConfigurationNotFoundError"],
+        )?
+        .and_then(|output| output.replication_configuration)
+        .is_some_and(|config| {
+            config
+                .rules()
+                .iter()
+                .any(|rule| rule.status() == &aws_sdk_s3::types::ReplicationRuleStatus::Enabled)
+        });
+    let notifications = s3
+        .get_bucket_notification_configuration()
+        .bucket(name)
+        .send()
+        .await
+        .aws(SERVICE, "GetBucketNotificationConfiguration", name)?;
+    let notified = !notifications.topic_configurations().is_empty()
+        || !notifications.queue_configurations().is_empty()
+        || !notifications.lambda_function_configurations().is_empty()
+        || notifications.event_bridge_configuration().is_some();
+    Ok((replication, notified))
+}
+
+/// The region of a bucket (GetBucketLocation; an empty answer means us-east-1).
+pub(crate) async fn bucket_region(env: &Environment, name: &str) -> Result<String> {
+    let location = env
+        .s3()
+        .get_bucket_location()
+        .bucket(name)
+        .send()
+        .await
+        .aws(SERVICE, "GetBucketLocation", name)?;
+    Ok(location
+        .location_constraint()
+        .map(|constraint| constraint.as_str().to_string())
+        .filter(|region| !region.is_empty())
+        .map(|region| {
+            if region == "EU" {
+                "eu-west-1".to_string()
+            } else {
+                region
+            }
+        })
+        .unwrap_or_else(|| "us-east-1".to_string()))
 }
 
 fn s3_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {

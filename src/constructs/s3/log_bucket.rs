@@ -192,6 +192,7 @@ impl From<LogBucketProps> for Result<LogBucket> {
                     retention_floor_days: Some(LOG_RETENTION_FLOOR_DAYS),
                     object_lock: props.object_lock.is_some(),
                     replication: false,
+                    event_notifications: false,
                 },
             },
             retention: props.retention,

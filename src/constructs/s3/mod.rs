@@ -3,7 +3,7 @@
 mod bucket_policy;
 mod checks;
 mod encrypted_bucket;
-mod live;
+pub(crate) mod live;
 mod log_bucket;
 mod name;
 mod spec;

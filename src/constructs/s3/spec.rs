@@ -165,6 +165,8 @@ impl BucketSpec {
             object_lock: self.object_lock.as_ref().map(ObjectLockRetention::state),
             acl_grants_public: Some(false),
             tags: scope.tags_for(&self.id, self.holds_phi),
+            replication: None,
+            event_notifications: None,
         }
     }
 

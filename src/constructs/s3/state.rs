@@ -113,6 +113,10 @@ pub struct BucketState {
     pub acl_grants_public: Option<bool>,
     /// The tags the library manages (others are ignored).
     pub tags: BTreeMap<String, String>,
+    /// At least one replication rule is enabled (`None` when not read).
+    pub replication: Option<bool>,
+    /// Event notifications are configured (`None` when not read).
+    pub event_notifications: Option<bool>,
 }
 
 fn describe<T: Serialize>(value: &Option<T>) -> String {

@@ -1,6 +1,23 @@
-//! Rendering plans and verify reports for people (Markdown) and machines (JSON).
+//! Rendering plans, verifications and audits for people (Markdown) and machines (JSON, OCSF,
+//! AWS Security Finding Format).
+
+#[cfg(feature = "audit")]
+mod asff;
+#[cfg(feature = "audit")]
+mod evidence;
+#[cfg(feature = "audit")]
+mod ocsf;
 
 use std::fmt::Write as _;
+
+#[cfg(feature = "audit")]
+pub use asff::{asff_findings, ASFF_SCHEMA_VERSION};
+#[cfg(feature = "audit")]
+pub(crate) use asff::{asff_id, asff_resource_type, asff_status};
+#[cfg(feature = "audit")]
+pub use evidence::evidence_markdown;
+#[cfg(feature = "audit")]
+pub use ocsf::{ocsf_findings, OCSF_VERSION};
 
 use crate::controls::{format_citations, Status};
 use crate::error::{Error, Result};

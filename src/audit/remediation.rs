@@ -1,0 +1,100 @@
+//! For each control, which construct and setting of this library fixes a failure.
+
+use crate::controls::ControlId;
+
+/// The construct and setting that fix a failure of `control`, or what to do where no construct
+/// manages the resource.
+pub fn remediation(control: ControlId) -> &'static str {
+    use ControlId as C;
+    match control {
+        C::VpcDefaultSecurityGroupClosed => "HipaaVpc: every VPC it makes has its default security group emptied",
+        C::VpcFlowLogsEnabled => "HipaaVpc::builder().flow_logs_to(&log_bucket): flow logs of ALL traffic, always on",
+        C::NoUnrestrictedRouteToIgw => "HipaaVpc: routes to an internet gateway exist only for an explicitly requested ingress tier",
+        C::SubnetAutoAssignPublicIpDisabled => "HipaaVpc: auto-assign public IP is off in every tier",
+        C::InternetGatewayAuthorizedVpcOnly => "HipaaVpc: an internet gateway is attached only when the ingress tier is asked for",
+        C::IncomingSshDisabled | C::RestrictedIncomingTraffic | C::VpcSgOpenOnlyToAuthorizedPorts => {
+            "SecurityGroup::builder(): refuses 0.0.0.0/0 and ::/0 except TCP 443 on an ingress-tier group, and SSH/RDP/database ports from outside the VPC"
+        }
+        C::NaclNoUnrestrictedIngress => "HipaaVpc: per-tier network ACLs; nothing open to 0.0.0.0/0 on all ports",
+        C::Ec2EbsEncryptionByDefault => "EbsEncryptionByDefault::builder().key(&key): EBS encryption by default with a HipaaKey",
+        C::EncryptedVolumes => "EbsEncryptionByDefault makes new volumes encrypted; re-create unencrypted volumes from encrypted snapshots",
+        C::S3BucketSslRequestsOnly => "EncryptedBucket / LogBucket: the bucket policy always denies aws:SecureTransport = false",
+        C::S3TlsMinimumVersion => "EncryptedBucket / LogBucket: the bucket policy always denies s3:TlsVersion below 1.2",
+        C::S3DefaultEncryptionKms | C::S3BucketServerSideEncryptionEnabled => {
+            "EncryptedBucket::builder().key(&key): SSE-KMS with a HipaaKey and bucket keys, required at compile time"
+        }
+        C::S3BucketLevelPublicAccessProhibited | C::S3BucketPublicReadProhibited | C::S3BucketPublicWriteProhibited => {
+            "EncryptedBucket / LogBucket: all four Block Public Access flags, no public policy or ACL setter exists"
+        }
+        C::S3AccountLevelPublicAccessBlocks => "Turn on all four account-level S3 Block Public Access settings (no construct manages them yet)",
+        C::S3BucketAclProhibited => "EncryptedBucket / LogBucket: object ownership BucketOwnerEnforced (ACLs disabled)",
+        C::S3BucketLoggingEnabled => "EncryptedBucket::builder().access_logs(&log_bucket): server access logs, required at compile time",
+        C::S3BucketVersioningEnabled => "EncryptedBucket / LogBucket: versioning always on",
+        C::S3BucketReplicationEnabled => "Configure replication to a bucket in another region (not yet offered by a construct)",
+        C::S3BucketDefaultLockEnabled => "EncryptedBucket / LogBucket ::builder().object_lock(ObjectLockRetention::compliance_years(..))",
+        C::S3EventNotificationsEnabled => "Configure bucket event notifications (not yet offered by a construct)",
+        C::S3VersionLifecyclePolicyCheck => "EncryptedBucket / LogBucket: a lifecycle rule on every versioned bucket",
+        C::LogRetentionSixYears => "LogBucket::builder().retention(LogRetention::SIX_YEARS) (the default)",
+        C::S3BucketNameValid => "EncryptedBucket / LogBucket: names are checked against the S3 rules at build()",
+        C::KmsCmkNotScheduledForDeletion => "HipaaKey: apply cancels a scheduled deletion; destroy schedules one only with consent",
+        C::KmsKeyRotationEnabled => "HipaaKey::builder().rotation_period_days(..): rotation always on, 90 to 2560 days",
+        C::KmsDeletionWindow => "HipaaKey::builder().deletion_window_days(..): 7 to 30 days, 30 by default",
+        C::KmsKeyPolicyLeastPrivilege => "HipaaKey: a generated key policy scoped by encryption context and source account",
+        C::KmsKeyUsable => "HipaaKey: a customer-managed symmetric encryption key",
+        C::KmsAliasValid => "HipaaKey::builder().alias(..): checked at build()",
+        C::IamPolicyNoStatementsWithAdminAccess
+        | C::IamPolicyNoStatementsWithFullAccess
+        | C::IamCustomerPolicyBlockedKmsActions
+        | C::IamInlinePolicyBlockedKmsActions
+        | C::IamNoWildcardMarketplaceSubscribe => {
+            "HipaaRole with grants (bucket.grant_read(&role), key.grant_encrypt_decrypt(&role)): least-privilege managed policies with exact ARNs"
+        }
+        C::IamNoInlinePolicyCheck | C::IamUserNoPoliciesCheck => {
+            "HipaaRole: customer-managed policies attached to roles only, never inline or on users"
+        }
+        C::IamPasswordPolicy => "AccountPasswordPolicy::builder(): length 14, all classes, reuse 24, max age 90 days",
+        C::CloudTrailEnabled
+        | C::MultiRegionCloudTrailEnabled
+        | C::CloudTrailLogFileValidationEnabled
+        | C::CloudTrailEncryptionEnabled
+        | C::CloudTrailCloudWatchLogsEnabled
+        | C::CloudTrailS3DataEventsEnabled => {
+            "AuditTrail::builder(): multi-region, validated, KMS-encrypted, to a LogBucket and an EncryptedLogGroup, with S3 data events"
+        }
+        C::CloudWatchLogGroupEncrypted | C::CwLogGroupRetentionPeriodCheck => {
+            "EncryptedLogGroup::builder().key(&key): KMS-encrypted, retention at least 2192 days by default"
+        }
+        C::CloudWatchAlarmActionCheck
+        | C::AlarmConsoleSigninFailures
+        | C::AlarmRootUsage
+        | C::AlarmNetworkChanges => "SecurityAlarms::builder(): CIS metric filters and alarms notifying an encrypted SNS topic",
+        C::RdsStorageEncrypted
+        | C::RdsInstancePublicAccessCheck
+        | C::DbInstanceBackupEnabled
+        | C::RdsMultiAzSupport
+        | C::RdsInstanceDeletionProtectionEnabled
+        | C::RdsLoggingEnabled
+        | C::RdsEnhancedMonitoringEnabled
+        | C::RdsAutomaticMinorVersionUpgradeEnabled => {
+            "EncryptedDatabase::builder(): encrypted with a HipaaKey, private, backups, Multi-AZ, deletion protection, log exports, monitoring"
+        }
+        C::ConfigRecorderEnabled => "ConfigRecorder::builder(): all resource types including global ones, recording",
+        C::SecurityHubEnabled => "SecurityHub::builder(): enabled with the foundational and CIS standards",
+        C::GuardDutyEnabledCentralized => "ThreatDetection::builder(): a GuardDuty detector publishing every 15 minutes",
+        C::BaaExecuted => "Environment::from_env(BaaAttestation::executed_on(..)): record the executed BAA",
+        C::ManagedResourceTagged => "Apply the resource through a Stack: every resource is tagged with its stack and logical id",
+        _ => "No construct of this library manages this yet: fix it in the account (console, CLI or your IaC) and audit again",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_control_has_a_remediation() {
+        for control in ControlId::ALL {
+            assert!(!remediation(*control).is_empty());
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! One region of one account: the context every service scan gets, and what a scan returns.
+
+use std::time::Instant;
+
+use crate::construct::{LogicalId, ResourceKind};
+use crate::controls::{Check, ControlId, Status};
+use crate::env::Environment;
+use crate::error::{Error, Result};
+use crate::stack::{Event, EventSender, Operation, ResourceStatus};
+
+use super::finding::Finding;
+use super::{kms, s3};
+
+/// What a scan of one region of one account needs.
+#[derive(Debug, Clone)]
+pub(crate) struct RegionScan {
+    /// The account's environment in this region.
+    pub env: Environment,
+    pub account_id: String,
+    pub region: String,
+    /// True for the region that also scans global services (IAM, S3 buckets).
+    pub global: bool,
+    pub concurrency: usize,
+    pub events: EventSender,
+}
+
+/// What a scan found.
+#[derive(Debug, Default)]
+pub(crate) struct Judged {
+    pub findings: Vec<Finding>,
+    pub resources: usize,
+}
+
+impl Judged {
+    pub fn extend(&mut self, other: Judged) {
+        self.findings.extend(other.findings);
+        self.resources += other.resources;
+    }
+}
+
+impl RegionScan {
+    /// Findings from the checks of one resource; sends its progress event.
+    pub fn judge(&self, kind: ResourceKind, arn: &str, checks: &[Check], into: &mut Judged) {
+        let failed = checks
+            .iter()
+            .filter(|check| matches!(check.status, Status::Fail | Status::Error))
+            .count();
+        self.events.send(Event::Resource {
+            operation: Operation::Audit,
+            id: LogicalId::new(&self.account_id, arn),
+            kind,
+            name: arn.to_string(),
+            status: ResourceStatus::Verified {
+                passed: checks.len() - failed,
+                failed,
+            },
+            elapsed: Instant::now().elapsed(),
+        });
+        into.resources += 1;
+        into.findings.extend(checks.iter().map(|check| {
+            Finding::from_check(check, arn, kind.type_name, &self.account_id, &self.region)
+        }));
+    }
+
+    /// Error findings for `controls` on `arn`: the call that would have judged them failed
+    /// (for instance, it was denied). Never a silent pass.
+    pub fn unreadable(
+        &self,
+        kind: ResourceKind,
+        arn: &str,
+        controls: &[ControlId],
+        error: &Error,
+        into: &mut Judged,
+    ) {
+        into.resources += 1;
+        into.findings.extend(controls.iter().map(|control| {
+            Finding::error(
+                *control,
+                arn,
+                kind.type_name,
+                &self.account_id,
+                &self.region,
+                format!("could not be read: {error}"),
+            )
+        }));
+    }
+
+    /// The ARN that stands for the account in this region (for account-level findings).
+    pub fn account_arn(&self) -> String {
+        format!("arn:{}:::{}", self.env.partition(), self.account_id)
+    }
+}
+
+/// Scans every service of one region (and the global ones, once).
+pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
+    let (buckets, keys) = tokio::join!(
+        async {
+            if scan.global {
+                s3::scan(scan).await
+            } else {
+                Judged::default()
+            }
+        },
+        kms::scan(scan),
+    );
+    let mut judged = Judged::default();
+    judged.extend(buckets);
+    judged.extend(keys);
+    Ok(judged)
+}
