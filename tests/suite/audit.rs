@@ -474,3 +474,158 @@ async fn the_account_level_public_access_block_is_judged() {
         Status::Pass,
     );
 }
+
+#[tokio::test]
+async fn reports_round_trip_show_every_citation_and_import_into_security_hub() {
+    let account = account().await;
+    let (_, _) = key(&account, false).await;
+    account
+        .s3()
+        .create_bucket()
+        .bucket(account.bucket("report-bare"))
+        .send()
+        .await
+        .expect("bucket");
+    let report = audit(&account).await;
+    assert!(report.findings().count() > 10);
+
+    // JSON: a stable schema with a version, that parses back to the same report.
+    let json = hipaa_aws::report::to_json(&report).expect("json");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid json");
+    assert_eq!(value["schema_version"], hipaa_aws::audit::SCHEMA_VERSION);
+    let back: AuditReport = serde_json::from_str(&json).expect("parses back");
+    assert_eq!(back, report);
+
+    // Markdown: every citation of every finding has its section, with the date and account.
+    let markdown = hipaa_aws::report::evidence_markdown(&report);
+    let cited: std::collections::BTreeSet<_> = report
+        .findings()
+        .flat_map(|f| f.citations.iter().copied())
+        .collect();
+    for citation in &cited {
+        assert!(
+            markdown.contains(&format!("## {citation} — {}", citation.title())),
+            "{citation} missing"
+        );
+    }
+    assert!(markdown.contains(&report.generated_at));
+    assert!(markdown.contains(account.env.account_id()));
+
+    // OCSF and ASFF: one per finding, with the control and status.
+    let ocsf = hipaa_aws::report::ocsf_findings(&report);
+    assert_eq!(ocsf.len(), report.findings().count());
+    assert!(ocsf.iter().all(|f| f["class_uid"] == 2003));
+    assert!(ocsf.iter().any(|f| f["compliance"]["status"] == "Fail"));
+    let asff = hipaa_aws::report::asff_findings(&report);
+    assert!(asff.iter().any(|f| f["Compliance"]["Status"] == "FAILED"));
+
+    // Security Hub import: every finding of the account arrives; importing again updates them.
+    account
+        .env
+        .securityhub()
+        .enable_security_hub()
+        .send()
+        .await
+        .expect("enable hub");
+    let imported = hipaa_aws::audit::import_to_security_hub(&account.env, &report)
+        .await
+        .expect("import");
+    assert_eq!(imported.imported, report.findings().count());
+    assert!(imported.failed.is_empty(), "{:?}", imported.failed);
+    let again = hipaa_aws::audit::import_to_security_hub(&account.env, &report)
+        .await
+        .expect("import");
+    assert_eq!(again.imported, report.findings().count());
+    let stored = account
+        .env
+        .securityhub()
+        .get_findings()
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(
+        stored.len(),
+        report.findings().count(),
+        "re-import must not duplicate"
+    );
+}
+
+#[tokio::test]
+async fn an_organization_is_audited_account_by_account_and_an_unreachable_one_is_an_error_line() {
+    let management = account().await;
+    let organizations = management.env.organizations();
+    organizations
+        .create_organization()
+        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+        .send()
+        .await
+        .expect("organization");
+    let mut members = Vec::new();
+    for name in ["clinic", "billing"] {
+        let created = organizations
+            .create_account()
+            .account_name(name)
+            .email(format!("{name}@example.com"))
+            .send()
+            .await
+            .expect("member account");
+        let status = created.create_account_status.expect("status");
+        members.push(status.account_id().expect("account id").to_string());
+    }
+    // The billing account refuses the audit role.
+    let proxy = crate::fault_proxy::FaultProxy::start(
+        &crate::support::endpoint().await.url(),
+        crate::fault_proxy::FaultPlan::deny(Box::leak(members[1].clone().into_boxed_str())),
+    );
+    let config = management
+        .sdk_config
+        .clone()
+        .into_builder()
+        .endpoint_url(proxy.url())
+        .build();
+    let env = Environment::audit_builder()
+        .sdk_config(config)
+        .build()
+        .await
+        .expect("environment");
+    let report = Audit::builder()
+        .regions(["us-east-1"])
+        .organization_role("HipaaAudit")
+        .build()
+        .expect("options")
+        .run(&env)
+        .await
+        .expect("an unreachable account is not an abort");
+    let ids: Vec<&str> = report
+        .accounts
+        .iter()
+        .map(|a| a.account_id.as_str())
+        .collect();
+    assert_eq!(report.accounts.len(), 3, "{ids:?}");
+    let reached = report
+        .accounts
+        .iter()
+        .find(|a| a.account_id == members[0])
+        .expect("clinic");
+    assert!(reached.errors.is_empty(), "{:?}", reached.errors);
+    assert!(
+        reached.findings.iter().any(|f| f.account_id == members[0]),
+        "the member was audited as itself"
+    );
+    let refused = report
+        .accounts
+        .iter()
+        .find(|a| a.account_id == members[1])
+        .expect("billing");
+    assert!(refused.findings.is_empty());
+    assert!(
+        refused.errors[0].contains("could not assume"),
+        "{:?}",
+        refused.errors
+    );
+    assert!(report.to_string().contains("ERROR could not assume"));
+    assert!(!report.passed());
+}

@@ -29,6 +29,8 @@ pub struct FaultPlan {
     /// With `cut_after`, whether the request at the cut still reaches the endpoint (its answer
     /// is lost), as when a connection drops after the server acted.
     pub cut_after_forwarding: bool,
+    /// Requests whose body contains this text are denied (HTTP 403, AccessDenied).
+    pub deny_containing: Option<&'static str>,
 }
 
 impl FaultPlan {
@@ -39,6 +41,7 @@ impl FaultPlan {
             fault_rate: rate,
             cut_after: None,
             cut_after_forwarding: false,
+            deny_containing: None,
         }
     }
 
@@ -49,6 +52,18 @@ impl FaultPlan {
             fault_rate: 0.0,
             cut_after: Some(n),
             cut_after_forwarding: after_forwarding,
+            deny_containing: None,
+        }
+    }
+
+    /// Every request whose body contains `text` is denied; nothing else is touched.
+    pub fn deny(text: &'static str) -> FaultPlan {
+        FaultPlan {
+            seed: 0,
+            fault_rate: 0.0,
+            cut_after: None,
+            cut_after_forwarding: false,
+            deny_containing: Some(text),
         }
     }
 }
@@ -188,6 +203,16 @@ async fn handle(
     stats.requests.fetch_add(1, Ordering::SeqCst);
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map_err(|_| Reset)?.to_bytes();
+    if plan
+        .deny_containing
+        .is_some_and(|text| String::from_utf8_lossy(&body).contains(text))
+    {
+        let mut response = Response::new(Full::new(Bytes::from_static(
+            b"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>denied by the fault proxy</Message></Error><RequestId>denied</RequestId></ErrorResponse>",
+        )));
+        *response.status_mut() = StatusCode::FORBIDDEN;
+        return Ok(response);
+    }
     let cut = plan.cut_after.is_some_and(|at| n >= at);
     if cut && !(plan.cut_after_forwarding && plan.cut_after == Some(n)) {
         stats.cut.fetch_add(1, Ordering::SeqCst);
