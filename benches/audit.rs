@@ -1,0 +1,175 @@
+//! `cargo bench --bench audit`: the account audit against the local endpoint.
+//!
+//! Seeds an account (not timed) with buckets and keys (and, as the other services join the
+//! audit, VPCs with security groups, roles and databases), then audits it with the default
+//! concurrency and with concurrency 1 in the same run, at half and at full size, and prints the
+//! times, their ratio, API calls per resource and the peak memory of each audit.
+//!
+//! `HIPAA_AWS_BENCH_SCALE` (default 1.0) scales the seeded counts (500 buckets, 100 keys at 1.0).
+
+use std::time::{Duration, Instant};
+
+use futures::stream::{self, StreamExt};
+use hipaa_aws::audit::Audit;
+use hipaa_aws::local::LocalEndpoint;
+use hipaa_aws::{BaaAttestation, Environment};
+
+struct Size {
+    buckets: usize,
+    keys: usize,
+}
+
+fn scale() -> f64 {
+    std::env::var("HIPAA_AWS_BENCH_SCALE")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(1.0)
+}
+
+fn counts(fraction: f64) -> Size {
+    let at = |full: f64| ((full * fraction * scale()).round() as usize).max(1);
+    Size {
+        buckets: at(500.0),
+        keys: at(100.0),
+    }
+}
+
+/// Peak resident memory since the last reset, in MiB (Linux), and a reset of the peak.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+async fn seed(env: &Environment, size: &Size, prefix: &str) {
+    let s3 = env.s3().clone();
+    stream::iter(0..size.buckets)
+        .for_each_concurrent(16, |index| {
+            let s3 = s3.clone();
+            async move {
+                let name = format!("{prefix}-bucket-{index:04}");
+                let _ = s3.create_bucket().bucket(&name).send().await;
+                if index % 2 == 0 {
+                    let _ = s3
+                        .put_bucket_versioning()
+                        .bucket(&name)
+                        .versioning_configuration(
+                            aws_sdk_s3::types::VersioningConfiguration::builder()
+                                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                                .build(),
+                        )
+                        .send()
+                        .await;
+                }
+            }
+        })
+        .await;
+    let kms = env.kms().clone();
+    stream::iter(0..size.keys)
+        .for_each_concurrent(16, |index| {
+            let kms = kms.clone();
+            async move {
+                if let Ok(key) = kms
+                    .create_key()
+                    .description(format!("bench key {index}"))
+                    .send()
+                    .await
+                {
+                    if let (0, Some(metadata)) = (index % 2, key.key_metadata) {
+                        let _ = kms
+                            .enable_key_rotation()
+                            .key_id(metadata.key_id())
+                            .send()
+                            .await;
+                    }
+                }
+            }
+        })
+        .await;
+}
+
+struct Measured {
+    elapsed: Duration,
+    resources: usize,
+    calls: u64,
+    peak: Option<f64>,
+}
+
+async fn measure(env: &Environment, concurrency: usize) -> Measured {
+    reset_peak();
+    let audit = Audit::builder()
+        .regions([env.region().to_string()])
+        .concurrency(concurrency)
+        .build()
+        .unwrap_or_else(|error| panic!("audit options: {error}"));
+    let before = env.api_calls();
+    let started = Instant::now();
+    let report = audit
+        .run(env)
+        .await
+        .unwrap_or_else(|error| panic!("audit: {error}"));
+    let elapsed = started.elapsed();
+    Measured {
+        elapsed,
+        resources: report.accounts.iter().map(|a| a.resources).sum(),
+        calls: env.api_calls().since(&before).total(),
+        peak: peak_mib(),
+    }
+}
+
+async fn account_env(endpoint: &LocalEndpoint, account: &str) -> Environment {
+    let config = endpoint
+        .sdk_config_for_account(account, "us-east-1")
+        .await
+        .unwrap_or_else(|error| panic!("account {account}: {error}"));
+    Environment::builder(BaaAttestation::executed_on("2026-01-15"))
+        .sdk_config(config)
+        .build()
+        .await
+        .unwrap_or_else(|error| panic!("environment: {error}"))
+}
+
+#[tokio::main]
+async fn main() {
+    let endpoint = LocalEndpoint::start()
+        .await
+        .unwrap_or_else(|error| panic!("local endpoint: {error}"));
+    println!("audit benchmark (local endpoint, scale {})", scale());
+    for (label, fraction, account) in [("half", 0.5, "300000000001"), ("full", 1.0, "300000000002")]
+    {
+        let size = counts(fraction);
+        let env = account_env(&endpoint, account).await;
+        let seeding = Instant::now();
+        seed(&env, &size, &format!("b{account}")).await;
+        println!(
+            "{label} size: seeded {} buckets and {} keys in {:.1}s (not timed below)",
+            size.buckets,
+            size.keys,
+            seeding.elapsed().as_secs_f64()
+        );
+        let parallel = measure(&env, hipaa_aws::audit::DEFAULT_AUDIT_CONCURRENCY).await;
+        let serial = measure(&env, 1).await;
+        for (name, m) in [
+            ("default concurrency", &parallel),
+            ("concurrency 1", &serial),
+        ] {
+            println!(
+                "  {name:<20} {:>8.2}s  {:>5} resources  {:>6} API calls ({:.1} per resource)  peak {}",
+                m.elapsed.as_secs_f64(),
+                m.resources,
+                m.calls,
+                m.calls as f64 / m.resources.max(1) as f64,
+                m.peak.map(|mib| format!("{mib:.0} MiB")).unwrap_or_else(|| "n/a".to_string())
+            );
+        }
+        println!(
+            "  speed-up (concurrency 1 / default): {:.2}x",
+            serial.elapsed.as_secs_f64() / parallel.elapsed.as_secs_f64()
+        );
+    }
+}
