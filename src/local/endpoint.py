@@ -5,6 +5,10 @@ official Rust SDK cannot read. Written by hipaa-aws into its cache folder and ru
 Corrections:
 - S3 GetBucketVersioning on a bucket that was never versioned: moto answers with the root
   element GetBucketVersioningResponse; AWS (and the SDK) use VersioningConfiguration.
+
+Additions (actions moto does not implement, answered from moto's own state):
+- EC2 GetEbsDefaultKmsKeyId: the key ModifyEbsDefaultKmsKeyId set, or, like AWS, the ARN of
+  the alias/aws/ebs alias when none was set. (moto answers HTTP 500 otherwise.)
 """
 
 import argparse
@@ -31,6 +35,27 @@ def fix_versioning_root(environ, status, headers, body):
 
 
 FIXES = [fix_versioning_root]
+
+
+def add_get_ebs_default_kms_key_id():
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses import EC2Response
+
+    if hasattr(EC2Response, "get_ebs_default_kms_key_id"):
+        return
+
+    def get_ebs_default_kms_key_id(self):
+        self.error_on_dryrun()
+        backend = self.ec2_backend
+        key = getattr(backend, "default_kms_key_id", "") or (
+            f"arn:aws:kms:{backend.region_name}:{backend.account_id}:alias/aws/ebs"
+        )
+        return ActionResult({"KmsKeyId": key})
+
+    EC2Response.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id
+
+
+ADDITIONS = [add_get_ebs_default_kms_key_id]
 
 
 class CompatibilityLayer:
@@ -77,6 +102,8 @@ def main():
     if args.watch_stdin:
         threading.Thread(target=exit_when_parent_exits, daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    for addition in ADDITIONS:
+        addition()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         "127.0.0.1",
