@@ -290,7 +290,17 @@ impl From<SecurityGroupProps> for Result<SecurityGroup> {
             ));
         }
         if let Some(tier) = &props.ingress_tier {
-            if tier.vpc() != props.vpc.vpc().id() {
+            if !props.vpc.has_ingress_tier() {
+                violations.push(Violation::new(
+                    &resource,
+                    "ingress_tier",
+                    ControlId::VpcTiersSegmented,
+                    format!(
+                        "{} has no ingress tier: a group cannot be marked for a public tier the VPC did not ask for",
+                        props.vpc.vpc().id()
+                    ),
+                ));
+            } else if tier.vpc() != props.vpc.vpc().id() {
                 violations.push(Violation::new(
                     &resource,
                     "ingress_tier",

@@ -578,11 +578,11 @@ pub(crate) async fn read_vpc_state(
                 association.subnet_id(),
                 association.route_table_association_id(),
             ) {
-                let subnet = subnet_names
-                    .get(subnet)
-                    .cloned()
-                    .unwrap_or_else(|| subnet.to_string());
-                associations.insert(subnet, association_id.to_string());
+                // Associations of deleted subnets are skipped: the local endpoint keeps them
+                // after DeleteSubnet (AWS removes them).
+                if let Some(subnet) = subnet_names.get(subnet) {
+                    associations.insert(subnet.clone(), association_id.to_string());
+                }
             }
         }
         let mut routes: Vec<Route> = table
@@ -728,11 +728,11 @@ pub(crate) fn network_acl_state(
             association.subnet_id(),
             association.network_acl_association_id(),
         ) {
-            let subnet = subnet_names
-                .get(subnet)
-                .cloned()
-                .unwrap_or_else(|| subnet.to_string());
-            associations.insert(subnet, association_id.to_string());
+            // Associations of deleted subnets are skipped: the local endpoint keeps them
+            // after DeleteSubnet (AWS removes them).
+            if let Some(subnet) = subnet_names.get(subnet) {
+                associations.insert(subnet.clone(), association_id.to_string());
+            }
         }
     }
     let mut entries: Vec<NaclEntry> = acl
