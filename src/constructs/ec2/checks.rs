@@ -12,6 +12,7 @@ use super::ebs::EbsDefaultState;
 use super::rules::{
     render_rules, SgRule, ADMIN_PORTS, COMMON_RESTRICTED_PORTS, DATABASE_PORTS, HTTPS_PORT,
 };
+use super::security_group::SecurityGroupState;
 use super::state::{
     FlowLogState, NaclEntry, NetworkAclState, RouteTableState, SubnetState, TargetKind, VpcState,
     DEFAULT_PART,
@@ -30,6 +31,22 @@ pub struct SecurityGroupExpectations {
     /// Judge egress rules too (all-protocol egress is refused): true for groups of this
     /// library; an audit of AWS defaults may set it false.
     pub judge_egress: bool,
+}
+
+impl SecurityGroupExpectations {
+    /// What an audit expects of a group read from an account: its VPC's blocks, the ingress
+    /// tier when the group carries this library's tier tag, egress judged too.
+    pub fn audit(group: &SecurityGroupState) -> SecurityGroupExpectations {
+        SecurityGroupExpectations {
+            vpc_cidrs: group
+                .vpc_cidrs
+                .iter()
+                .filter_map(|cidr| cidr.parse().ok())
+                .collect(),
+            ingress_tier: group.is_ingress_tier(),
+            judge_egress: true,
+        }
+    }
 }
 
 fn outside_vpc(rule: &SgRule, vpc_cidrs: &[Ipv4Cidr]) -> bool {

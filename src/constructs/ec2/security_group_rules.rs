@@ -71,6 +71,7 @@ pub struct SecurityGroupRulesProps {
 ///     .ingress_tier(vpc.ingress_tier().expect("asked for")).build()?;
 /// let app = vpc.security_group("app")?;
 /// let db = vpc.security_group("db")?;
+/// let bastion = vpc.security_group("bastion")?;
 /// let lb_rules = SecurityGroupRules::builder().group(&lb)
 ///     .ingress([Rule::tcp(443, Peer::anywhere())])
 ///     .egress([Rule::tcp(8443, &app)])
@@ -88,12 +89,9 @@ pub struct SecurityGroupRulesProps {
 ///     .build()?;
 /// assert_eq!(stack.len(), 9);
 ///
-/// // SSH from the internet is refused, with its control.
+/// // SSH from the internet is refused, with its control and citation.
 /// let error = SecurityGroupRules::builder()
-///     .group(&SecurityGroup::builder().name("bastion").vpc(&HipaaVpc::builder()
-///         .name("x").cidr("10.0.0.0/16").flow_logs_to(&LogBucket::builder()
-///         .name("x-logs").key(&HipaaKey::builder().alias("x").build()?).build()?).build()?)
-///         .build()?)
+///     .group(&bastion)
 ///     .ingress([Rule::tcp(22, Peer::anywhere())])
 ///     .build()
 ///     .unwrap_err();
