@@ -118,8 +118,10 @@ async fn local_endpoint(out: &Path) -> Result<LocalEndpoint> {
     Ok(endpoint)
 }
 
-/// The architecture: one key per data class, a log bucket that keeps audit logs six years, and
-/// the PHI bucket.
+/// The architecture: one key per data class, a log bucket that keeps audit logs six years, the
+/// PHI bucket, the VPC (data, app and ingress tiers over two zones, flow logs to the log
+/// bucket, private endpoints), the load balancer, app and database security groups, and EBS
+/// encryption by default with the PHI key.
 fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let phi_key = HipaaKey::builder()
         .alias(format!("{stack_name}-phi"))
@@ -140,11 +142,60 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .key(&phi_key)
         .access_logs(&logs)
         .build()?;
+    let vpc = HipaaVpc::builder()
+        .name(format!("{stack_name}-vpc"))
+        .cidr("10.20.0.0/16")
+        .azs(2)
+        .flow_logs_to(&logs)
+        .ingress_tier()
+        .data_ports([5432])
+        .interface_endpoints([
+            InterfaceEndpoint::Kms,
+            InterfaceEndpoint::Logs,
+            InterfaceEndpoint::Sts,
+        ])
+        .build()?;
+    let ingress_tier = vpc.ingress_tier().ok_or_else(|| {
+        Error::Configuration("the VPC was built without its ingress tier".to_string())
+    })?;
+    let lb = SecurityGroup::builder()
+        .name("load-balancer")
+        .vpc(&vpc)
+        .ingress_tier(ingress_tier)
+        .build()?;
+    let app = vpc.security_group("app")?;
+    let db = vpc.security_group("database")?;
+    let lb_rules = SecurityGroupRules::builder()
+        .group(&lb)
+        .ingress([Rule::tcp(443, Peer::anywhere()).described("HTTPS from clients")])
+        .egress([Rule::tcp(8443, &app)])
+        .build()?;
+    let app_rules = SecurityGroupRules::builder()
+        .group(&app)
+        .ingress([Rule::tcp(8443, &lb)])
+        .egress([
+            Rule::tcp(5432, &db),
+            Rule::tcp(443, Peer::cidr("10.20.0.0/16")).described("VPC endpoints"),
+        ])
+        .build()?;
+    let db_rules = SecurityGroupRules::builder()
+        .group(&db)
+        .ingress([Rule::tcp(5432, &app).described("PostgreSQL from the app tier")])
+        .build()?;
+    let ebs = EbsEncryptionByDefault::builder().key(&phi_key).build()?;
     Stack::builder(stack_name)
         .with(phi_key)
         .with(log_key)
         .with(logs)
         .with(phi)
+        .with(vpc)
+        .with(lb)
+        .with(app)
+        .with(db)
+        .with(lb_rules)
+        .with(app_rules)
+        .with(db_rules)
+        .with(ebs)
         .build()
 }
 

@@ -134,6 +134,54 @@ catalog! {
         config_rule: Some("VPC_VPN_2_TUNNELS_UP"), removed: None,
         citations: [CONTINGENCY_PLAN, EMERGENCY_MODE], source: CdkNagExcludedList,
     },
+    VpcCidrPrivate {
+        id: "HIPAA_AWS_VPC_CIDR_PRIVATE",
+        title: "The VPC block is a private range (10/8, 172.16/12, 192.168/16) sized /16 to /24, with room for every tier",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    VpcMultiAz {
+        id: "HIPAA_AWS_VPC_MULTI_AZ",
+        title: "Every tier of the VPC spans at least two availability zones",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, EMERGENCY_MODE], source: HipaaAwsMapping,
+    },
+    VpcTiersSegmented {
+        id: "HIPAA_AWS_VPC_TIERS_SEGMENTED",
+        title: "Subnet tiers are segmented: data subnets have no route out, app subnets leave only through NAT, a public tier exists only when asked for",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ISOLATING_CLEARINGHOUSE, ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    NaclTiersRestricted {
+        id: "HIPAA_AWS_NACL_TIERS_RESTRICTED",
+        title: "Each tier's network ACL has exactly its declared entries (data subnets accept only the app subnets on named ports); the default ACL denies everything",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    SgRulesAsDeclared {
+        id: "HIPAA_AWS_SG_RULES_AS_DECLARED",
+        title: "A managed security group has exactly the rules its spec declares: none added, none removed",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_AUTHORIZATION, ACCESS_ESTABLISHMENT, ACCESS_CONTROL], source: HipaaAwsMapping,
+    },
+    SgNoAllPortsRules {
+        id: "HIPAA_AWS_SG_NO_ALL_PORTS_RULES",
+        title: "No security group rule covers every protocol or every port",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_AUTHORIZATION, ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    SgAdminAndDatabasePortsInternal {
+        id: "HIPAA_AWS_SG_ADMIN_AND_DATABASE_PORTS_INTERNAL",
+        title: "SSH, RDP, FTP and database ports accept only peers inside the VPC (groups, prefix lists, VPC blocks)",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_AUTHORIZATION, ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    VpcPrivateEndpoints {
+        id: "HIPAA_AWS_VPC_PRIVATE_ENDPOINTS",
+        title: "AWS services are reached inside the VPC: DNS on, an S3 gateway endpoint, and the requested interface endpoints with private DNS",
+        service: Ec2, cdk_nag: None, config_rule: None, removed: None,
+        citations: [TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
     // ---------------------------------------------------------------- EC2 instances
     Ec2InstanceNoPublicIp {
         id: "EC2_INSTANCE_NO_PUBLIC_IP",
@@ -243,6 +291,12 @@ catalog! {
         config_rule: Some("EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK"), removed: None,
         citations: [WORKFORCE_SECURITY, ISOLATING_CLEARINGHOUSE, ACCESS_ESTABLISHMENT, ACCESS_CONTROL, TRANSMISSION_SECURITY],
         source: CdkNagExcludedList,
+    },
+    EbsDefaultKeyCustomerManaged {
+        id: "HIPAA_AWS_EBS_DEFAULT_KEY_CUSTOMER_MANAGED",
+        title: "The account's default EBS key is a customer-managed key with rotation, not the AWS managed aws/ebs key",
+        service: Ebs, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ENCRYPTION_DECRYPTION], source: HipaaAwsMapping,
     },
     // ---------------------------------------------------------------- S3
     S3BucketSslRequestsOnly {

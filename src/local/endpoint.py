@@ -7,6 +7,10 @@ Corrections:
   Configuration on a bucket without notifications: moto answers with an empty root element named
   after the operation (GetBucketVersioningResponse, GetBucketNotificationResponse); AWS (and the
   SDK) use VersioningConfiguration and NotificationConfiguration.
+
+Additions (actions moto does not implement, answered from moto's own state):
+- EC2 GetEbsDefaultKmsKeyId: the key ModifyEbsDefaultKmsKeyId set, or, like AWS, the ARN of
+  the alias/aws/ebs alias when none was set. (moto answers HTTP 500 otherwise.)
 """
 
 import argparse
@@ -39,6 +43,27 @@ def fix_empty_s3_roots(environ, status, headers, body):
 
 
 FIXES = [fix_empty_s3_roots]
+
+
+def add_get_ebs_default_kms_key_id():
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses import EC2Response
+
+    if hasattr(EC2Response, "get_ebs_default_kms_key_id"):
+        return
+
+    def get_ebs_default_kms_key_id(self):
+        self.error_on_dryrun()
+        backend = self.ec2_backend
+        key = getattr(backend, "default_kms_key_id", "") or (
+            f"arn:aws:kms:{backend.region_name}:{backend.account_id}:alias/aws/ebs"
+        )
+        return ActionResult({"KmsKeyId": key})
+
+    EC2Response.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id
+
+
+ADDITIONS = [add_get_ebs_default_kms_key_id]
 
 
 class CompatibilityLayer:
@@ -85,6 +110,8 @@ def main():
     if args.watch_stdin:
         threading.Thread(target=exit_when_parent_exits, daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    for addition in ADDITIONS:
+        addition()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         "127.0.0.1",

@@ -1,5 +1,82 @@
-//! Amazon VPC, EC2 networking and EBS account defaults.
+//! Amazon VPC, EC2 networking and EBS account defaults: [`HipaaVpc`] (private tiers, locked
+//! defaults, flow logs, endpoints), [`SecurityGroup`] and [`SecurityGroupRules`] (groups
+//! that name each other without dependency cycles), and [`EbsEncryptionByDefault`].
+
+mod allocator;
+mod checks;
+mod cidr;
+mod ebs;
+mod endpoints;
+mod flow_logs;
+mod live;
+mod nacl;
+mod rules;
+mod security_group;
+mod security_group_rules;
+mod state;
+mod vpc;
+
+use crate::construct::ResourceKind;
+
+pub use allocator::{allocate, subnet_prefix, PlannedSubnet, Tier, SMALLEST_SUBNET_PREFIX};
+pub use checks::{
+    effective_allows, evaluate_default_security_group, evaluate_ebs_default, evaluate_flow_logs,
+    evaluate_network_acl, evaluate_route_table, evaluate_security_group_rules, evaluate_subnet,
+    evaluate_vpc, rules_as_declared, DeclaredVpc, NaclExpectations, SecurityGroupExpectations,
+    VpcExpectations,
+};
+pub use cidr::{CidrError, Ipv4Cidr, ANYWHERE_IPV4, PRIVATE_RANGES};
+pub use ebs::{
+    ebs_grant_statement, EbsDefaultState, EbsEncryptionByDefault, EbsEncryptionByDefaultBuilder,
+    EbsEncryptionByDefaultProps,
+};
+pub use endpoints::{service_name, InterfaceEndpoint, S3_GATEWAY};
+pub use flow_logs::{
+    flow_log_acl_check, flow_log_delivery, flow_log_key_use, FlowLogDestination,
+    LOG_DELIVERY_SERVICE,
+};
+pub use live::{read_ebs_default, read_security_groups, read_vpcs, read_zones};
+pub use nacl::{EPHEMERAL_PORTS, MAX_ENTRIES_PER_DIRECTION};
+pub use rules::{
+    Peer, Protocol, Rule, RulePeer, SgRule, ADMIN_PORTS, COMMON_RESTRICTED_PORTS, DATABASE_PORTS,
+    HTTPS_PORT,
+};
+pub use security_group::{
+    GroupHandle, SecurityGroup, SecurityGroupBuilder, SecurityGroupProps, SecurityGroupState,
+};
+pub use security_group_rules::{
+    SecurityGroupRules, SecurityGroupRulesBuilder, SecurityGroupRulesProps, SecurityGroupRulesState,
+};
+pub use state::{
+    EndpointState, FlowLogState, GroupRulesState, NaclEntry, NatGatewayState, NetworkAclState,
+    Route, RouteTableState, RouteTarget, SubnetState, TargetKind, VpcState, DEFAULT_PART,
+    ENDPOINTS_GROUP, FLOW_LOG_PART, INTERNET_GATEWAY_PART, MAIN_ROUTE_TABLE,
+};
+pub use vpc::{
+    CustomSubnets, Egress, HipaaVpc, HipaaVpcBuilder, HipaaVpcProps, IngressTier, SubnetGroup,
+    SubnetInfo, VpcNetwork, MAX_AZS, MIN_AZS,
+};
+
+/// The tag key marking a security group of a VPC's ingress tier (value `ingress`).
+pub const NETWORK_TIER_TAG: &str = "hipaa-aws:network-tier";
+
+/// A VPC with all its parts.
+pub const VPC_KIND: ResourceKind = ResourceKind::new("AWS::EC2::VPC", "vpc");
+/// A security group.
+pub const SECURITY_GROUP_KIND: ResourceKind =
+    ResourceKind::new("AWS::EC2::SecurityGroup", "security group");
+/// The rules of one security group.
+pub const SECURITY_GROUP_RULES_KIND: ResourceKind =
+    ResourceKind::new("AWS::EC2::SecurityGroupRule", "sg rules");
+/// The account's EBS encryption default in a region.
+pub const EBS_DEFAULT_KIND: ResourceKind =
+    ResourceKind::new("AWS::EC2::EBSEncryptionByDefault", "ebs default");
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
-pub mod prelude {}
+pub mod prelude {
+    pub use super::{
+        CustomSubnets, EbsEncryptionByDefault, Egress, HipaaVpc, InterfaceEndpoint, Peer, Protocol,
+        Rule, SecurityGroup, SecurityGroupRules, Tier,
+    };
+}
