@@ -14,6 +14,8 @@ Corrections:
   lengths, tags 1-3, half/single/double floats), so nothing beyond moto is installed.
 - CloudWatch Logs AssociateKmsKey / DisassociateKmsKey, which moto does not implement: answered
   here by setting the key on moto's own log group object.
+- CloudWatch Logs PutMetricFilter: moto adds a second filter of the same name instead of
+  replacing it as AWS does; the old one is removed first.
 """
 
 import argparse
@@ -367,29 +369,50 @@ LOGS_TARGET = "Logs_20140328."
 ACCESS_KEY = re.compile(r"Credential=([^/]+)/[^/]*/([^/]+)/")
 
 
-def _logs_group(environ, body):
-    """moto's log group named by the request, in the caller's account and region."""
+def _logs_backend(environ):
+    """moto's CloudWatch Logs backend of the caller's account and region."""
     from moto.iam.models import get_account_id_from
     from moto.logs.models import logs_backends
 
     match = ACCESS_KEY.search(environ.get("HTTP_AUTHORIZATION", ""))
     access_key, region = (match.group(1), match.group(2)) if match else ("AKIAEXAMPLE", "us-east-1")
     account = environ.get("HTTP_X_MOTO_ACCOUNT_ID") or get_account_id_from(access_key)
+    return logs_backends[account][region]
+
+
+def _logs_group(environ, body):
+    """moto's log group named by the request."""
     name = body.get("logGroupName")
     if not name and body.get("resourceIdentifier"):
         name = body["resourceIdentifier"].split(":log-group:", 1)[-1].rstrip("*").rstrip(":")
-    return logs_backends[account][region].groups.get(name)
+    return _logs_backend(environ).groups.get(name)
 
 
-def missing_operation(environ):
-    """Answers the few operations moto lacks; None when moto should answer."""
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    if target not in (LOGS_TARGET + "AssociateKmsKey", LOGS_TARGET + "DisassociateKmsKey"):
-        return None
+def _json_body(environ):
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(raw)
-    body = json.loads(raw or b"{}")
+    try:
+        return json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+
+
+def missing_operation(environ):
+    """Answers the few operations moto lacks (or corrects its state first); None when moto
+    should answer."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target == LOGS_TARGET + "PutMetricFilter":
+        body = _json_body(environ)
+        group = _logs_group(environ, body)
+        if group is not None:
+            _logs_backend(environ).filters.delete_filter(
+                body.get("filterName"), body.get("logGroupName")
+            )
+        return None
+    if target not in (LOGS_TARGET + "AssociateKmsKey", LOGS_TARGET + "DisassociateKmsKey"):
+        return None
+    body = _json_body(environ)
     group = _logs_group(environ, body)
     headers = [("Content-Type", "application/x-amz-json-1.1")]
     if group is None:

@@ -37,7 +37,7 @@ pub const MAX_POLICY_CHARS: usize = 6_144;
     ),
     mutators(
         /// Adds a statement (call once per statement).
-        fn statement(&mut self, statement: Statement) {
+        pub fn statement(&mut self, statement: Statement) {
             self.statements.push(statement);
         }
     )

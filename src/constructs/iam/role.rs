@@ -42,7 +42,7 @@ pub const ROLE_KIND: ResourceKind = ResourceKind::new("AWS::IAM::Role", "iam rol
     ),
     mutators(
         /// Attaches a customer-managed policy (call once per policy).
-        fn managed_policy(&mut self, policy: &ManagedPolicy) {
+        pub fn managed_policy(&mut self, policy: &ManagedPolicy) {
             self.managed_policies.push(policy.reference());
         }
     )
