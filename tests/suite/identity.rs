@@ -926,3 +926,525 @@ async fn identity_resources_of_another_stack_are_conflicts() {
     let error = stack.plan(env).await.expect_err("a conflict");
     assert!(matches!(error, Error::Conflict { .. }), "{error}");
 }
+
+/// Bad specs refused by `build()`, each with every violation at once and the control id,
+/// setting and HIPAA citation of each. Nothing here leaves the process.
+mod refusals {
+    use hipaa_aws::policy::{Principal, Statement};
+    use hipaa_aws::prelude::*;
+    use hipaa_aws::{
+        AccountPasswordPolicy, AlarmNotification, AlarmTopic, AuditTrail, EncryptedLogGroup,
+        Grant, HipaaRole, ManagedPolicy, RetentionFloor, S3DataEvents, SecurityAlarms, Trust,
+        Violations,
+    };
+
+    /// Asserts `result` was refused with exactly `controls`, every violation naming a setting,
+    /// a reason and a citation, and the message carrying the ids and citations.
+    fn assert_refused<T: std::fmt::Debug>(
+        case: &str,
+        result: Result<T>,
+        controls: &[ControlId],
+    ) -> Violations {
+        let error = match result {
+            Ok(value) => panic!("{case}: accepted {value:?}"),
+            Err(error) => error,
+        };
+        let violations = match error.violations() {
+            Some(violations) => violations.clone(),
+            None => panic!("{case}: refused without violations: {error}"),
+        };
+        let mut found = violations.controls();
+        found.sort();
+        let mut expected = controls.to_vec();
+        expected.sort();
+        expected.dedup();
+        assert_eq!(found, expected, "{case}: {violations}");
+        let message = error.to_string();
+        for violation in &violations {
+            assert!(!violation.setting.is_empty(), "{case}: no setting");
+            assert!(!violation.reason.is_empty(), "{case}: no reason");
+            assert!(!violation.citations().is_empty(), "{case}: no citation");
+            assert!(message.contains(violation.control.as_str()), "{case}: {message}");
+        }
+        assert!(message.contains("45 CFR 164."), "{case}: {message}");
+        violations
+    }
+
+    fn policy(statement: Statement) -> Result<ManagedPolicy> {
+        ManagedPolicy::builder()
+            .name("p")
+            .statement(statement)
+            .build()
+    }
+
+    fn key() -> HipaaKey {
+        HipaaKey::builder().alias("audit").build().expect("key")
+    }
+
+    fn role(trust: Trust, hours: u32) -> Result<HipaaRole> {
+        HipaaRole::builder()
+            .name("app")
+            .trust(trust)
+            .max_session_hours(hours)
+            .build()
+    }
+
+    fn log_group(days: u32, floor: RetentionFloor) -> Result<EncryptedLogGroup> {
+        EncryptedLogGroup::builder()
+            .name("/acme/audit")
+            .key(&key())
+            .retention_days(days)
+            .retention_floor(floor)
+            .build()
+    }
+
+    #[test]
+    fn identity_wildcard_and_admin_policies_are_refused() {
+        use ControlId::*;
+        let kms_key = "arn:aws:kms:us-east-1:111122223333:key/1234";
+        let cases: Vec<(&str, Statement, Vec<ControlId>)> = vec![
+            (
+                "admin",
+                Statement::allow().actions(["*"]).resources(["*"]),
+                vec![
+                    IamPolicyNoStatementsWithAdminAccess,
+                    IamPolicyNoStatementsWithFullAccess,
+                    IamCustomerPolicyBlockedKmsActions,
+                    IamNoWildcardResourceOnDataActions,
+                    IamNoWildcardMarketplaceSubscribe,
+                ],
+            ),
+            (
+                "every action on one bucket",
+                Statement::allow().actions(["*"]).resources(["arn:aws:s3:::acme/*"]),
+                vec![IamPolicyNoStatementsWithFullAccess],
+            ),
+            (
+                "service wildcard",
+                Statement::allow().actions(["s3:*"]).resources(["arn:aws:s3:::acme/*"]),
+                vec![IamPolicyNoStatementsWithFullAccess],
+            ),
+            (
+                "iam:*",
+                Statement::allow()
+                    .actions(["iam:*"])
+                    .resources(["arn:aws:iam::111122223333:role/app"]),
+                vec![IamPolicyNoStatementsWithFullAccess],
+            ),
+            (
+                "object reads on every resource",
+                Statement::allow().actions(["s3:GetObject"]).resources(["*"]),
+                vec![IamNoWildcardResourceOnDataActions],
+            ),
+            (
+                "object reads on every bucket",
+                Statement::allow()
+                    .actions(["s3:GetObject"])
+                    .resources(["arn:aws:s3:::*/*"]),
+                vec![IamNoWildcardResourceOnDataActions],
+            ),
+            (
+                "queries on every table",
+                Statement::allow()
+                    .actions(["dynamodb:Query"])
+                    .resources(["arn:aws:dynamodb:us-east-1:111122223333:table/*"]),
+                vec![IamNoWildcardResourceOnDataActions],
+            ),
+            (
+                "decrypt with every key",
+                Statement::allow().actions(["kms:Decrypt"]).resources(["*"]),
+                vec![IamCustomerPolicyBlockedKmsActions, IamNoWildcardResourceOnDataActions],
+            ),
+            (
+                "re-encrypt with every key of the account",
+                Statement::allow()
+                    .actions(["kms:ReEncrypt*"])
+                    .resources(["arn:aws:kms:*:111122223333:key/*"]),
+                vec![IamCustomerPolicyBlockedKmsActions, IamNoWildcardResourceOnDataActions],
+            ),
+            (
+                "kms:* on one key",
+                Statement::allow().actions(["kms:*"]).resources([kms_key]),
+                vec![IamPolicyNoStatementsWithFullAccess],
+            ),
+            (
+                "NotAction allow",
+                Statement::allow()
+                    .not_actions(["iam:*"])
+                    .resources(["arn:aws:s3:::acme/*"]),
+                vec![IamPolicyNoStatementsWithFullAccess],
+            ),
+            (
+                "NotResource allow",
+                Statement::allow()
+                    .actions(["s3:GetObject"])
+                    .not_resources(["arn:aws:s3:::private/*"]),
+                vec![IamNoWildcardResourceOnDataActions],
+            ),
+            (
+                "marketplace subscribe everywhere",
+                Statement::allow()
+                    .actions(["aws-marketplace:Subscribe"])
+                    .resources(["*"]),
+                vec![IamNoWildcardMarketplaceSubscribe],
+            ),
+            (
+                "no resource",
+                Statement::allow().actions(["s3:GetObject"]),
+                vec![IamNoWildcardResourceOnDataActions],
+            ),
+            (
+                "a principal in an identity policy",
+                Statement::allow()
+                    .principal(Principal::aws("arn:aws:iam::111122223333:root"))
+                    .actions(["s3:GetObject"])
+                    .resources(["arn:aws:s3:::acme/*"]),
+                vec![IamPolicyNoStatementsWithFullAccess],
+            ),
+        ];
+        for (case, statement, controls) in cases {
+            assert_refused(case, policy(statement), &controls);
+        }
+    }
+
+    #[test]
+    fn identity_policy_shapes_iam_refuses_are_refused() {
+        assert_refused(
+            "no statement",
+            ManagedPolicy::builder().name("empty").build(),
+            &[ControlId::IamNoWildcardResourceOnDataActions],
+        );
+        assert_refused(
+            "bad policy name",
+            ManagedPolicy::builder()
+                .name("has space")
+                .statement(Statement::allow().actions(["s3:GetObject"]).resources(["arn:aws:s3:::a/*"]))
+                .build(),
+            &[ControlId::IamNameValid],
+        );
+        assert_refused(
+            "a custom grant of s3:*",
+            Grant::custom(
+                &role(Trust::service("ec2.amazonaws.com"), 1).expect("role"),
+                "wide",
+                vec![Statement::allow().actions(["s3:*"]).resources(["*"])],
+                &[],
+            ),
+            &[
+                ControlId::IamPolicyNoStatementsWithFullAccess,
+                ControlId::IamNoWildcardResourceOnDataActions,
+            ],
+        );
+    }
+
+    #[test]
+    fn identity_roles_with_open_trust_or_long_sessions_are_refused() {
+        let service = || Trust::service("ec2.amazonaws.com");
+        for (case, result, control) in [
+            ("13-hour sessions", role(service(), 13), ControlId::IamRoleMaxSessionDuration),
+            ("0-hour sessions", role(service(), 0), ControlId::IamRoleMaxSessionDuration),
+            ("not a service", role(Trust::service("ec2"), 1), ControlId::IamRoleTrustRestricted),
+            (
+                "another account without external id or MFA",
+                role(Trust::account("444455556666"), 1),
+                ControlId::IamRoleTrustRestricted,
+            ),
+            ("not an account id", role(Trust::account("acme").with_mfa(), 1), ControlId::IamRoleTrustRestricted),
+            ("MFA on a service", role(service().with_mfa(), 1), ControlId::IamRoleTrustRestricted),
+            (
+                "an external id too short",
+                role(Trust::account("444455556666").with_external_id("x"), 1),
+                ControlId::IamRoleTrustRestricted,
+            ),
+        ] {
+            assert_refused(case, result, &[control]);
+        }
+        assert_refused(
+            "bad role name",
+            HipaaRole::builder().name("app role").trust(service()).build(),
+            &[ControlId::IamNameValid],
+        );
+        assert_refused(
+            "the grants path",
+            HipaaRole::builder()
+                .name("app")
+                .trust(service())
+                .path("/hipaa-aws/grants/")
+                .build(),
+            &[ControlId::IamNameValid],
+        );
+        assert!(role(Trust::account("444455556666").with_external_id("acme-audit-1"), 12).is_ok());
+        assert!(role(Trust::this_account().with_mfa(), 1).is_ok());
+    }
+
+    #[test]
+    fn identity_weak_password_policies_are_refused() {
+        let builder = AccountPasswordPolicy::builder;
+        for (case, result, setting) in [
+            ("8 characters", builder().minimum_length(8).build(), "minimum_length"),
+            ("13 characters", builder().minimum_length(13).build(), "minimum_length"),
+            ("180 days", builder().max_age_days(180).build(), "max_age_days"),
+            ("never expires", builder().max_age_days(0).build(), "max_age_days"),
+            ("5 remembered", builder().reuse_prevention(5).build(), "reuse_prevention"),
+            ("30 remembered", builder().reuse_prevention(30).build(), "reuse_prevention"),
+            ("129 characters", builder().minimum_length(129).build(), "minimum_length"),
+        ] {
+            let violations = assert_refused(case, result, &[ControlId::IamPasswordPolicy]);
+            assert!(violations.iter().all(|v| v.setting == setting), "{case}: {violations}");
+        }
+        assert!(builder().minimum_length(20).max_age_days(60).build().is_ok());
+    }
+
+    #[test]
+    fn identity_short_log_retention_is_refused() {
+        use ControlId::*;
+        for (case, result, controls) in [
+            (
+                "30 days",
+                log_group(30, RetentionFloor::SixYears),
+                vec![CwLogGroupRetentionPeriodCheck, LogRetentionSixYears],
+            ),
+            ("one year for audit logs", log_group(365, RetentionFloor::SixYears), vec![LogRetentionSixYears]),
+            ("five years for audit logs", log_group(1827, RetentionFloor::SixYears), vec![LogRetentionSixYears]),
+            ("180 days for app logs", log_group(180, RetentionFloor::OneYear), vec![CwLogGroupRetentionPeriodCheck]),
+            ("a value CloudWatch refuses", log_group(2200, RetentionFloor::SixYears), vec![CwLogGroupRetentionPeriodCheck]),
+        ] {
+            assert_refused(case, result, &controls);
+        }
+        assert_refused(
+            "bad log group name",
+            EncryptedLogGroup::builder().name("acme audit").key(&key()).build(),
+            &[CloudWatchNameValid],
+        );
+        assert!(log_group(365, RetentionFloor::OneYear).is_ok());
+        assert!(log_group(3653, RetentionFloor::SixYears).is_ok());
+    }
+
+    #[test]
+    fn identity_bad_trails_topics_and_alarms_are_refused() {
+        let key = key();
+        let logs = LogBucket::builder().name("acme-logs").key(&key).build().expect("logs");
+        let group = EncryptedLogGroup::builder().name("/acme/ct").key(&key).build().expect("group");
+        let trail = |name: &str, events: S3DataEvents| {
+            AuditTrail::builder()
+                .name(name)
+                .bucket(&logs)
+                .key(&key)
+                .log_group(&group)
+                .data_events(events)
+                .build()
+        };
+        assert_refused("short trail name", trail("ab", S3DataEvents::AllBuckets), &[ControlId::CloudTrailNameValid]);
+        assert_refused("trail name with '--'", trail("acme--trail", S3DataEvents::AllBuckets), &[ControlId::CloudTrailNameValid]);
+        assert_refused(
+            "no PHI bucket named",
+            trail("acme", S3DataEvents::Buckets(Vec::new())),
+            &[ControlId::CloudTrailS3DataEventsEnabled],
+        );
+        assert_refused(
+            "bad topic name",
+            AlarmTopic::builder().name("alarms!").key(&key).build(),
+            &[ControlId::CloudWatchNameValid],
+        );
+        assert_refused(
+            "bad alarm prefix",
+            SecurityAlarms::builder()
+                .prefix("sec alarms")
+                .trail_events(&group)
+                .notify(AlarmNotification::encrypted_topic(&key))
+                .build(),
+            &[ControlId::CloudWatchNameValid],
+        );
+    }
+}
+
+/// Golden and round-trip tests of the policies the library writes, at `build()` scope.
+mod policies {
+    use hipaa_aws::construct::{Construct, Scope, KNOWN_AFTER_APPLY, PLACEHOLDER_ACCOUNT};
+    use hipaa_aws::constructs::cloudtrail::{trail_bucket_statements, trail_key_statements};
+    use hipaa_aws::constructs::cloudwatch::{alarm_topic_key_use, alarm_topic_policy};
+    use hipaa_aws::constructs::kms::base_key_policy;
+    use hipaa_aws::constructs::logs::log_group_key_use;
+    use hipaa_aws::policy::{
+        validate_identity_policy, Action, Arn, Condition, PolicyDocument, Principal, Statement,
+    };
+    use hipaa_aws::prelude::*;
+    use hipaa_aws::{EncryptedLogGroup, HipaaRole, ManagedPolicy, Trust};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn round_trips(document: &PolicyDocument) {
+        let again = PolicyDocument::from_json(&document.to_json()).expect("parses");
+        assert_eq!(&again, document, "{document}");
+        let value: PolicyDocument =
+            serde_json::from_value(serde_json::to_value(document).expect("serializes"))
+                .expect("deserializes");
+        assert_eq!(&value, document);
+    }
+
+    #[test]
+    fn identity_grant_on_an_encrypted_bucket_is_golden() {
+        let key = HipaaKey::builder().alias("phi").build().expect("key");
+        let logs = LogBucket::builder().name("acme-logs").key(&key).build().expect("logs");
+        let data = EncryptedBucket::builder()
+            .name("acme-phi")
+            .key(&key)
+            .access_logs(&logs)
+            .build()
+            .expect("data");
+        let role = HipaaRole::builder()
+            .name("app")
+            .trust(Trust::service("ecs-tasks.amazonaws.com"))
+            .build()
+            .expect("role");
+        let scope = Scope::for_build();
+        let read = PolicyDocument::new(data.grant_read(&role).statements(&scope));
+        let via_s3 = json!({"StringEquals": {
+            "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::acme-phi",
+            "kms:ViaService": "s3.us-east-1.amazonaws.com"
+        }});
+        assert_eq!(
+            read.to_value(),
+            json!({"Version": "2012-10-17", "Statement": [
+                {"Sid": "ReadObjects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-phi/*"},
+                {"Sid": "ListObjects", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::acme-phi"},
+                {"Sid": "DecryptObjects", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": KNOWN_AFTER_APPLY, "Condition": via_s3},
+            ]})
+        );
+        let write = PolicyDocument::new(data.grant_write(&role).statements(&scope));
+        assert_eq!(
+            write.to_value()["Statement"][1]["Action"],
+            json!(["kms:GenerateDataKey", "kms:Decrypt"])
+        );
+        let grant = data.grant_read(&role);
+        assert_eq!(grant.name(), "app-read-acme-phi");
+        assert_eq!(
+            grant.arn(&scope),
+            format!("arn:aws:iam::{PLACEHOLDER_ACCOUNT}:policy/hipaa-aws/grants/app-read-acme-phi")
+        );
+        let dependencies = grant.dependencies();
+        for id in [Construct::id(&role), Construct::id(&data), Construct::id(&key)] {
+            assert!(dependencies.contains(id), "{id} not a dependency");
+        }
+        for document in [read, write] {
+            round_trips(&document);
+            assert!(validate_identity_policy(&document).is_empty(), "{document}");
+        }
+    }
+
+    #[test]
+    fn identity_every_generated_policy_round_trips() {
+        let scope = Scope::for_build();
+        let key = HipaaKey::builder().alias("audit").build().expect("key");
+        let group = EncryptedLogGroup::builder().name("/acme/ct").key(&key).build().expect("group");
+        let trail_arn = scope.arn("cloudtrail", "trail/acme");
+        let mut documents = vec![
+            PolicyDocument::new(base_key_policy(&scope, 30)),
+            PolicyDocument::new(trail_bucket_statements(
+                "arn:aws:s3:::acme-logs",
+                "acme",
+                &trail_arn,
+                PLACEHOLDER_ACCOUNT,
+            )),
+            PolicyDocument::new(trail_key_statements("aws", "acme", &trail_arn, PLACEHOLDER_ACCOUNT)),
+            PolicyDocument::new(vec![log_group_key_use(&scope, "/acme/ct")]),
+            alarm_topic_policy(&scope, &scope.arn("sns", "alarms")),
+            PolicyDocument::new(vec![alarm_topic_key_use(&scope, "alarms", &scope.arn("sns", "alarms"))]),
+        ];
+        for trust in [
+            Trust::service("ec2.amazonaws.com"),
+            Trust::this_account().with_mfa(),
+            Trust::account("444455556666").with_external_id("acme-1234"),
+            Trust::service("cloudtrail.amazonaws.com").with_source_arn(trail_arn.clone()),
+        ] {
+            documents.push(trust.policy(&scope));
+        }
+        let role = HipaaRole::builder()
+            .name("app")
+            .trust(Trust::service("ecs-tasks.amazonaws.com"))
+            .build()
+            .expect("role");
+        documents.push(PolicyDocument::new(key.grant_encrypt_decrypt(&role).statements(&scope)));
+        documents.push(PolicyDocument::new(group.grant_write(&role).statements(&scope)));
+        let managed = ManagedPolicy::builder()
+            .name("reader")
+            .statement(
+                Statement::allow()
+                    .actions([Action::new("ssm", "GetParameter")])
+                    .resources([Arn::new("aws", "ssm", "us-east-1", "111122223333", "parameter/app/*")])
+                    .when(Condition::bool("aws:SecureTransport", true)),
+            )
+            .build()
+            .expect("policy");
+        documents.push(managed.desired(&scope).document.expect("document"));
+        for document in &documents {
+            round_trips(document);
+        }
+        // The key policy the KMS checks judge accepts every service statement written here.
+        let mut key_policy = base_key_policy(&scope, 30);
+        key_policy.extend(trail_key_statements("aws", "acme", &trail_arn, PLACEHOLDER_ACCOUNT));
+        key_policy.push(log_group_key_use(&scope, "/acme/ct"));
+        key_policy.push(alarm_topic_key_use(&scope, "alarms", &scope.arn("sns", "alarms")));
+        let mut state = key.desired(&scope);
+        state.policy = Some(PolicyDocument::new(key_policy));
+        let failed: Vec<_> = key.evaluate(&state).into_iter().filter(|c| c.failed()).collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        let _ = Principal::Everyone;
+    }
+
+    fn statement() -> impl Strategy<Value = Statement> {
+        let action = prop::sample::select(vec![
+            "s3:GetObject", "s3:*", "*", "kms:Decrypt", "kms:ReEncrypt*", "logs:PutLogEvents",
+            "iam:PassRole", "sts:AssumeRole", "aws-marketplace:Subscribe",
+        ]);
+        let resource = prop::sample::select(vec![
+            "*", "arn:aws:s3:::acme/*", "arn:aws:s3:::*", "arn:aws:kms:us-east-1:111122223333:key/1",
+            "arn:aws:kms:*:*:key/*", "arn:aws:logs:us-east-1:111122223333:log-group:a:*",
+        ]);
+        (
+            any::<bool>(),
+            prop::collection::vec(action, 0..4),
+            prop::collection::vec(resource, 0..3),
+            prop::option::of("[A-Za-z0-9]{1,8}"),
+            prop::option::of(("aws:SourceAccount|kms:ViaService", "[a-z0-9.]{1,12}")),
+            any::<bool>(),
+        )
+            .prop_map(|(allow, actions, resources, sid, condition, not_action)| {
+                let mut statement = if allow { Statement::allow() } else { Statement::deny() };
+                if let Some(sid) = sid {
+                    statement = statement.sid(sid);
+                }
+                statement = if not_action {
+                    statement.not_actions(actions)
+                } else {
+                    statement.actions(actions)
+                };
+                statement = statement.resources(resources);
+                if let Some((key, value)) = condition {
+                    statement = statement.when(Condition::string_equals(&key, [value]));
+                }
+                statement
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn identity_any_policy_round_trips_and_validation_never_panics(
+            statements in prop::collection::vec(statement(), 0..5)
+        ) {
+            let document = PolicyDocument::new(statements);
+            let again = PolicyDocument::from_json(&document.to_json());
+            prop_assert_eq!(again.as_ref(), Ok(&document));
+            let findings = validate_identity_policy(&document);
+            let has_admin = document.statements.iter().any(|s| {
+                s.effect == hipaa_aws::policy::Effect::Allow
+                    && s.actions.iter().any(|a| a == "*")
+                    && s.resources.iter().any(|r| r == "*")
+            });
+            prop_assert_eq!(
+                has_admin,
+                findings.iter().any(|f| f.control == ControlId::IamPolicyNoStatementsWithAdminAccess)
+            );
+        }
+    }
+}
