@@ -106,8 +106,10 @@ async fn local_endpoint(out: &Path) -> Result<LocalEndpoint> {
     Ok(endpoint)
 }
 
-/// The architecture: one key per data class, a log bucket that keeps audit logs six years, and
-/// the PHI bucket.
+/// The architecture: one key per data class, a log bucket that keeps audit logs six years, the
+/// PHI bucket, and identity and audit: least-privilege roles with grants, the account password
+/// policy, the trail (every region, validated, encrypted) delivered to the log bucket and to an
+/// encrypted log group, and the CIS security alarms notifying an encrypted topic.
 fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let phi_key = HipaaKey::builder()
         .alias(format!("{stack_name}-phi"))
@@ -128,11 +130,60 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .key(&phi_key)
         .access_logs(&logs)
         .build()?;
+
+    // Identity: the application reads and writes PHI; auditors (with MFA) read the logs.
+    let app = HipaaRole::builder()
+        .name(format!("{stack_name}-app"))
+        .trust(Trust::service("ecs-tasks.amazonaws.com"))
+        .description("The PHI application's tasks")
+        .build()?;
+    let auditor = HipaaRole::builder()
+        .name(format!("{stack_name}-auditor"))
+        .trust(Trust::this_account().with_mfa())
+        .description("Auditors reading the audit logs, signed in with MFA")
+        .build()?;
+    let passwords = AccountPasswordPolicy::builder().build()?;
+    let app_logs = EncryptedLogGroup::builder()
+        .name(format!("/{stack_name}/app"))
+        .key(&log_key)
+        .retention_days(365)
+        .retention_floor(RetentionFloor::OneYear)
+        .build()?;
+
+    // Audit: the trail, its log group, and the security alarms.
+    let trail_events = EncryptedLogGroup::builder()
+        .name(format!("/{stack_name}/cloudtrail"))
+        .key(&log_key)
+        .build()?;
+    let trail = AuditTrail::builder()
+        .name(format!("{stack_name}-trail"))
+        .bucket(&logs)
+        .key(&log_key)
+        .log_group(&trail_events)
+        .data_events(S3DataEvents::AllBuckets)
+        .build()?;
+    let alarms = SecurityAlarms::builder()
+        .prefix(stack_name)
+        .trail_events(&trail)
+        .notify(AlarmNotification::encrypted_topic(&log_key))
+        .build()?;
+
     Stack::builder(stack_name)
+        .with(phi.grant_read(&app))
+        .with(phi.grant_write(&app))
+        .with(logs.grant_read(&auditor))
+        .with(app_logs.grant_write(&app))
         .with(phi_key)
         .with(log_key)
         .with(logs)
         .with(phi)
+        .with(app)
+        .with(auditor)
+        .with(passwords)
+        .with(app_logs)
+        .with(trail_events)
+        .with(trail)
+        .with(alarms)
         .build()
 }
 

@@ -933,9 +933,8 @@ mod refusals {
     use hipaa_aws::policy::{Principal, Statement};
     use hipaa_aws::prelude::*;
     use hipaa_aws::{
-        AccountPasswordPolicy, AlarmNotification, AlarmTopic, AuditTrail, EncryptedLogGroup,
-        Grant, HipaaRole, ManagedPolicy, RetentionFloor, S3DataEvents, SecurityAlarms, Trust,
-        Violations,
+        AccountPasswordPolicy, AlarmNotification, AlarmTopic, AuditTrail, EncryptedLogGroup, Grant,
+        HipaaRole, ManagedPolicy, RetentionFloor, S3DataEvents, SecurityAlarms, Trust, Violations,
     };
 
     /// Asserts `result` was refused with exactly `controls`, every violation naming a setting,
@@ -964,7 +963,10 @@ mod refusals {
             assert!(!violation.setting.is_empty(), "{case}: no setting");
             assert!(!violation.reason.is_empty(), "{case}: no reason");
             assert!(!violation.citations().is_empty(), "{case}: no citation");
-            assert!(message.contains(violation.control.as_str()), "{case}: {message}");
+            assert!(
+                message.contains(violation.control.as_str()),
+                "{case}: {message}"
+            );
         }
         assert!(message.contains("45 CFR 164."), "{case}: {message}");
         violations
@@ -1016,12 +1018,16 @@ mod refusals {
             ),
             (
                 "every action on one bucket",
-                Statement::allow().actions(["*"]).resources(["arn:aws:s3:::acme/*"]),
+                Statement::allow()
+                    .actions(["*"])
+                    .resources(["arn:aws:s3:::acme/*"]),
                 vec![IamPolicyNoStatementsWithFullAccess],
             ),
             (
                 "service wildcard",
-                Statement::allow().actions(["s3:*"]).resources(["arn:aws:s3:::acme/*"]),
+                Statement::allow()
+                    .actions(["s3:*"])
+                    .resources(["arn:aws:s3:::acme/*"]),
                 vec![IamPolicyNoStatementsWithFullAccess],
             ),
             (
@@ -1033,7 +1039,9 @@ mod refusals {
             ),
             (
                 "object reads on every resource",
-                Statement::allow().actions(["s3:GetObject"]).resources(["*"]),
+                Statement::allow()
+                    .actions(["s3:GetObject"])
+                    .resources(["*"]),
                 vec![IamNoWildcardResourceOnDataActions],
             ),
             (
@@ -1053,14 +1061,20 @@ mod refusals {
             (
                 "decrypt with every key",
                 Statement::allow().actions(["kms:Decrypt"]).resources(["*"]),
-                vec![IamCustomerPolicyBlockedKmsActions, IamNoWildcardResourceOnDataActions],
+                vec![
+                    IamCustomerPolicyBlockedKmsActions,
+                    IamNoWildcardResourceOnDataActions,
+                ],
             ),
             (
                 "re-encrypt with every key of the account",
                 Statement::allow()
                     .actions(["kms:ReEncrypt*"])
                     .resources(["arn:aws:kms:*:111122223333:key/*"]),
-                vec![IamCustomerPolicyBlockedKmsActions, IamNoWildcardResourceOnDataActions],
+                vec![
+                    IamCustomerPolicyBlockedKmsActions,
+                    IamNoWildcardResourceOnDataActions,
+                ],
             ),
             (
                 "kms:* on one key",
@@ -1118,7 +1132,11 @@ mod refusals {
             "bad policy name",
             ManagedPolicy::builder()
                 .name("has space")
-                .statement(Statement::allow().actions(["s3:GetObject"]).resources(["arn:aws:s3:::a/*"]))
+                .statement(
+                    Statement::allow()
+                        .actions(["s3:GetObject"])
+                        .resources(["arn:aws:s3:::a/*"]),
+                )
                 .build(),
             &[ControlId::IamNameValid],
         );
@@ -1141,16 +1159,36 @@ mod refusals {
     fn identity_roles_with_open_trust_or_long_sessions_are_refused() {
         let service = || Trust::service("ec2.amazonaws.com");
         for (case, result, control) in [
-            ("13-hour sessions", role(service(), 13), ControlId::IamRoleMaxSessionDuration),
-            ("0-hour sessions", role(service(), 0), ControlId::IamRoleMaxSessionDuration),
-            ("not a service", role(Trust::service("ec2"), 1), ControlId::IamRoleTrustRestricted),
+            (
+                "13-hour sessions",
+                role(service(), 13),
+                ControlId::IamRoleMaxSessionDuration,
+            ),
+            (
+                "0-hour sessions",
+                role(service(), 0),
+                ControlId::IamRoleMaxSessionDuration,
+            ),
+            (
+                "not a service",
+                role(Trust::service("ec2"), 1),
+                ControlId::IamRoleTrustRestricted,
+            ),
             (
                 "another account without external id or MFA",
                 role(Trust::account("444455556666"), 1),
                 ControlId::IamRoleTrustRestricted,
             ),
-            ("not an account id", role(Trust::account("acme").with_mfa(), 1), ControlId::IamRoleTrustRestricted),
-            ("MFA on a service", role(service().with_mfa(), 1), ControlId::IamRoleTrustRestricted),
+            (
+                "not an account id",
+                role(Trust::account("acme").with_mfa(), 1),
+                ControlId::IamRoleTrustRestricted,
+            ),
+            (
+                "MFA on a service",
+                role(service().with_mfa(), 1),
+                ControlId::IamRoleTrustRestricted,
+            ),
             (
                 "an external id too short",
                 role(Trust::account("444455556666").with_external_id("x"), 1),
@@ -1161,7 +1199,10 @@ mod refusals {
         }
         assert_refused(
             "bad role name",
-            HipaaRole::builder().name("app role").trust(service()).build(),
+            HipaaRole::builder()
+                .name("app role")
+                .trust(service())
+                .build(),
             &[ControlId::IamNameValid],
         );
         assert_refused(
@@ -1173,7 +1214,11 @@ mod refusals {
                 .build(),
             &[ControlId::IamNameValid],
         );
-        assert!(role(Trust::account("444455556666").with_external_id("acme-audit-1"), 12).is_ok());
+        assert!(role(
+            Trust::account("444455556666").with_external_id("acme-audit-1"),
+            12
+        )
+        .is_ok());
         assert!(role(Trust::this_account().with_mfa(), 1).is_ok());
     }
 
@@ -1181,18 +1226,53 @@ mod refusals {
     fn identity_weak_password_policies_are_refused() {
         let builder = AccountPasswordPolicy::builder;
         for (case, result, setting) in [
-            ("8 characters", builder().minimum_length(8).build(), "minimum_length"),
-            ("13 characters", builder().minimum_length(13).build(), "minimum_length"),
-            ("180 days", builder().max_age_days(180).build(), "max_age_days"),
-            ("never expires", builder().max_age_days(0).build(), "max_age_days"),
-            ("5 remembered", builder().reuse_prevention(5).build(), "reuse_prevention"),
-            ("30 remembered", builder().reuse_prevention(30).build(), "reuse_prevention"),
-            ("129 characters", builder().minimum_length(129).build(), "minimum_length"),
+            (
+                "8 characters",
+                builder().minimum_length(8).build(),
+                "minimum_length",
+            ),
+            (
+                "13 characters",
+                builder().minimum_length(13).build(),
+                "minimum_length",
+            ),
+            (
+                "180 days",
+                builder().max_age_days(180).build(),
+                "max_age_days",
+            ),
+            (
+                "never expires",
+                builder().max_age_days(0).build(),
+                "max_age_days",
+            ),
+            (
+                "5 remembered",
+                builder().reuse_prevention(5).build(),
+                "reuse_prevention",
+            ),
+            (
+                "30 remembered",
+                builder().reuse_prevention(30).build(),
+                "reuse_prevention",
+            ),
+            (
+                "129 characters",
+                builder().minimum_length(129).build(),
+                "minimum_length",
+            ),
         ] {
             let violations = assert_refused(case, result, &[ControlId::IamPasswordPolicy]);
-            assert!(violations.iter().all(|v| v.setting == setting), "{case}: {violations}");
+            assert!(
+                violations.iter().all(|v| v.setting == setting),
+                "{case}: {violations}"
+            );
         }
-        assert!(builder().minimum_length(20).max_age_days(60).build().is_ok());
+        assert!(builder()
+            .minimum_length(20)
+            .max_age_days(60)
+            .build()
+            .is_ok());
     }
 
     #[test]
@@ -1204,16 +1284,35 @@ mod refusals {
                 log_group(30, RetentionFloor::SixYears),
                 vec![CwLogGroupRetentionPeriodCheck, LogRetentionSixYears],
             ),
-            ("one year for audit logs", log_group(365, RetentionFloor::SixYears), vec![LogRetentionSixYears]),
-            ("five years for audit logs", log_group(1827, RetentionFloor::SixYears), vec![LogRetentionSixYears]),
-            ("180 days for app logs", log_group(180, RetentionFloor::OneYear), vec![CwLogGroupRetentionPeriodCheck]),
-            ("a value CloudWatch refuses", log_group(2200, RetentionFloor::SixYears), vec![CwLogGroupRetentionPeriodCheck]),
+            (
+                "one year for audit logs",
+                log_group(365, RetentionFloor::SixYears),
+                vec![LogRetentionSixYears],
+            ),
+            (
+                "five years for audit logs",
+                log_group(1827, RetentionFloor::SixYears),
+                vec![LogRetentionSixYears],
+            ),
+            (
+                "180 days for app logs",
+                log_group(180, RetentionFloor::OneYear),
+                vec![CwLogGroupRetentionPeriodCheck],
+            ),
+            (
+                "a value CloudWatch refuses",
+                log_group(2200, RetentionFloor::SixYears),
+                vec![CwLogGroupRetentionPeriodCheck],
+            ),
         ] {
             assert_refused(case, result, &controls);
         }
         assert_refused(
             "bad log group name",
-            EncryptedLogGroup::builder().name("acme audit").key(&key()).build(),
+            EncryptedLogGroup::builder()
+                .name("acme audit")
+                .key(&key())
+                .build(),
             &[CloudWatchNameValid],
         );
         assert!(log_group(365, RetentionFloor::OneYear).is_ok());
@@ -1223,8 +1322,16 @@ mod refusals {
     #[test]
     fn identity_bad_trails_topics_and_alarms_are_refused() {
         let key = key();
-        let logs = LogBucket::builder().name("acme-logs").key(&key).build().expect("logs");
-        let group = EncryptedLogGroup::builder().name("/acme/ct").key(&key).build().expect("group");
+        let logs = LogBucket::builder()
+            .name("acme-logs")
+            .key(&key)
+            .build()
+            .expect("logs");
+        let group = EncryptedLogGroup::builder()
+            .name("/acme/ct")
+            .key(&key)
+            .build()
+            .expect("group");
         let trail = |name: &str, events: S3DataEvents| {
             AuditTrail::builder()
                 .name(name)
@@ -1234,8 +1341,16 @@ mod refusals {
                 .data_events(events)
                 .build()
         };
-        assert_refused("short trail name", trail("ab", S3DataEvents::AllBuckets), &[ControlId::CloudTrailNameValid]);
-        assert_refused("trail name with '--'", trail("acme--trail", S3DataEvents::AllBuckets), &[ControlId::CloudTrailNameValid]);
+        assert_refused(
+            "short trail name",
+            trail("ab", S3DataEvents::AllBuckets),
+            &[ControlId::CloudTrailNameValid],
+        );
+        assert_refused(
+            "trail name with '--'",
+            trail("acme--trail", S3DataEvents::AllBuckets),
+            &[ControlId::CloudTrailNameValid],
+        );
         assert_refused(
             "no PHI bucket named",
             trail("acme", S3DataEvents::Buckets(Vec::new())),
@@ -1266,7 +1381,7 @@ mod policies {
     use hipaa_aws::constructs::kms::base_key_policy;
     use hipaa_aws::constructs::logs::log_group_key_use;
     use hipaa_aws::policy::{
-        validate_identity_policy, Action, Arn, Condition, PolicyDocument, Principal, Statement,
+        validate_identity_policy, Action, Arn, Condition, PolicyDocument, Statement,
     };
     use hipaa_aws::prelude::*;
     use hipaa_aws::{EncryptedLogGroup, HipaaRole, ManagedPolicy, Trust};
@@ -1285,7 +1400,11 @@ mod policies {
     #[test]
     fn identity_grant_on_an_encrypted_bucket_is_golden() {
         let key = HipaaKey::builder().alias("phi").build().expect("key");
-        let logs = LogBucket::builder().name("acme-logs").key(&key).build().expect("logs");
+        let logs = LogBucket::builder()
+            .name("acme-logs")
+            .key(&key)
+            .build()
+            .expect("logs");
         let data = EncryptedBucket::builder()
             .name("acme-phi")
             .key(&key)
@@ -1323,7 +1442,11 @@ mod policies {
             format!("arn:aws:iam::{PLACEHOLDER_ACCOUNT}:policy/hipaa-aws/grants/app-read-acme-phi")
         );
         let dependencies = grant.dependencies();
-        for id in [Construct::id(&role), Construct::id(&data), Construct::id(&key)] {
+        for id in [
+            Construct::id(&role),
+            Construct::id(&data),
+            Construct::id(&key),
+        ] {
             assert!(dependencies.contains(id), "{id} not a dependency");
         }
         for document in [read, write] {
@@ -1336,7 +1459,11 @@ mod policies {
     fn identity_every_generated_policy_round_trips() {
         let scope = Scope::for_build();
         let key = HipaaKey::builder().alias("audit").build().expect("key");
-        let group = EncryptedLogGroup::builder().name("/acme/ct").key(&key).build().expect("group");
+        let group = EncryptedLogGroup::builder()
+            .name("/acme/ct")
+            .key(&key)
+            .build()
+            .expect("group");
         let trail_arn = scope.arn("cloudtrail", "trail/acme");
         let mut documents = vec![
             PolicyDocument::new(base_key_policy(&scope, 30)),
@@ -1346,10 +1473,19 @@ mod policies {
                 &trail_arn,
                 PLACEHOLDER_ACCOUNT,
             )),
-            PolicyDocument::new(trail_key_statements("aws", "acme", &trail_arn, PLACEHOLDER_ACCOUNT)),
+            PolicyDocument::new(trail_key_statements(
+                "aws",
+                "acme",
+                &trail_arn,
+                PLACEHOLDER_ACCOUNT,
+            )),
             PolicyDocument::new(vec![log_group_key_use(&scope, "/acme/ct")]),
             alarm_topic_policy(&scope, &scope.arn("sns", "alarms")),
-            PolicyDocument::new(vec![alarm_topic_key_use(&scope, "alarms", &scope.arn("sns", "alarms"))]),
+            PolicyDocument::new(vec![alarm_topic_key_use(
+                &scope,
+                "alarms",
+                &scope.arn("sns", "alarms"),
+            )]),
         ];
         for trust in [
             Trust::service("ec2.amazonaws.com"),
@@ -1364,14 +1500,24 @@ mod policies {
             .trust(Trust::service("ecs-tasks.amazonaws.com"))
             .build()
             .expect("role");
-        documents.push(PolicyDocument::new(key.grant_encrypt_decrypt(&role).statements(&scope)));
-        documents.push(PolicyDocument::new(group.grant_write(&role).statements(&scope)));
+        documents.push(PolicyDocument::new(
+            key.grant_encrypt_decrypt(&role).statements(&scope),
+        ));
+        documents.push(PolicyDocument::new(
+            group.grant_write(&role).statements(&scope),
+        ));
         let managed = ManagedPolicy::builder()
             .name("reader")
             .statement(
                 Statement::allow()
                     .actions([Action::new("ssm", "GetParameter")])
-                    .resources([Arn::new("aws", "ssm", "us-east-1", "111122223333", "parameter/app/*")])
+                    .resources([Arn::new(
+                        "aws",
+                        "ssm",
+                        "us-east-1",
+                        "111122223333",
+                        "parameter/app/*",
+                    )])
                     .when(Condition::bool("aws:SecureTransport", true)),
             )
             .build()
@@ -1382,24 +1528,47 @@ mod policies {
         }
         // The key policy the KMS checks judge accepts every service statement written here.
         let mut key_policy = base_key_policy(&scope, 30);
-        key_policy.extend(trail_key_statements("aws", "acme", &trail_arn, PLACEHOLDER_ACCOUNT));
+        key_policy.extend(trail_key_statements(
+            "aws",
+            "acme",
+            &trail_arn,
+            PLACEHOLDER_ACCOUNT,
+        ));
         key_policy.push(log_group_key_use(&scope, "/acme/ct"));
-        key_policy.push(alarm_topic_key_use(&scope, "alarms", &scope.arn("sns", "alarms")));
+        key_policy.push(alarm_topic_key_use(
+            &scope,
+            "alarms",
+            &scope.arn("sns", "alarms"),
+        ));
         let mut state = key.desired(&scope);
         state.policy = Some(PolicyDocument::new(key_policy));
-        let failed: Vec<_> = key.evaluate(&state).into_iter().filter(|c| c.failed()).collect();
+        let failed: Vec<_> = key
+            .evaluate(&state)
+            .into_iter()
+            .filter(|c| c.failed())
+            .collect();
         assert!(failed.is_empty(), "{failed:?}");
-        let _ = Principal::Everyone;
     }
 
     fn statement() -> impl Strategy<Value = Statement> {
         let action = prop::sample::select(vec![
-            "s3:GetObject", "s3:*", "*", "kms:Decrypt", "kms:ReEncrypt*", "logs:PutLogEvents",
-            "iam:PassRole", "sts:AssumeRole", "aws-marketplace:Subscribe",
+            "s3:GetObject",
+            "s3:*",
+            "*",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "logs:PutLogEvents",
+            "iam:PassRole",
+            "sts:AssumeRole",
+            "aws-marketplace:Subscribe",
         ]);
         let resource = prop::sample::select(vec![
-            "*", "arn:aws:s3:::acme/*", "arn:aws:s3:::*", "arn:aws:kms:us-east-1:111122223333:key/1",
-            "arn:aws:kms:*:*:key/*", "arn:aws:logs:us-east-1:111122223333:log-group:a:*",
+            "*",
+            "arn:aws:s3:::acme/*",
+            "arn:aws:s3:::*",
+            "arn:aws:kms:us-east-1:111122223333:key/1",
+            "arn:aws:kms:*:*:key/*",
+            "arn:aws:logs:us-east-1:111122223333:log-group:a:*",
         ]);
         (
             any::<bool>(),
@@ -1410,7 +1579,11 @@ mod policies {
             any::<bool>(),
         )
             .prop_map(|(allow, actions, resources, sid, condition, not_action)| {
-                let mut statement = if allow { Statement::allow() } else { Statement::deny() };
+                let mut statement = if allow {
+                    Statement::allow()
+                } else {
+                    Statement::deny()
+                };
                 if let Some(sid) = sid {
                     statement = statement.sid(sid);
                 }
@@ -1446,5 +1619,257 @@ mod policies {
                 findings.iter().any(|f| f.control == ControlId::IamPolicyNoStatementsWithAdminAccess)
             );
         }
+    }
+}
+
+/// The readers and controls the audit reuses, on resources the library did not make.
+mod any_resource {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use hipaa_aws::constructs::cloudtrail::{evaluate_trail, read_trail_state, TrailExpectations};
+    use hipaa_aws::constructs::cloudwatch::{
+        evaluate_security_alarms, read_alarms, read_metric_filters,
+    };
+    use hipaa_aws::constructs::iam::{
+        evaluate_group, evaluate_role, evaluate_root, evaluate_user, read_group_state,
+        read_role_state, read_root_state, read_user_state, CredentialRequirements,
+    };
+    use hipaa_aws::constructs::logs::{
+        evaluate_log_group, read_log_group_state, LogGroupExpectations,
+    };
+    use hipaa_aws::policy::{PolicyDocument, Principal, Statement};
+    use hipaa_aws::prelude::*;
+
+    use crate::support::account;
+
+    fn failed(checks: &[Check]) -> Vec<ControlId> {
+        let mut controls: Vec<ControlId> = checks
+            .iter()
+            .filter(|check| check.failed())
+            .map(|check| check.control)
+            .collect();
+        controls.sort();
+        controls.dedup();
+        controls
+    }
+
+    #[tokio::test]
+    async fn identity_controls_judge_users_groups_roles_and_root_made_elsewhere() {
+        let account = account().await;
+        let env = &account.env;
+        let iam = env.iam();
+        let user = format!("alice-{}", account.suffix);
+        iam.create_user()
+            .user_name(&user)
+            .send()
+            .await
+            .expect("user");
+        iam.put_user_policy()
+            .user_name(&user)
+            .policy_name("own")
+            .policy_document(
+                PolicyDocument::new(vec![Statement::allow().actions(["kms:*"]).resources(["*"])])
+                    .to_json(),
+            )
+            .send()
+            .await
+            .expect("inline user policy");
+        iam.create_login_profile()
+            .user_name(&user)
+            .password("Correct-Horse-Battery-9")
+            .send()
+            .await
+            .expect("console password");
+        iam.create_access_key()
+            .user_name(&user)
+            .send()
+            .await
+            .expect("access key");
+        let group = format!("staff-{}", account.suffix);
+        iam.create_group()
+            .group_name(&group)
+            .send()
+            .await
+            .expect("group");
+
+        let state = read_user_state(env, &user)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert!(state.console_password);
+        assert_eq!(state.access_keys.len(), 1);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
+        let today = failed(&evaluate_user(
+            &state,
+            now,
+            &CredentialRequirements::default(),
+        ));
+        for control in [
+            ControlId::IamUserNoPoliciesCheck,
+            ControlId::IamUserGroupMembershipCheck,
+            ControlId::IamUserMfaEnabled,
+            ControlId::MfaEnabledForIamConsoleAccess,
+            ControlId::IamNoInlinePolicyCheck,
+            ControlId::IamInlinePolicyBlockedKmsActions,
+            ControlId::IamPolicyNoStatementsWithFullAccess,
+        ] {
+            assert!(today.contains(&control), "{control} not failed: {today:?}");
+        }
+        assert!(!today.contains(&ControlId::AccessKeysRotated));
+        let in_100_days = now + 100 * 86_400;
+        let later = failed(&evaluate_user(
+            &state,
+            in_100_days,
+            &CredentialRequirements::default(),
+        ));
+        assert!(later.contains(&ControlId::AccessKeysRotated), "{later:?}");
+        assert!(
+            later.contains(&ControlId::IamUserUnusedCredentialsCheck),
+            "{later:?}"
+        );
+
+        let empty = read_group_state(env, &group)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(
+            failed(&evaluate_group(&empty)),
+            [ControlId::IamGroupHasUsersCheck]
+        );
+        iam.add_user_to_group()
+            .group_name(&group)
+            .user_name(&user)
+            .send()
+            .await
+            .expect("join");
+        let joined = read_group_state(env, &group)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert!(failed(&evaluate_group(&joined)).is_empty());
+        let member = read_user_state(env, &user)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert!(!failed(&evaluate_user(
+            &member,
+            now,
+            &CredentialRequirements::default()
+        ))
+        .contains(&ControlId::IamUserGroupMembershipCheck));
+
+        let role = format!("open-{}", account.suffix);
+        iam.create_role()
+            .role_name(&role)
+            .assume_role_policy_document(
+                PolicyDocument::new(vec![Statement::allow()
+                    .principal(Principal::Everyone)
+                    .actions(["sts:AssumeRole"])])
+                .to_json(),
+            )
+            .max_session_duration(43_200)
+            .send()
+            .await
+            .expect("role");
+        let (role_state, _) = read_role_state(env, &role)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(
+            failed(&evaluate_role(&role_state)),
+            [ControlId::IamRoleTrustRestricted]
+        );
+
+        let root = read_root_state(env).await.expect("root");
+        let root_failures = failed(&evaluate_root(&root));
+        assert!(
+            !root_failures.contains(&ControlId::IamRootAccessKeyCheck),
+            "{root_failures:?}"
+        );
+        assert_eq!(
+            root.mfa_enabled,
+            !root_failures.contains(&ControlId::RootAccountMfaEnabled)
+        );
+    }
+
+    #[tokio::test]
+    async fn identity_controls_judge_trails_log_groups_and_alarms_made_elsewhere() {
+        let account = account().await;
+        let env = &account.env;
+        let bucket = account.bucket("plain-trail");
+        account
+            .s3()
+            .create_bucket()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("bucket");
+        let trail = format!("plain-{}", account.suffix);
+        env.cloudtrail()
+            .create_trail()
+            .name(&trail)
+            .s3_bucket_name(&bucket)
+            .send()
+            .await
+            .expect("trail");
+        let (state, _) = read_trail_state(env, &trail)
+            .await
+            .expect("read")
+            .expect("exists");
+        let failures = failed(&evaluate_trail(&state, &TrailExpectations::default()));
+        for control in [
+            ControlId::CloudTrailEnabled,
+            ControlId::MultiRegionCloudTrailEnabled,
+            ControlId::CloudTrailCloudWatchLogsEnabled,
+            ControlId::CloudTrailEncryptionEnabled,
+            ControlId::CloudTrailLogFileValidationEnabled,
+            ControlId::CloudTrailS3DataEventsEnabled,
+        ] {
+            assert!(
+                failures.contains(&control),
+                "{control} not failed: {failures:?}"
+            );
+        }
+        assert!(read_trail_state(env, "no-such-trail")
+            .await
+            .expect("read")
+            .is_none());
+
+        let group = format!("/plain/{}", account.suffix);
+        env.logs()
+            .create_log_group()
+            .log_group_name(&group)
+            .send()
+            .await
+            .expect("group");
+        let (group_state, _) = read_log_group_state(env, &group)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(
+            failed(&evaluate_log_group(
+                &group_state,
+                &LogGroupExpectations::default()
+            )),
+            [
+                ControlId::CloudWatchLogGroupEncrypted,
+                ControlId::CwLogGroupRetentionPeriodCheck
+            ]
+        );
+        let filters = read_metric_filters(env, &group, None)
+            .await
+            .expect("filters");
+        let alarms: Vec<_> = read_alarms(env, "")
+            .await
+            .expect("alarms")
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        let coverage = evaluate_security_alarms(&filters, &alarms);
+        assert_eq!(coverage.len(), 14);
+        assert!(coverage.iter().all(|check| check.failed()));
     }
 }

@@ -292,7 +292,7 @@ impl From<SecurityAlarmsProps> for Result<SecurityAlarms> {
     }
 }
 
-fn strip<'a>(changes: &'a [SettingChange], prefix: &str) -> Vec<SettingChange> {
+fn strip(changes: &[SettingChange], prefix: &str) -> Vec<SettingChange> {
     changes
         .iter()
         .filter_map(|change| {

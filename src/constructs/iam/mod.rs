@@ -1,7 +1,8 @@
 //! AWS IAM: least-privilege roles ([`HipaaRole`]), customer-managed policies
 //! ([`ManagedPolicy`]), grants in the CDK manner ([`Grant`], from `bucket.grant_read(&role)` and
 //! friends), and the account password policy ([`AccountPasswordPolicy`]). The controls
-//! (`evaluate_*`) and readers (`read_*`) work on any role or policy of an account.
+//! (`evaluate_*`) and readers (`read_*`) work on any role, policy, user, group and root user of
+//! an account (the library makes no users or groups; the audit judges them).
 
 mod checks;
 mod grant;
@@ -9,6 +10,7 @@ mod live;
 mod managed_policy;
 mod names;
 mod password_policy;
+mod principals;
 mod role;
 mod state;
 mod trust;
@@ -31,6 +33,10 @@ pub use names::{
 pub use password_policy::{
     AccountPasswordPolicy, AccountPasswordPolicyBuilder, AccountPasswordPolicyProps,
     MAX_MINIMUM_LENGTH, MAX_REUSE_PREVENTION, PASSWORD_POLICY_KIND,
+};
+pub use principals::{
+    evaluate_group, evaluate_root, evaluate_user, read_group_state, read_root_state,
+    read_user_state, AccessKeyState, CredentialRequirements, GroupState, RootState, UserState,
 };
 pub use role::{HipaaRole, HipaaRoleBuilder, HipaaRoleProps, ROLE_KIND};
 pub use state::{GrantState, ManagedPolicyState, PasswordPolicyState, RoleState};
