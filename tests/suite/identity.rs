@@ -530,8 +530,11 @@ async fn identity_stack_applies_reads_back_reapplies_nothing_and_verifies() {
         .expect("alarms (over the RPC v2 CBOR protocol)");
     assert_eq!(alarms.metric_alarms().len(), SecurityEvent::ALL.len());
     for alarm in alarms.metric_alarms() {
-        assert_eq!(alarm.alarm_actions(), [topic_arn.clone()]);
-        assert_eq!(alarm.insufficient_data_actions(), [topic_arn.clone()]);
+        assert_eq!(alarm.alarm_actions(), std::slice::from_ref(&topic_arn));
+        assert_eq!(
+            alarm.insufficient_data_actions(),
+            std::slice::from_ref(&topic_arn)
+        );
         assert_eq!(alarm.actions_enabled(), Some(true));
         assert_eq!(alarm.threshold(), Some(1.0));
         assert_eq!(alarm.namespace(), Some("HipaaAws/SecurityEvents"));

@@ -504,16 +504,13 @@ impl AuditTrail {
             }
         }
         let grant_live = match live {
-            Some(live) => match &live.state.delivery_grant {
-                Some(state) => Some(Live {
-                    outputs: ResourceOutputs {
-                        arn: state.policy.arn.clone(),
-                        physical_id: state.policy.name.clone(),
-                    },
-                    state: state.clone(),
-                }),
-                None => None,
-            },
+            Some(live) => live.state.delivery_grant.as_ref().map(|state| Live {
+                outputs: ResourceOutputs {
+                    arn: state.policy.arn.clone(),
+                    physical_id: state.policy.name.clone(),
+                },
+                state: state.clone(),
+            }),
             None => self.delivery_grant.read(ctx).await?,
         };
         match grant_live {

@@ -145,7 +145,7 @@ pub fn evaluate_security_alarms(
                 event.control(),
                 setting,
                 alarmed,
-                format!("{} raise an alarm", event.title()),
+                format!("an alarm with actions watches {}", event.title()),
                 reason,
             )
         })

@@ -137,7 +137,10 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
         ControlId::IamRoleMaxSessionDuration,
         "max_session_duration_secs",
         (MIN_SESSION_SECS..=MAX_SESSION_SECS).contains(&duration),
-        format!("sessions last at most {} hours", duration / 3600),
+        match duration / 3600 {
+            1 => "sessions last at most 1 hour".to_string(),
+            hours => format!("sessions last at most {hours} hours"),
+        },
         format!(
             "a maximum session of {duration} seconds is outside {MIN_SESSION_SECS} to {MAX_SESSION_SECS}"
         ),

@@ -9,7 +9,7 @@ use crate::construct::{
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};
-use crate::policy::{Condition, PolicyDocument, Statement};
+use crate::policy::{PolicyDocument, Statement};
 
 use super::checks::evaluate_managed_policy;
 use super::live;
@@ -172,6 +172,15 @@ impl Grant {
 
     /// The statements of the grant, with the ARNs `scope` knows (`(known after apply)` for the
     /// others).
+    #[cfg_attr(
+        not(any(
+            feature = "s3",
+            feature = "kms",
+            feature = "logs",
+            feature = "cloudtrail"
+        )),
+        allow(unused_variables)
+    )]
     pub fn statements(&self, scope: &Scope<'_>) -> Vec<Statement> {
         match &self.kind {
             #[cfg(feature = "s3")]
@@ -257,11 +266,11 @@ fn s3_key_use(
         .sid(sid)
         .actions(actions.iter().copied())
         .resources([scope.arn_of(key)])
-        .when(Condition::string_equals(
+        .when(crate::policy::Condition::string_equals(
             "kms:ViaService",
             [format!("s3.{}.amazonaws.com", scope.region)],
         ))
-        .when(Condition::string_equals(
+        .when(crate::policy::Condition::string_equals(
             "kms:EncryptionContext:aws:s3:arn",
             [bucket_arn],
         ))

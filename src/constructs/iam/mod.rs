@@ -42,7 +42,9 @@ pub use role::{HipaaRole, HipaaRoleBuilder, HipaaRoleProps, ROLE_KIND};
 pub use state::{GrantState, ManagedPolicyState, PasswordPolicyState, RoleState};
 pub use trust::Trust;
 
+#[cfg(feature = "cloudtrail")]
 pub(crate) use live::ensure_ours as ensure_owned;
+#[cfg(feature = "cloudtrail")]
 pub(crate) use names::fit_name;
 
 /// The types of this module most programs need; re-exported at the crate root and in

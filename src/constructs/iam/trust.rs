@@ -26,6 +26,7 @@ pub struct Trust {
 enum SourceArn {
     Fixed(String),
     /// A resource of the role's own account and region, e.g. `("cloudtrail", "trail/acme")`.
+    #[cfg_attr(not(feature = "cloudtrail"), allow(dead_code))]
     InScope {
         service: String,
         resource: String,
@@ -86,6 +87,7 @@ impl Trust {
 
     /// For a service principal: only on behalf of a resource of the role's own account and
     /// region, resolved when the stack is planned.
+    #[cfg(feature = "cloudtrail")]
     pub(crate) fn with_source_in_scope(mut self, service: &str, resource: &str) -> Trust {
         self.source_arn = Some(SourceArn::InScope {
             service: service.to_string(),
