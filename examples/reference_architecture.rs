@@ -120,8 +120,10 @@ async fn local_endpoint(out: &Path) -> Result<LocalEndpoint> {
 
 /// The architecture: one key per data class, a log bucket that keeps audit logs six years, the
 /// PHI bucket, the VPC (data, app and ingress tiers over two zones, flow logs to the log
-/// bucket, private endpoints), the load balancer, app and database security groups, and EBS
-/// encryption by default with the PHI key.
+/// bucket, private endpoints), the load balancer, app and database security groups, EBS
+/// encryption by default with the PHI key, and identity and audit: least-privilege roles with grants, the account password
+/// policy, the trail (every region, validated, encrypted) delivered to the log bucket and to an
+/// encrypted log group, and the CIS security alarms notifying an encrypted topic.
 fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let phi_key = HipaaKey::builder()
         .alias(format!("{stack_name}-phi"))
@@ -183,7 +185,49 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .ingress([Rule::tcp(5432, &app).described("PostgreSQL from the app tier")])
         .build()?;
     let ebs = EbsEncryptionByDefault::builder().key(&phi_key).build()?;
+
+    // Identity: the application reads and writes PHI; auditors (with MFA) read the logs.
+    let app_role = HipaaRole::builder()
+        .name(format!("{stack_name}-app"))
+        .trust(Trust::service("ecs-tasks.amazonaws.com"))
+        .description("The PHI application's tasks")
+        .build()?;
+    let auditor = HipaaRole::builder()
+        .name(format!("{stack_name}-auditor"))
+        .trust(Trust::this_account().with_mfa())
+        .description("Auditors reading the audit logs, signed in with MFA")
+        .build()?;
+    let passwords = AccountPasswordPolicy::builder().build()?;
+    let app_logs = EncryptedLogGroup::builder()
+        .name(format!("/{stack_name}/app"))
+        .key(&log_key)
+        .retention_days(365)
+        .retention_floor(RetentionFloor::OneYear)
+        .build()?;
+
+    // Audit: the trail, its log group, and the security alarms.
+    let trail_events = EncryptedLogGroup::builder()
+        .name(format!("/{stack_name}/cloudtrail"))
+        .key(&log_key)
+        .build()?;
+    let trail = AuditTrail::builder()
+        .name(format!("{stack_name}-trail"))
+        .bucket(&logs)
+        .key(&log_key)
+        .log_group(&trail_events)
+        .data_events(S3DataEvents::AllBuckets)
+        .build()?;
+    let alarms = SecurityAlarms::builder()
+        .prefix(stack_name)
+        .trail_events(&trail)
+        .notify(AlarmNotification::encrypted_topic(&log_key))
+        .build()?;
+
     Stack::builder(stack_name)
+        .with(phi.grant_read(&app_role))
+        .with(phi.grant_write(&app_role))
+        .with(logs.grant_read(&auditor))
+        .with(app_logs.grant_write(&app_role))
         .with(phi_key)
         .with(log_key)
         .with(logs)
@@ -196,6 +240,13 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .with(app_rules)
         .with(db_rules)
         .with(ebs)
+        .with(app_role)
+        .with(auditor)
+        .with(passwords)
+        .with(app_logs)
+        .with(trail_events)
+        .with(trail)
+        .with(alarms)
         .build()
 }
 

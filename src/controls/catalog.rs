@@ -600,6 +600,30 @@ catalog! {
         config_rule: Some("MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS"), removed: None,
         citations: [ENTITY_AUTHENTICATION], source: CdkNagExcludedList,
     },
+    IamNoWildcardResourceOnDataActions {
+        id: "HIPAA_AWS_IAM_NO_WILDCARD_RESOURCE_DATA_ACTIONS",
+        title: "Allow statements name the resources of actions that read or write data, never Resource * or every resource of a type",
+        service: Iam, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, ACCESS_AUTHORIZATION, ACCESS_ESTABLISHMENT], source: HipaaAwsMapping,
+    },
+    IamRoleTrustRestricted {
+        id: "HIPAA_AWS_IAM_ROLE_TRUST_RESTRICTED",
+        title: "A role's trust policy names its principals (an AWS service or an account), never everyone; another account must present an external id or MFA",
+        service: Iam, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, ACCESS_AUTHORIZATION, ENTITY_AUTHENTICATION], source: HipaaAwsMapping,
+    },
+    IamRoleMaxSessionDuration {
+        id: "HIPAA_AWS_IAM_ROLE_MAX_SESSION_DURATION",
+        title: "Role sessions last 1 to 12 hours (1 hour by default)",
+        service: Iam, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, ENTITY_AUTHENTICATION], source: HipaaAwsMapping,
+    },
+    IamNameValid {
+        id: "HIPAA_AWS_IAM_NAME_VALID",
+        title: "Role and policy names and paths follow the IAM naming rules, so they can be found again and audited",
+        service: Iam, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
     // ---------------------------------------------------------------- RDS
     RdsStorageEncrypted {
         id: "RDS_STORAGE_ENCRYPTED",
@@ -750,6 +774,24 @@ catalog! {
         service: CloudTrail, cdk_nag: None, config_rule: None, removed: None,
         citations: [AUDIT_CONTROLS], source: HipaaAwsMapping,
     },
+    CloudTrailManagementEvents {
+        id: "HIPAA_AWS_CLOUDTRAIL_MANAGEMENT_EVENTS",
+        title: "The trail records read and write management events, global service events (IAM, STS) included",
+        service: CloudTrail, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUTHORIZATION_SUPERVISION, LOGIN_MONITORING, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    CloudTrailDeliveryLeastPrivilege {
+        id: "HIPAA_AWS_CLOUDTRAIL_DELIVERY_LEAST_PRIVILEGE",
+        title: "Only CloudTrail may write the trail's logs: to the log bucket under the account's prefix, and through a role limited to CreateLogStream and PutLogEvents on the trail's log group",
+        service: CloudTrail, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, INTEGRITY, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    CloudTrailNameValid {
+        id: "HIPAA_AWS_CLOUDTRAIL_NAME_VALID",
+        title: "The trail name follows the CloudTrail naming rules, so it can be found again and audited",
+        service: CloudTrail, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
     // ---------------------------------------------------------------- CloudWatch and CloudWatch Logs
     CloudWatchAlarmActionCheck {
         id: "CLOUDWATCH_ALARM_ACTION_CHECK",
@@ -789,6 +831,72 @@ catalog! {
         title: "Metric filters and alarms exist for NACL, network gateway, route table and VPC changes",
         service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
         citations: [AUDIT_CONTROLS, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    AlarmUnauthorizedApiCalls {
+        id: "HIPAA_AWS_ALARM_UNAUTHORIZED_API_CALLS",
+        title: "A metric filter and alarm exist for unauthorized API calls",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    AlarmConsoleSigninWithoutMfa {
+        id: "HIPAA_AWS_ALARM_CONSOLE_SIGNIN_WITHOUT_MFA",
+        title: "A metric filter and alarm exist for console sign-ins without MFA",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [LOGIN_MONITORING, ENTITY_AUTHENTICATION, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    AlarmIamPolicyChanges {
+        id: "HIPAA_AWS_ALARM_IAM_POLICY_CHANGES",
+        title: "A metric filter and alarm exist for IAM policy changes",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, ACCESS_ESTABLISHMENT, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    AlarmCloudTrailChanges {
+        id: "HIPAA_AWS_ALARM_CLOUDTRAIL_CHANGES",
+        title: "A metric filter and alarm exist for CloudTrail configuration changes",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    AlarmKmsKeyDisabledOrDeleted {
+        id: "HIPAA_AWS_ALARM_KMS_KEY_DISABLED_OR_DELETED",
+        title: "A metric filter and alarm exist for disabling or scheduling deletion of customer-managed KMS keys",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, ENCRYPTION_DECRYPTION, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    AlarmS3BucketPolicyChanges {
+        id: "HIPAA_AWS_ALARM_S3_BUCKET_POLICY_CHANGES",
+        title: "A metric filter and alarm exist for S3 bucket policy changes",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    AlarmConfigChanges {
+        id: "HIPAA_AWS_ALARM_CONFIG_CHANGES",
+        title: "A metric filter and alarm exist for AWS Config configuration changes",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    AlarmSecurityGroupChanges {
+        id: "HIPAA_AWS_ALARM_SECURITY_GROUP_CHANGES",
+        title: "A metric filter and alarm exist for security group changes",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    AlarmTopicEncrypted {
+        id: "HIPAA_AWS_ALARM_TOPIC_ENCRYPTED",
+        title: "The SNS topic that receives security alarms is encrypted with a customer-managed KMS key",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ENCRYPTION_DECRYPTION, TRANSMISSION_ENCRYPTION], source: HipaaAwsMapping,
+    },
+    AlarmTopicPolicyLeastPrivilege {
+        id: "HIPAA_AWS_ALARM_TOPIC_POLICY_LEAST_PRIVILEGE",
+        title: "Only the account's CloudWatch alarms may publish to the alarm topic, and only over TLS",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
+    },
+    CloudWatchNameValid {
+        id: "HIPAA_AWS_CLOUDWATCH_NAME_VALID",
+        title: "Log group, metric filter, alarm and topic names follow the service naming rules, so they can be found again and audited",
+        service: CloudWatch, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS], source: HipaaAwsMapping,
     },
     // ---------------------------------------------------------------- AWS Config
     ConfigRecorderEnabled {

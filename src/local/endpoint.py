@@ -7,6 +7,17 @@ Corrections:
   Configuration on a bucket without notifications: moto answers with an empty root element named
   after the operation (GetBucketVersioningResponse, GetBucketNotificationResponse); AWS (and the
   SDK) use VersioningConfiguration and NotificationConfiguration.
+- Smithy RPC v2 CBOR (the protocol of aws-sdk-cloudwatch 1.96 and later): moto serves CloudWatch
+  only over awsJson1_0 and query, and answers `POST /service/<Service>/operation/<Op>` with 404.
+  Such requests are translated to awsJson1_0 (CBOR body decoded to JSON, the operation moved into
+  `X-Amz-Target`), and moto's JSON answer back to CBOR, typed by the operation's output shape from
+  the botocore model moto itself uses (timestamps as tag 1 epoch seconds, doubles as floats, blobs
+  as byte strings). The CBOR codec below is self-contained (RFC 8949: definite and indefinite
+  lengths, tags 1-3, half/single/double floats), so nothing beyond moto is installed.
+- CloudWatch Logs AssociateKmsKey / DisassociateKmsKey, which moto does not implement: answered
+  here by setting the key on moto's own log group object.
+- CloudWatch Logs PutMetricFilter: moto adds a second filter of the same name instead of
+  replacing it as AWS does; the old one is removed first.
 
 Additions (actions moto does not implement, answered from moto's own state):
 - EC2 GetEbsDefaultKmsKeyId: the key ModifyEbsDefaultKmsKeyId set, or, like AWS, the ARN of
@@ -14,8 +25,15 @@ Additions (actions moto does not implement, answered from moto's own state):
 """
 
 import argparse
+import base64
+import datetime
+import io
+import json
+import math
 import os
+import re
 import signal
+import struct
 import sys
 import threading
 
@@ -66,6 +84,381 @@ def add_get_ebs_default_kms_key_id():
 ADDITIONS = [add_get_ebs_default_kms_key_id]
 
 
+# ---------------------------------------------------------------- CBOR (RFC 8949)
+
+
+class EpochSeconds(float):
+    """A timestamp: CBOR tag 1 around epoch seconds."""
+
+
+class _Break:
+    pass
+
+
+BREAK = _Break()
+
+
+class CborDecoder:
+    def __init__(self, data):
+        self.data = data
+        self.pos = 0
+
+    def read(self, count):
+        if self.pos + count > len(self.data):
+            raise ValueError("truncated CBOR item")
+        chunk = self.data[self.pos : self.pos + count]
+        self.pos += count
+        return chunk
+
+    def argument(self, info):
+        if info < 24:
+            return info
+        if info in (24, 25, 26, 27):
+            size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+            return int.from_bytes(self.read(size), "big")
+        if info == 31:
+            return None
+        raise ValueError(f"reserved additional information {info}")
+
+    def item(self):
+        initial = self.read(1)[0]
+        major, info = initial >> 5, initial & 31
+        if major == 7:
+            return self.simple(info)
+        argument = self.argument(info)
+        if major == 0:
+            return argument
+        if major == 1:
+            return -1 - argument
+        if major in (2, 3):
+            if argument is None:
+                chunks = []
+                while True:
+                    chunk = self.item()
+                    if chunk is BREAK:
+                        break
+                    chunks.append(chunk)
+                raw = b"".join(c if isinstance(c, bytes) else c.encode("utf-8") for c in chunks)
+            else:
+                raw = self.read(argument)
+            return raw if major == 2 else raw.decode("utf-8")
+        if major == 4:
+            items = []
+            while argument is None or len(items) < argument:
+                value = self.item()
+                if value is BREAK:
+                    break
+                items.append(value)
+            return items
+        if major == 5:
+            mapping = {}
+            count = 0
+            while argument is None or count < argument:
+                key = self.item()
+                if key is BREAK:
+                    break
+                mapping[key] = self.item()
+                count += 1
+            return mapping
+        # major 6: tags
+        value = self.item()
+        if argument == 1:
+            return EpochSeconds(float(value))
+        if argument in (2, 3) and isinstance(value, bytes):
+            number = int.from_bytes(value, "big")
+            return number if argument == 2 else -1 - number
+        return value
+
+    def simple(self, info):
+        if info == 20:
+            return False
+        if info == 21:
+            return True
+        if info in (22, 23):
+            return None
+        if info == 25:
+            return struct.unpack(">e", self.read(2))[0]
+        if info == 26:
+            return struct.unpack(">f", self.read(4))[0]
+        if info == 27:
+            return struct.unpack(">d", self.read(8))[0]
+        if info == 31:
+            return BREAK
+        if info < 24:
+            return None
+        if info == 24:
+            self.read(1)
+            return None
+        raise ValueError(f"unsupported simple value {info}")
+
+
+def cbor_decode(data):
+    if not data:
+        return {}
+    decoder = CborDecoder(data)
+    value = decoder.item()
+    if decoder.pos != len(data):
+        raise ValueError("trailing bytes after the CBOR item")
+    return value
+
+
+def _cbor_head(major, argument, out):
+    if argument < 24:
+        out.append((major << 5) | argument)
+    elif argument < 0x100:
+        out.append((major << 5) | 24)
+        out.append(argument)
+    elif argument < 0x10000:
+        out.append((major << 5) | 25)
+        out.extend(argument.to_bytes(2, "big"))
+    elif argument < 0x100000000:
+        out.append((major << 5) | 26)
+        out.extend(argument.to_bytes(4, "big"))
+    else:
+        out.append((major << 5) | 27)
+        out.extend(argument.to_bytes(8, "big"))
+
+
+def cbor_encode(value, out=None):
+    out = bytearray() if out is None else out
+    if value is None:
+        out.append(0xF6)
+    elif value is True:
+        out.append(0xF5)
+    elif value is False:
+        out.append(0xF4)
+    elif isinstance(value, EpochSeconds):
+        out.append(0xC1)
+        out.append(0xFB)
+        out.extend(struct.pack(">d", float(value)))
+    elif isinstance(value, int):
+        if value >= 0:
+            _cbor_head(0, value, out)
+        else:
+            _cbor_head(1, -1 - value, out)
+    elif isinstance(value, float):
+        out.append(0xFB)
+        out.extend(struct.pack(">d", value))
+    elif isinstance(value, str):
+        encoded = value.encode("utf-8")
+        _cbor_head(3, len(encoded), out)
+        out.extend(encoded)
+    elif isinstance(value, (bytes, bytearray)):
+        _cbor_head(2, len(value), out)
+        out.extend(value)
+    elif isinstance(value, (list, tuple)):
+        _cbor_head(4, len(value), out)
+        for item in value:
+            cbor_encode(item, out)
+    elif isinstance(value, dict):
+        _cbor_head(5, len(value), out)
+        for key, item in value.items():
+            cbor_encode(key, out)
+            cbor_encode(item, out)
+    else:
+        raise TypeError(f"cannot encode {type(value).__name__} as CBOR")
+    return bytes(out)
+
+
+# ---------------------------------------------------------------- Smithy RPC v2 CBOR <-> awsJson1_0
+
+RPC_V2_PATH = re.compile(r"^/service/([^/]+)/operation/([^/]+)$")
+# Services whose current Rust SDK speaks only rpcv2Cbor and that moto serves over awsJson1_0:
+# the Smithy service name (the JSON target prefix) and the botocore service name.
+RPC_V2_SERVICES = {"GraniteServiceVersion20100801": "cloudwatch"}
+_SERVICE_MODELS = {}
+
+
+def _service_model(name):
+    if name not in _SERVICE_MODELS:
+        import botocore.session
+
+        _SERVICE_MODELS[name] = botocore.session.get_session().get_service_model(name)
+    return _SERVICE_MODELS[name]
+
+
+def _cbor_to_json_value(value):
+    if isinstance(value, EpochSeconds):
+        return float(value)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, list):
+        return [_cbor_to_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _cbor_to_json_value(item) for key, item in value.items()}
+    return value
+
+
+def _epoch(value):
+    if isinstance(value, (int, float)):
+        return EpochSeconds(float(value))
+    text = str(value).strip()
+    try:
+        return EpochSeconds(float(text))
+    except ValueError:
+        pass
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return EpochSeconds(parsed.timestamp())
+
+
+def _json_to_cbor_value(value, shape):
+    """Types a JSON value by its botocore shape, so the SDK reads the CBOR it expects."""
+    if value is None:
+        return None
+    kind = getattr(shape, "type_name", None)
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members
+        return {
+            key: _json_to_cbor_value(item, members.get(key))
+            for key, item in value.items()
+            if item is not None
+        }
+    if kind == "list" and isinstance(value, list):
+        return [_json_to_cbor_value(item, shape.member) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _json_to_cbor_value(item, shape.value) for key, item in value.items()}
+    if kind == "timestamp":
+        return _epoch(value)
+    if kind in ("double", "float"):
+        return float(value)
+    if kind in ("integer", "long", "short", "byte"):
+        return int(value)
+    if kind == "boolean":
+        return value if isinstance(value, bool) else str(value).lower() == "true"
+    if kind == "blob" and isinstance(value, str):
+        return base64.b64decode(value)
+    if kind is None:
+        if isinstance(value, dict):
+            return {key: _json_to_cbor_value(item, None) for key, item in value.items()}
+        if isinstance(value, list):
+            return [_json_to_cbor_value(item, None) for item in value]
+    return value
+
+
+def rpc_v2_request(environ):
+    """Rewrites an rpcv2Cbor request into awsJson1_0 in place; returns what the answer needs."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return None
+    match = RPC_V2_PATH.match(environ.get("PATH_INFO", ""))
+    if not match or match.group(1) not in RPC_V2_SERVICES:
+        return None
+    if environ.get("HTTP_SMITHY_PROTOCOL", "").lower() != "rpc-v2-cbor":
+        return None
+    service, operation = match.group(1), match.group(2)
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    payload = json.dumps(_cbor_to_json_value(cbor_decode(body))).encode("utf-8")
+    environ["PATH_INFO"] = "/"
+    environ["RAW_URI"] = "/"
+    environ["REQUEST_URI"] = "/"
+    environ["QUERY_STRING"] = ""
+    environ["CONTENT_TYPE"] = "application/x-amz-json-1.0"
+    environ["HTTP_X_AMZ_TARGET"] = f"{service}.{operation}"
+    environ["CONTENT_LENGTH"] = str(len(payload))
+    environ["wsgi.input"] = io.BytesIO(payload)
+    environ.pop("HTTP_CONTENT_ENCODING", None)
+    return (RPC_V2_SERVICES[service], operation)
+
+
+def rpc_v2_response(context, status, headers, body):
+    """Turns moto's awsJson1_0 answer into the rpcv2Cbor answer the SDK reads."""
+    service, operation = context
+    try:
+        value = json.loads(body) if body.strip() else {}
+    except ValueError:
+        value = {"__type": "InternalFailure", "message": body.decode("utf-8", "replace")}
+    code = int(status.split()[0])
+    if code < 300:
+        try:
+            shape = _service_model(service).operation_model(operation).output_shape
+        except Exception:  # an unknown operation: answer untyped rather than fail
+            shape = None
+        value = _json_to_cbor_value(value, shape) if shape is not None else _json_to_cbor_value(value, None)
+        if not isinstance(value, dict):
+            value = {}
+    else:
+        value = _json_to_cbor_value(value if isinstance(value, dict) else {}, None)
+    headers = [
+        (name, header)
+        for (name, header) in headers
+        if name.lower() not in ("content-type", "x-amz-crc32", "smithy-protocol")
+    ]
+    headers.append(("Content-Type", "application/cbor"))
+    headers.append(("smithy-protocol", "rpc-v2-cbor"))
+    return status, headers, cbor_encode(value)
+
+
+# ---------------------------------------------------------------- operations moto lacks
+
+LOGS_TARGET = "Logs_20140328."
+
+
+ACCESS_KEY = re.compile(r"Credential=([^/]+)/[^/]*/([^/]+)/")
+
+
+def _logs_backend(environ):
+    """moto's CloudWatch Logs backend of the caller's account and region."""
+    from moto.iam.models import get_account_id_from
+    from moto.logs.models import logs_backends
+
+    match = ACCESS_KEY.search(environ.get("HTTP_AUTHORIZATION", ""))
+    access_key, region = (match.group(1), match.group(2)) if match else ("AKIAEXAMPLE", "us-east-1")
+    account = environ.get("HTTP_X_MOTO_ACCOUNT_ID") or get_account_id_from(access_key)
+    return logs_backends[account][region]
+
+
+def _logs_group(environ, body):
+    """moto's log group named by the request."""
+    name = body.get("logGroupName")
+    if not name and body.get("resourceIdentifier"):
+        name = body["resourceIdentifier"].split(":log-group:", 1)[-1].rstrip("*").rstrip(":")
+    return _logs_backend(environ).groups.get(name)
+
+
+def _json_body(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    try:
+        return json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+
+
+def missing_operation(environ):
+    """Answers the few operations moto lacks (or corrects its state first); None when moto
+    should answer."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target == LOGS_TARGET + "PutMetricFilter":
+        body = _json_body(environ)
+        group = _logs_group(environ, body)
+        if group is not None:
+            _logs_backend(environ).filters.delete_filter(
+                body.get("filterName"), body.get("logGroupName")
+            )
+        return None
+    if target not in (LOGS_TARGET + "AssociateKmsKey", LOGS_TARGET + "DisassociateKmsKey"):
+        return None
+    body = _json_body(environ)
+    group = _logs_group(environ, body)
+    headers = [("Content-Type", "application/x-amz-json-1.1")]
+    if group is None:
+        error = {
+            "__type": "ResourceNotFoundException",
+            "message": "The specified log group does not exist.",
+        }
+        return "400 Bad Request", headers, json.dumps(error).encode("utf-8")
+    associate = target == LOGS_TARGET + "AssociateKmsKey"
+    group.kms_key_id = body.get("kmsKeyId") if associate else None
+    return "200 OK", headers, b"{}"
+
+
 class CompatibilityLayer:
     """WSGI middleware: runs moto, then applies each fix to the buffered answer."""
 
@@ -73,6 +466,13 @@ class CompatibilityLayer:
         self.app = app
 
     def __call__(self, environ, start_response):
+        answered = missing_operation(environ)
+        if answered is not None:
+            status, headers, body = answered
+            headers.append(("Content-Length", str(len(body))))
+            start_response(status, headers)
+            return [body]
+        translation = rpc_v2_request(environ)
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -90,6 +490,8 @@ class CompatibilityLayer:
         status, headers = captured["status"], captured["headers"]
         for fix in FIXES:
             status, headers, body = fix(environ, status, headers, body)
+        if translation is not None:
+            status, headers, body = rpc_v2_response(translation, status, headers, body)
         headers = [(k, v) for (k, v) in headers if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)

@@ -156,6 +156,42 @@ impl Statement {
         self
     }
 
+    /// Adds `NotAction` entries (every action but these; refused in Allow statements by the
+    /// library's validation, parsed so audits can flag it).
+    pub fn not_actions<I, S>(mut self, actions: I) -> Statement
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.not_actions.extend(actions.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds `NotResource` entries (every resource but these).
+    pub fn not_resources<I, S>(mut self, resources: I) -> Statement
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.not_resources
+            .extend(resources.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets `NotPrincipal` (everyone but this principal).
+    pub fn not_principal(mut self, principal: Principal) -> Statement {
+        self.not_principal = Some(principal);
+        self
+    }
+
+    /// The actions as types; text that is not an action is left out.
+    pub fn typed_actions(&self) -> Vec<super::Action> {
+        self.actions
+            .iter()
+            .filter_map(|text| super::Action::parse(text).ok())
+            .collect()
+    }
+
     /// Adds resources.
     pub fn resources<I, S>(mut self, resources: I) -> Statement
     where

@@ -1,5 +1,25 @@
-//! AWS CloudTrail: the multi-region, validated, encrypted audit trail.
+//! AWS CloudTrail: [`AuditTrail`], the multi-region, validated, encrypted trail delivered to a
+//! [`LogBucket`](crate::LogBucket) and an [`EncryptedLogGroup`](crate::EncryptedLogGroup). The
+//! controls ([`evaluate_trail`], [`evaluate_delivery_role`]) and the reader
+//! ([`read_trail_state`]) work on any trail of an account.
+
+mod checks;
+mod live;
+mod policies;
+mod state;
+mod trail;
+
+pub use checks::{
+    covers_all_buckets, covers_bucket, evaluate_delivery_role, evaluate_trail, trail_name_problem,
+    TrailExpectations,
+};
+pub use live::{all_buckets_value, read_trail_state};
+pub use policies::{trail_bucket_statements, trail_key_statements, CLOUDTRAIL_SERVICE};
+pub use state::{AuditTrailState, TrailState};
+pub use trail::{AuditTrail, AuditTrailBuilder, AuditTrailProps, S3DataEvents, TRAIL_KIND};
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
-pub mod prelude {}
+pub mod prelude {
+    pub use super::{AuditTrail, S3DataEvents};
+}

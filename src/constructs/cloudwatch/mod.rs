@@ -1,5 +1,34 @@
-//! Amazon CloudWatch: metric filters and security alarms that notify an encrypted SNS topic.
+//! Amazon CloudWatch: [`SecurityAlarms`] (a metric filter and an alarm per CIS security event on
+//! the trail's log group) notifying an encrypted SNS [`AlarmTopic`]. The controls
+//! ([`evaluate_security_alarms`], [`evaluate_alarm`], [`evaluate_topic`]) and readers
+//! ([`read_alarms`], [`read_metric_filters`], [`read_topic_state`]) work on any alarm, filter and
+//! topic of an account.
+//!
+//! `aws-sdk-cloudwatch` 1.96 and later speak the Smithy RPC v2 CBOR protocol; real CloudWatch
+//! serves it, and the local endpoint translates it (see `src/local/endpoint.py`).
+
+mod alarms;
+mod checks;
+mod events;
+mod live;
+mod state;
+mod topic;
+
+pub use alarms::{
+    AlarmNotification, SecurityAlarms, SecurityAlarmsBuilder, SecurityAlarmsProps, TrailEvents,
+    METRIC_NAMESPACE, SECURITY_ALARMS_KIND,
+};
+pub use checks::{evaluate_alarm, evaluate_security_alarms, evaluate_topic, topic_policy_problems};
+pub use events::SecurityEvent;
+pub use live::{read_alarms, read_metric_filters, read_topic_state};
+pub use state::{AlarmState, MetricFilterState, SecurityAlarmsState, TopicState};
+pub use topic::{
+    alarm_topic_key_use, alarm_topic_policy, topic_name_problem, AlarmTopic, AlarmTopicBuilder,
+    AlarmTopicProps, CLOUDWATCH_SERVICE, TOPIC_KIND,
+};
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
-pub mod prelude {}
+pub mod prelude {
+    pub use super::{AlarmNotification, AlarmTopic, SecurityAlarms, SecurityEvent};
+}

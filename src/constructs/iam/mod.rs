@@ -1,5 +1,54 @@
-//! AWS IAM: policy documents as types, least-privilege roles and grants, the account password policy.
+//! AWS IAM: least-privilege roles ([`HipaaRole`]), customer-managed policies
+//! ([`ManagedPolicy`]), grants in the CDK manner ([`Grant`], from `bucket.grant_read(&role)` and
+//! friends), and the account password policy ([`AccountPasswordPolicy`]). The controls
+//! (`evaluate_*`) and readers (`read_*`) work on any role, policy, user, group and root user of
+//! an account (the library makes no users or groups; the audit judges them).
+
+mod checks;
+mod grant;
+mod live;
+mod managed_policy;
+mod names;
+mod password_policy;
+mod principals;
+mod role;
+mod state;
+mod trust;
+
+pub use checks::{
+    evaluate_attached_policies, evaluate_managed_policy, evaluate_password_policy, evaluate_role,
+    managed_policy_kind, PasswordRequirements, MAX_SESSION_SECS, MIN_SESSION_SECS,
+};
+pub use grant::{Grant, GRANT_KIND};
+pub use live::{
+    read_managed_policy_state, read_password_policy, read_policy_document, read_role_state,
+};
+pub use managed_policy::{
+    ManagedPolicy, ManagedPolicyBuilder, ManagedPolicyProps, MANAGED_POLICY_KIND, MAX_POLICY_CHARS,
+};
+pub use names::{
+    decode_policy_text, iam_name_problem, iam_path_problem, policy_arn, role_arn, GRANTS_PATH,
+    LIBRARY_PATH, MAX_POLICY_NAME, MAX_ROLE_NAME,
+};
+pub use password_policy::{
+    AccountPasswordPolicy, AccountPasswordPolicyBuilder, AccountPasswordPolicyProps,
+    MAX_MINIMUM_LENGTH, MAX_REUSE_PREVENTION, PASSWORD_POLICY_KIND,
+};
+pub use principals::{
+    evaluate_group, evaluate_root, evaluate_user, read_group_state, read_root_state,
+    read_user_state, AccessKeyState, CredentialRequirements, GroupState, RootState, UserState,
+};
+pub use role::{HipaaRole, HipaaRoleBuilder, HipaaRoleProps, ROLE_KIND};
+pub use state::{GrantState, ManagedPolicyState, PasswordPolicyState, RoleState};
+pub use trust::Trust;
+
+#[cfg(feature = "cloudtrail")]
+pub(crate) use live::ensure_ours as ensure_owned;
+#[cfg(feature = "cloudtrail")]
+pub(crate) use names::fit_name;
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
-pub mod prelude {}
+pub mod prelude {
+    pub use super::{AccountPasswordPolicy, Grant, HipaaRole, ManagedPolicy, Trust};
+}

@@ -157,6 +157,25 @@ fn has_condition_key(statement: &Statement, wanted: impl Fn(&str) -> bool) -> bo
         .any(|keys| keys.keys().any(|key| wanted(&key.to_ascii_lowercase())))
 }
 
+/// True when an encryption-context condition pins every value to a resource ARN of one named
+/// account (as CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn` does): that scopes the
+/// statement to the account as a source-account condition would.
+fn context_names_an_account(statement: &Statement) -> bool {
+    statement.conditions.iter().any(|(operator, keys)| {
+        !operator.to_ascii_lowercase().contains("not")
+            && keys.iter().any(|(key, values)| {
+                key.to_ascii_lowercase()
+                    .starts_with("kms:encryptioncontext:")
+                    && !values.is_empty()
+                    && values.iter().all(|value| {
+                        value.split(':').nth(4).is_some_and(|account| {
+                            account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
+                        })
+                    })
+            })
+    })
+}
+
 /// The problem with one Allow statement of a key policy, if any.
 fn statement_problem(statement: &Statement) -> Option<String> {
     if statement.effect != Effect::Allow {
@@ -183,7 +202,7 @@ fn statement_problem(statement: &Statement) -> Option<String> {
             key,
             "aws:sourceaccount" | "aws:sourcearn" | "kms:calleraccount" | "aws:principalorgid"
         )
-    });
+    }) || context_names_an_account(statement);
     let principal = statement.principal.as_ref();
     if principal.is_some_and(|p| p.is_everyone()) && !scoped_to_account {
         return Some(format!(
@@ -191,10 +210,16 @@ fn statement_problem(statement: &Statement) -> Option<String> {
         ));
     }
     let is_service = principal.is_some_and(|p| !p.values("Service").is_empty());
+    // DescribeKey reveals metadata only and carries no encryption context.
+    let cryptographic = statement
+        .actions
+        .iter()
+        .any(|action| !action.eq_ignore_ascii_case("kms:DescribeKey"));
     if is_service {
-        let scoped_to_context = has_condition_key(statement, |key| {
-            key.starts_with("kms:encryptioncontext:") || key == "kms:viaservice"
-        });
+        let scoped_to_context = !cryptographic
+            || has_condition_key(statement, |key| {
+                key.starts_with("kms:encryptioncontext:") || key == "kms:viaservice"
+            });
         if !scoped_to_account || !scoped_to_context {
             return Some(format!(
                 "statement {name} lets a service use the key without both a source-account and an encryption-context condition"

@@ -1,5 +1,23 @@
-//! Amazon CloudWatch Logs: encrypted log groups with long retention.
+//! Amazon CloudWatch Logs: [`EncryptedLogGroup`], encrypted with a
+//! [`HipaaKey`](crate::HipaaKey) and kept six years by default. The control
+//! ([`evaluate_log_group`]) and reader ([`read_log_group_state`]) work on any log group.
+
+mod checks;
+mod live;
+mod log_group;
+
+pub use checks::{
+    evaluate_log_group, log_group_name_problem, LogGroupExpectations, LogGroupState, ONE_YEAR_DAYS,
+    RETENTION_DAYS_ALLOWED, SIX_YEARS_DAYS,
+};
+pub use live::read_log_group_state;
+pub use log_group::{
+    log_group_arn, log_group_key_use, EncryptedLogGroup, EncryptedLogGroupBuilder,
+    EncryptedLogGroupProps, RetentionFloor, LOG_GROUP_KIND,
+};
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
-pub mod prelude {}
+pub mod prelude {
+    pub use super::{EncryptedLogGroup, RetentionFloor};
+}
