@@ -18,6 +18,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use hipaa_aws::construct::Construct;
 use hipaa_aws::local::{LocalEndpoint, LocalEndpointOptions};
 use hipaa_aws::prelude::*;
 use hipaa_aws::report;
@@ -106,8 +107,10 @@ async fn local_endpoint(out: &Path) -> Result<LocalEndpoint> {
     Ok(endpoint)
 }
 
-/// The architecture: one key per data class, a log bucket that keeps audit logs six years, and
-/// the PHI bucket.
+/// The architecture: one key per data class, a log bucket that keeps audit logs six years, the
+/// PHI bucket, and continuous compliance: the AWS Config recorder delivering to the log bucket
+/// with the HIPAA conformance-pack rules, Security Hub with the foundational and CIS standards,
+/// and GuardDuty.
 fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let phi_key = HipaaKey::builder()
         .alias(format!("{stack_name}-phi"))
@@ -128,11 +131,24 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .key(&phi_key)
         .access_logs(&logs)
         .build()?;
+    let recorder = ConfigRecorder::builder().delivery_bucket(&logs).build()?;
+    let rules = HipaaConfigRules::builder()
+        .recorder(&recorder)
+        .covering([phi.kind(), logs.kind(), phi_key.kind(), log_key.kind()])
+        .build()?;
+    let security_hub = SecurityHub::builder().build()?;
+    let threat_detection = ThreatDetection::builder()
+        .protections([GuardDutyProtection::RdsLoginEvents])
+        .build()?;
     Stack::builder(stack_name)
         .with(phi_key)
         .with(log_key)
         .with(logs)
         .with(phi)
+        .with(recorder)
+        .with(rules)
+        .with(security_hub)
+        .with(threat_detection)
         .build()
 }
 

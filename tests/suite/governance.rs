@@ -124,7 +124,14 @@ fn governance_recorder_retention_beyond_what_config_accepts_is_refused() {
 
 #[test]
 fn governance_delivery_prefixes_config_cannot_deliver_under_are_refused() {
-    for prefix in ["/config", "config/", "a//b", "logs/AWSLogs", "", &"p".repeat(257)] {
+    for prefix in [
+        "/config",
+        "config/",
+        "a//b",
+        "logs/AWSLogs",
+        "",
+        &"p".repeat(257),
+    ] {
         let violations = assert_refused(
             &format!("prefix {prefix:?}"),
             ConfigRecorder::builder()
@@ -302,9 +309,15 @@ fn governance_rule_parameters_weaker_than_the_pack_are_refused() {
         parameters("iam-user-unused-credentials-check")["maxCredentialUsageAge"],
         "30"
     );
-    assert_eq!(parameters("iam-password-policy")["MinimumPasswordLength"], "16");
+    assert_eq!(
+        parameters("iam-password-policy")["MinimumPasswordLength"],
+        "16"
+    );
     assert_eq!(parameters("iam-password-policy")["MaxPasswordAge"], "60");
-    assert_eq!(parameters("iam-password-policy")["PasswordReusePrevention"], "24");
+    assert_eq!(
+        parameters("iam-password-policy")["PasswordReusePrevention"],
+        "24"
+    );
 }
 
 #[test]
@@ -498,7 +511,11 @@ async fn governance_applies_reads_back_every_setting_reapplies_nothing_and_verif
         .send()
         .await
         .expect("roles");
-    assert_eq!(roles.roles().len(), 1, "the service-linked role exists once");
+    assert_eq!(
+        roles.roles().len(),
+        1,
+        "the service-linked role exists once"
+    );
     assert_eq!(roles.roles()[0].arn(), role);
 
     // The delivery channel: the log bucket, encrypted with its key.
@@ -553,7 +570,9 @@ async fn governance_applies_reads_back_every_setting_reapplies_nothing_and_verif
         Some(&[env.account_id().to_string()][..])
     );
     assert!(policy.statement("AllowConfigBucketAclCheck").is_some());
-    assert!(policy.statement("AllowConfigBucketExistenceCheck").is_some());
+    assert!(policy
+        .statement("AllowConfigBucketExistenceCheck")
+        .is_some());
     let key_policy = account
         .kms()
         .get_key_policy()
@@ -562,13 +581,15 @@ async fn governance_applies_reads_back_every_setting_reapplies_nothing_and_verif
         .send()
         .await
         .expect("key policy");
-    let key_policy =
-        PolicyDocument::from_json(key_policy.policy().expect("text")).expect("parses");
+    let key_policy = PolicyDocument::from_json(key_policy.policy().expect("text")).expect("parses");
     let key_use = key_policy
         .statement("AllowConfigDeliveryEncryption")
         .expect("config may use the key");
     assert_eq!(
-        key_use.principal.as_ref().map(|p| p.values("Service").to_vec()),
+        key_use
+            .principal
+            .as_ref()
+            .map(|p| p.values("Service").to_vec()),
         Some(vec!["config.amazonaws.com".to_string()])
     );
 
@@ -618,7 +639,12 @@ async fn governance_applies_reads_back_every_setting_reapplies_nothing_and_verif
     let features: BTreeMap<String, String> = detector
         .features()
         .iter()
-        .filter_map(|f| Some((f.name()?.as_str().to_string(), f.status()?.as_str().to_string())))
+        .filter_map(|f| {
+            Some((
+                f.name()?.as_str().to_string(),
+                f.status()?.as_str().to_string(),
+            ))
+        })
         .collect();
     assert_eq!(features["S3_DATA_EVENTS"], "ENABLED");
     assert_eq!(features["RDS_LOGIN_EVENTS"], "ENABLED");
@@ -767,7 +793,13 @@ async fn governance_tampering_is_reported_by_verify_and_restored_by_apply() {
         .await
         .expect("weaken rule");
     let guardduty = guardduty_client(&account);
-    let detector_id = guardduty.list_detectors().send().await.expect("list").detector_ids()[0].clone();
+    let detector_id = guardduty
+        .list_detectors()
+        .send()
+        .await
+        .expect("list")
+        .detector_ids()[0]
+        .clone();
     guardduty
         .update_detector()
         .detector_id(&detector_id)
@@ -811,8 +843,16 @@ async fn governance_tampering_is_reported_by_verify_and_restored_by_apply() {
         .find(|check| check.control == ControlId::ConfigHipaaRulesDeployed)
         .expect("rules check");
     assert_eq!(rules_failed.status, Status::Fail);
-    assert!(rules_failed.reason.contains("s3-bucket-ssl-requests-only"), "{}", rules_failed.reason);
-    assert!(rules_failed.reason.contains("access-keys-rotated"), "{}", rules_failed.reason);
+    assert!(
+        rules_failed.reason.contains("s3-bucket-ssl-requests-only"),
+        "{}",
+        rules_failed.reason
+    );
+    assert!(
+        rules_failed.reason.contains("access-keys-rotated"),
+        "{}",
+        rules_failed.reason
+    );
     let detector = failures(&report, DETECTOR_ID);
     for expected in [
         (ControlId::GuardDutyEnabledCentralized, "status"),
@@ -832,7 +872,10 @@ async fn governance_tampering_is_reported_by_verify_and_restored_by_apply() {
         "standards.cis-aws-foundations-benchmark/v/3.0.0".to_string()
     )));
     let printed = report.to_string();
-    assert!(printed.contains("HIPAA_AWS_GUARDDUTY_S3_PROTECTION"), "{printed}");
+    assert!(
+        printed.contains("HIPAA_AWS_GUARDDUTY_S3_PROTECTION"),
+        "{printed}"
+    );
     assert!(printed.contains("45 CFR 164.312(b)"), "{printed}");
 
     // Plan shows the restoration of each resource; apply restores; verify passes again.
@@ -949,16 +992,25 @@ async fn governance_existing_singletons_are_adopted_and_brought_to_the_settings(
     assert_eq!(recorder.name, "existing", "the recorder keeps its name");
     assert!(recorder.recording);
     assert!(recorder.recording_group.records_everything());
-    assert!(recorder.role.as_ref().is_some_and(|role| role.service_linked));
+    assert!(recorder
+        .role
+        .as_ref()
+        .is_some_and(|role| role.service_linked));
     let channel = recorder.delivery_channel.expect("channel");
-    assert_eq!(channel.name, "existing-channel", "the channel keeps its name");
+    assert_eq!(
+        channel.name, "existing-channel",
+        "the channel keeps its name"
+    );
     assert_eq!(channel.bucket, g.logs);
     assert_eq!(
         channel.kms_key_arn,
         Some(key_arn(&account, &g.key_alias).await)
     );
     let detector = read_detector(env).await.expect("read").expect("detector");
-    assert_eq!(detector.detector_id, old_detector, "the detector is the same");
+    assert_eq!(
+        detector.detector_id, old_detector,
+        "the detector is the same"
+    );
     assert_eq!(detector.finding_publishing_frequency, "FIFTEEN_MINUTES");
     let hub = read_security_hub(env).await.expect("read").expect("hub");
     let hipaa_aws::constructs::securityhub::StandardsView::Read(standards) = hub.standards else {
@@ -1237,13 +1289,15 @@ mod recorded {
                 .routes
                 .iter_mut()
                 .filter(|(m, prefix, _)| {
-                    m == method && (path == prefix || (prefix.len() > 1 && path.starts_with(prefix.as_str())))
+                    m == method
+                        && (path == prefix
+                            || (prefix.len() > 1 && path.starts_with(prefix.as_str())))
                 })
                 .max_by_key(|(_, prefix, _)| prefix.len());
             match route {
-                Some((_, _, answers)) if answers.len() > 1 => {
-                    answers.pop_front().unwrap_or_else(|| error(500, "Replay", "empty"))
-                }
+                Some((_, _, answers)) if answers.len() > 1 => answers
+                    .pop_front()
+                    .unwrap_or_else(|| error(500, "Replay", "empty")),
                 Some((_, _, answers)) => answers
                     .front()
                     .cloned()
@@ -1269,9 +1323,8 @@ mod recorded {
                 .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
                 .unwrap_or_default();
             let answer = self.respond(&method, &path, &body);
-            let status = StatusCode::try_from(answer.status).unwrap_or_else(|_| {
-                StatusCode::try_from(500).expect("500 is a status code")
-            });
+            let status = StatusCode::try_from(answer.status)
+                .unwrap_or_else(|_| StatusCode::try_from(500).expect("500 is a status code"));
             let mut response = HttpResponse::new(status, SdkBody::from(answer.body));
             response
                 .headers_mut()
@@ -1280,7 +1333,9 @@ mod recorded {
                 .headers_mut()
                 .insert("x-amzn-requestid", "5fa7a1f8-recorded");
             if let Some(error_type) = answer.error_type {
-                response.headers_mut().insert("x-amzn-errortype", error_type);
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", error_type);
             }
             HttpConnectorFuture::ready(Ok(response))
         }
@@ -1302,7 +1357,13 @@ mod recorded {
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .endpoint_url("http://127.0.0.1:9")
-            .credentials_provider(Credentials::new("AKIDRECORDED", "secret", None, None, "recorded"))
+            .credentials_provider(Credentials::new(
+                "AKIDRECORDED",
+                "secret",
+                None,
+                None,
+                "recorded",
+            ))
             .retry_config(RetryConfig::disabled())
             .http_client(replay.clone())
             .load()
@@ -1368,8 +1429,8 @@ mod recorded {
     }
 
     #[tokio::test]
-    async fn governance_security_hub_is_enabled_without_defaults_then_subscribed_to_both_standards(
-    ) {
+    async fn governance_security_hub_is_enabled_without_defaults_then_subscribed_to_both_standards()
+    {
         let replay = Replay::new();
         replay
             .answer("GET", "/accounts", [not_subscribed(), hub_description()])
@@ -1386,7 +1447,10 @@ mod recorded {
             .answer(
                 "POST",
                 "/standards/register",
-                [standards(&[("fsbp", "PENDING", None), ("cis", "PENDING", None)])],
+                [standards(&[
+                    ("fsbp", "PENDING", None),
+                    ("cis", "PENDING", None),
+                ])],
             );
         let env = environment(&replay).await;
         assert_eq!(env.account_id(), ACCOUNT);
@@ -1407,8 +1471,7 @@ mod recorded {
             .filter(|s| s.path == "/standards/register")
             .collect();
         assert_eq!(register.len(), 1, "{sent:?}");
-        let register: serde_json::Value =
-            serde_json::from_str(&register[0].body).expect("json");
+        let register: serde_json::Value = serde_json::from_str(&register[0].body).expect("json");
         let arns: Vec<&str> = register["StandardsSubscriptionRequests"]
             .as_array()
             .expect("requests")
@@ -1421,7 +1484,9 @@ mod recorded {
             "nothing is unsubscribed"
         );
         assert!(
-            !sent.iter().any(|s| s.method == "POST" && s.path.starts_with("/tags/")),
+            !sent
+                .iter()
+                .any(|s| s.method == "POST" && s.path.starts_with("/tags/")),
             "the tags given at enable are read back, not written again"
         );
 
@@ -1460,7 +1525,11 @@ mod recorded {
             .map(|(_, check)| check.clone())
             .expect("cis check");
         assert_eq!(cis.status, Status::Fail, "{report}");
-        assert!(cis.reason.contains("INCOMPLETE (INTERNAL_ERROR)"), "{}", cis.reason);
+        assert!(
+            cis.reason.contains("INCOMPLETE (INTERNAL_ERROR)"),
+            "{}",
+            cis.reason
+        );
 
         // Recorded: GetEnabledStandards denied. The construct's verify cannot read the hub, so
         // every check is an error; an audit read keeps the hub and judges the standards as
@@ -1488,7 +1557,10 @@ mod recorded {
             hub.checks.iter().all(|check| check.status == Status::Error),
             "{report}"
         );
-        assert!(report.to_string().contains("AccessDeniedException"), "{report}");
+        assert!(
+            report.to_string().contains("AccessDeniedException"),
+            "{report}"
+        );
         let audited = read_security_hub(&env)
             .await
             .expect("audit read")

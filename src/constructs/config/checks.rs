@@ -82,7 +82,10 @@ pub fn evaluate_recorder(state: &RecorderState) -> Vec<Check> {
         ControlId::ConfigDeliveryEncrypted,
         "delivery.kms_key",
         key.is_some_and(|key| !key.is_empty()),
-        format!("delivered objects are encrypted with {}", key.unwrap_or_default()),
+        format!(
+            "delivered objects are encrypted with {}",
+            key.unwrap_or_default()
+        ),
         match channel {
             None => "no delivery channel".to_string(),
             Some(c) => format!(
@@ -226,10 +229,22 @@ mod tests {
             failed(&evaluate_recorder(&broken)),
             vec![
                 (ControlId::ConfigRecorderEnabled, "recording".to_string()),
-                (ControlId::ConfigRecorderEnabled, "recording_group".to_string()),
-                (ControlId::ConfigRecorderEnabled, "delivery.bucket".to_string()),
-                (ControlId::ConfigDeliveryEncrypted, "delivery.kms_key".to_string()),
-                (ControlId::LogRetentionSixYears, "retention_days".to_string()),
+                (
+                    ControlId::ConfigRecorderEnabled,
+                    "recording_group".to_string()
+                ),
+                (
+                    ControlId::ConfigRecorderEnabled,
+                    "delivery.bucket".to_string()
+                ),
+                (
+                    ControlId::ConfigDeliveryEncrypted,
+                    "delivery.kms_key".to_string()
+                ),
+                (
+                    ControlId::LogRetentionSixYears,
+                    "retention_days".to_string()
+                ),
             ]
         );
         let mut unknown_role = recorder();

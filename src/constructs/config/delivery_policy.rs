@@ -52,7 +52,11 @@ pub fn config_bucket_statements(
             .principal(Principal::service(CONFIG_SERVICE_PRINCIPAL))
             .actions(["s3:PutObject"])
             .resources([format!("{arn}/{}*", delivery_prefix(prefix, account_id))])
-            .condition("StringEquals", "s3:x-amz-acl", ["bucket-owner-full-control"])
+            .condition(
+                "StringEquals",
+                "s3:x-amz-acl",
+                ["bucket-owner-full-control"],
+            )
             .condition("StringEquals", "aws:SourceAccount", [account_id]),
     ]
 }

@@ -16,12 +16,10 @@ use crate::construct::ResourceKind;
 
 pub use checks::{evaluate_recorder, evaluate_rules, recorder_absent};
 pub use delivery_policy::{config_bucket_statements, config_key_statement, delivery_prefix};
-pub use managed_rules::{
-    hipaa_pack_rules, pack_rule, ManagedRuleSpec, PackRule, HIPAA_PACK_RULES,
-};
+pub use managed_rules::{hipaa_pack_rules, pack_rule, ManagedRuleSpec, PackRule, HIPAA_PACK_RULES};
 pub use recorder::{
-    ConfigRecorder, ConfigRecorderBuilder, ConfigRecorderProps, DeliveryTarget,
-    SnapshotFrequency, MAX_CONFIG_RETENTION_DAYS,
+    ConfigRecorder, ConfigRecorderBuilder, ConfigRecorderProps, DeliveryTarget, SnapshotFrequency,
+    MAX_CONFIG_RETENTION_DAYS,
 };
 pub use recorder_live::read_recorder;
 pub use rules::{

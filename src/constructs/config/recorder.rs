@@ -240,7 +240,9 @@ fn name_problem(name: &str) -> Option<String> {
         return Some(format!("{name:?} must have 1 to 256 characters"));
     }
     if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Some(format!("{name:?} contains whitespace or control characters"));
+        return Some(format!(
+            "{name:?} contains whitespace or control characters"
+        ));
     }
     None
 }

@@ -30,11 +30,11 @@ const ROLE_PROPAGATION_ATTEMPTS: u32 = 6;
 /// Works on any account. `None` when the region has no recorder.
 pub async fn read_recorder(env: &Environment) -> Result<Option<RecorderState>> {
     let config = env.config();
-    let recorders = config
-        .describe_configuration_recorders()
-        .send()
-        .await
-        .aws(SERVICE, "DescribeConfigurationRecorders", "recorders")?;
+    let recorders = config.describe_configuration_recorders().send().await.aws(
+        SERVICE,
+        "DescribeConfigurationRecorders",
+        "recorders",
+    )?;
     let Some(recorder) = recorders
         .configuration_recorders()
         .iter()
@@ -50,30 +50,31 @@ pub async fn read_recorder(env: &Environment) -> Result<Option<RecorderState>> {
         .await
         .aws(SERVICE, "DescribeConfigurationRecorderStatus", &name)?;
     let status = statuses.configuration_recorders_status().first();
-    let channels = config
-        .describe_delivery_channels()
-        .send()
-        .await
-        .aws(SERVICE, "DescribeDeliveryChannels", &name)?;
-    let delivery_channel = channels
-        .delivery_channels()
-        .first()
-        .map(|channel| DeliveryChannelState {
-            name: channel.name().unwrap_or("default").to_string(),
-            bucket: channel.s3_bucket_name().unwrap_or_default().to_string(),
-            prefix: channel
-                .s3_key_prefix()
-                .filter(|prefix| !prefix.is_empty())
-                .map(str::to_string),
-            kms_key_arn: channel
-                .s3_kms_key_arn()
-                .filter(|key| !key.is_empty())
-                .map(str::to_string),
-            snapshot_frequency: channel
-                .config_snapshot_delivery_properties()
-                .and_then(|properties| properties.delivery_frequency())
-                .map(|frequency| frequency.as_str().to_string()),
-        });
+    let channels = config.describe_delivery_channels().send().await.aws(
+        SERVICE,
+        "DescribeDeliveryChannels",
+        &name,
+    )?;
+    let delivery_channel =
+        channels
+            .delivery_channels()
+            .first()
+            .map(|channel| DeliveryChannelState {
+                name: channel.name().unwrap_or("default").to_string(),
+                bucket: channel.s3_bucket_name().unwrap_or_default().to_string(),
+                prefix: channel
+                    .s3_key_prefix()
+                    .filter(|prefix| !prefix.is_empty())
+                    .map(str::to_string),
+                kms_key_arn: channel
+                    .s3_kms_key_arn()
+                    .filter(|key| !key.is_empty())
+                    .map(str::to_string),
+                snapshot_frequency: channel
+                    .config_snapshot_delivery_properties()
+                    .and_then(|properties| properties.delivery_frequency())
+                    .map(|frequency| frequency.as_str().to_string()),
+            });
     let retention = config
         .describe_retention_configurations()
         .send()
@@ -290,9 +291,9 @@ pub(super) async fn update_recorder(
 ) -> Result<()> {
     let config = ctx.env.config();
     let changed = |name: &str| {
-        changes.iter().any(|change| {
-            change.setting == name || change.setting.starts_with(&format!("{name}."))
-        })
+        changes
+            .iter()
+            .any(|change| change.setting == name || change.setting.starts_with(&format!("{name}.")))
     };
     let name = live.state.name.as_str();
     if changed("role") || changed("recording_group") {

@@ -163,9 +163,8 @@ pub(super) async fn read_for_construct(
             });
         }
         let expected = wanted.get(rule.name.as_str()).copied().unwrap_or_default();
-        let same_rule = rule.owner == "AWS"
-            && rule.source_identifier == expected
-            && rule.created_by.is_none();
+        let same_rule =
+            rule.owner == "AWS" && rule.source_identifier == expected && rule.created_by.is_none();
         if !ours && !same_rule {
             return Err(Error::Conflict {
                 resource: rules.resource_name(),
@@ -219,9 +218,8 @@ async fn put_rule(
         );
     }
     if !rule.parameters.is_empty() {
-        let parameters = serde_json::to_string(&rule.parameters).map_err(|error| {
-            Error::unexpected(SERVICE, "PutConfigRule", error.to_string())
-        })?;
+        let parameters = serde_json::to_string(&rule.parameters)
+            .map_err(|error| Error::unexpected(SERVICE, "PutConfigRule", error.to_string()))?;
         definition = definition.input_parameters(parameters);
     }
     env.config()

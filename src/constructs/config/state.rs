@@ -130,7 +130,10 @@ impl State for RecorderState {
             ),
             Setting::new("recording_group", self.recording_group.describe()),
             Setting::new("recording", self.recording),
-            Setting::new("delivery.bucket", or_none(channel.map(|c| c.bucket.as_str()))),
+            Setting::new(
+                "delivery.bucket",
+                or_none(channel.map(|c| c.bucket.as_str())),
+            ),
             Setting::new(
                 "delivery.prefix",
                 or_none(channel.and_then(|c| c.prefix.as_deref())),

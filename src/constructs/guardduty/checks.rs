@@ -35,8 +35,9 @@ pub fn evaluate_detector(state: &DetectorState, features: &[&str]) -> Vec<Check>
             control: ControlId::GuardDutyS3Protection,
             setting: "features.S3_DATA_EVENTS".to_string(),
             status: Status::Error,
-            reason: "GuardDuty reported neither the S3_DATA_EVENTS feature nor the S3 logs data source"
-                .to_string(),
+            reason:
+                "GuardDuty reported neither the S3_DATA_EVENTS feature nor the S3 logs data source"
+                    .to_string(),
         },
         Some(status) => Check::require(
             ControlId::GuardDutyS3Protection,
@@ -53,7 +54,10 @@ pub fn evaluate_detector(state: &DetectorState, features: &[&str]) -> Vec<Check>
             format!("features.{feature}"),
             status == Some("ENABLED"),
             format!("{feature} protection is on"),
-            format!("{feature} protection is {}", status.unwrap_or("not reported")),
+            format!(
+                "{feature} protection is {}",
+                status.unwrap_or("not reported")
+            ),
         ));
     }
     checks

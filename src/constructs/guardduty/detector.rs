@@ -128,7 +128,7 @@ impl From<ThreatDetectionProps> for Result<ThreatDetection> {
         protections.dedup();
         let detection = ThreatDetection {
             id: LogicalId::new("guardduty-detector", "default"),
-            name: "default".to_string(),
+            name: "guardduty-detector".to_string(),
             protections,
         };
         let desired = detection.desired(&Scope::for_build());

@@ -20,11 +20,12 @@ const SERVICE: &str = "guardduty";
 /// none. Works on any account.
 pub async fn read_detector(env: &Environment) -> Result<Option<DetectorState>> {
     let guardduty = env.guardduty();
-    let listed = guardduty
-        .list_detectors()
-        .send()
-        .await
-        .aws(SERVICE, "ListDetectors", "detectors")?;
+    let listed =
+        guardduty
+            .list_detectors()
+            .send()
+            .await
+            .aws(SERVICE, "ListDetectors", "detectors")?;
     let Some(detector_id) = listed.detector_ids().first() else {
         return Ok(None);
     };
@@ -80,7 +81,8 @@ fn s3_logs_data_source(
 }
 
 fn detector_arn(ctx: &Ctx<'_>, detector_id: &str) -> String {
-    ctx.scope.arn("guardduty", &format!("detector/{detector_id}"))
+    ctx.scope
+        .arn("guardduty", &format!("detector/{detector_id}"))
 }
 
 /// Finds the region's detector for `detection`; one tagged by another stack is a conflict.
@@ -162,11 +164,20 @@ pub(super) async fn create_detector(
         let exists = error_code(&error) == Some("BadRequestException")
             && read_detector(ctx.env).await?.is_some();
         if !exists {
-            return Err(aws_error(SERVICE, "CreateDetector", Some("detector"), error));
+            return Err(aws_error(
+                SERVICE,
+                "CreateDetector",
+                Some("detector"),
+                error,
+            ));
         }
     }
     let live = read_for_construct(ctx, detection).await?.ok_or_else(|| {
-        Error::unexpected(SERVICE, "ListDetectors", "the detector just made is not listed")
+        Error::unexpected(
+            SERVICE,
+            "ListDetectors",
+            "the detector just made is not listed",
+        )
     })?;
     let changes = diff_states(desired, &live.state);
     update_detector(ctx, detection, &live, desired, &changes).await?;
@@ -184,9 +195,9 @@ pub(super) async fn update_detector(
     let guardduty = ctx.env.guardduty();
     let detector_id = live.state.detector_id.as_str();
     let changed = |prefix: &str| {
-        changes
-            .iter()
-            .any(|change| change.setting == prefix || change.setting.starts_with(&format!("{prefix}.")))
+        changes.iter().any(|change| {
+            change.setting == prefix || change.setting.starts_with(&format!("{prefix}."))
+        })
     };
     if changed("status") || changed("finding_publishing_frequency") || changed("features") {
         guardduty
@@ -204,7 +215,11 @@ pub(super) async fn update_detector(
     let changed_tags: BTreeMap<String, String> = desired
         .tags
         .iter()
-        .filter(|(key, _)| changes.iter().any(|change| change.setting == format!("tags.{key}")))
+        .filter(|(key, _)| {
+            changes
+                .iter()
+                .any(|change| change.setting == format!("tags.{key}"))
+        })
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     if !changed_tags.is_empty() {
@@ -233,6 +248,11 @@ pub(super) async fn delete_detector(
         .detector_id(detector_id)
         .send()
         .await
-        .aws_optional(SERVICE, "DeleteDetector", detector_id, &["BadRequestException"])?;
+        .aws_optional(
+            SERVICE,
+            "DeleteDetector",
+            detector_id,
+            &["BadRequestException"],
+        )?;
     Ok(())
 }

@@ -9,7 +9,9 @@ mod state;
 use crate::construct::ResourceKind;
 
 pub use checks::{detector_absent, evaluate_detector, FIFTEEN_MINUTES};
-pub use detector::{GuardDutyProtection, ThreatDetection, ThreatDetectionBuilder, ThreatDetectionProps};
+pub use detector::{
+    GuardDutyProtection, ThreatDetection, ThreatDetectionBuilder, ThreatDetectionProps,
+};
 pub use live::read_detector;
 pub use state::{DetectorState, S3_DATA_EVENTS};
 

@@ -29,13 +29,17 @@ pub fn evaluate_security_hub(state: &SecurityHubState, standards: &[Standard]) -
                 reason: format!("the subscription to {standard} could not be read: {error}"),
             },
             StandardsView::Read(subscriptions) => {
-                let found = subscriptions.values().find(|s| standard.matches(&s.standards_arn));
+                let found = subscriptions
+                    .values()
+                    .find(|s| standard.matches(&s.standards_arn));
                 Check::require(
                     ControlId::SecurityHubStandardsSubscribed,
                     setting,
                     found.is_some_and(|s| s.is_subscribed()),
                     match found.map(|s| s.status.as_str()) {
-                        Some("PENDING") => format!("{standard} is subscribed (controls being enabled)"),
+                        Some("PENDING") => {
+                            format!("{standard} is subscribed (controls being enabled)")
+                        }
                         _ => format!("{standard} is subscribed"),
                     },
                     match found {

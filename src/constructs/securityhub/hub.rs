@@ -32,7 +32,9 @@ use super::SECURITY_HUB;
 pub struct SecurityHubProps {
     #[builder(
         default,
-        setter(doc = "The CIS AWS Foundations Benchmark version to subscribe (v3.0.0 by default).")
+        setter(
+            doc = "The CIS AWS Foundations Benchmark version to subscribe (v3.0.0 by default)."
+        )
     )]
     cis_version: CisVersion,
 }
@@ -92,7 +94,7 @@ impl From<SecurityHubProps> for Result<SecurityHub> {
     fn from(props: SecurityHubProps) -> Self {
         let hub = SecurityHub {
             id: LogicalId::new("security-hub", "default"),
-            name: "default".to_string(),
+            name: "security-hub".to_string(),
             cis_version: props.cis_version,
         };
         let desired = hub.desired(&Scope::for_build());

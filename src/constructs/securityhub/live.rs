@@ -34,7 +34,9 @@ async fn read_standards(env: &Environment) -> Result<BTreeMap<String, StandardSu
                 key,
                 StandardSubscription {
                     standards_arn: arn.to_string(),
-                    subscription_arn: subscription.standards_subscription_arn().map(str::to_string),
+                    subscription_arn: subscription
+                        .standards_subscription_arn()
+                        .map(str::to_string),
                     status: subscription
                         .standards_status()
                         .map(|status| status.as_str().to_string())
@@ -72,12 +74,12 @@ async fn read_tags(env: &Environment, hub_arn: &str) -> Result<BTreeMap<String, 
 /// standards or the tags is an error; without, the standards are reported
 /// [`Unreadable`](StandardsView::Unreadable) and the tags empty.
 async fn read_hub(env: &Environment, strict: bool) -> Result<Option<SecurityHubState>> {
-    let described = env
-        .securityhub()
-        .describe_hub()
-        .send()
-        .await
-        .aws_optional(SERVICE, "DescribeHub", "hub", NOT_ENABLED)?;
+    let described = env.securityhub().describe_hub().send().await.aws_optional(
+        SERVICE,
+        "DescribeHub",
+        "hub",
+        NOT_ENABLED,
+    )?;
     let Some(described) = described else {
         return Ok(None);
     };
@@ -180,7 +182,11 @@ pub(super) async fn enable(
         }
     }
     let live = read_for_construct(ctx, hub).await?.ok_or_else(|| {
-        Error::unexpected(SERVICE, "DescribeHub", "Security Hub is not enabled after EnableSecurityHub")
+        Error::unexpected(
+            SERVICE,
+            "DescribeHub",
+            "Security Hub is not enabled after EnableSecurityHub",
+        )
     })?;
     let changes = diff_states(desired, &live.state);
     update(ctx, hub, &live, desired, &changes).await?;
@@ -200,9 +206,9 @@ pub(super) async fn update(
         let requests: Vec<StandardsSubscriptionRequest> = wanted
             .iter()
             .filter(|(key, _)| {
-                changes
-                    .iter()
-                    .any(|change| change.setting == format!("standards.{key}") && change.desired == SUBSCRIBED)
+                changes.iter().any(|change| {
+                    change.setting == format!("standards.{key}") && change.desired == SUBSCRIBED
+                })
             })
             .map(|(_, subscription)| {
                 StandardsSubscriptionRequest::builder()
@@ -222,7 +228,11 @@ pub(super) async fn update(
     let changed_tags: BTreeMap<String, String> = desired
         .tags
         .iter()
-        .filter(|(key, _)| changes.iter().any(|change| change.setting == format!("tags.{key}")))
+        .filter(|(key, _)| {
+            changes
+                .iter()
+                .any(|change| change.setting == format!("tags.{key}"))
+        })
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     if !changed_tags.is_empty() {

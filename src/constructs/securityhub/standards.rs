@@ -65,7 +65,10 @@ impl Standard {
             Standard::CisAwsFoundations(CisVersion::V1_2_0) => {
                 format!("arn:{partition}:securityhub:::ruleset/{}", self.key())
             }
-            _ => format!("arn:{partition}:securityhub:{region}::standards/{}", self.key()),
+            _ => format!(
+                "arn:{partition}:securityhub:{region}::standards/{}",
+                self.key()
+            ),
         }
     }
 
@@ -81,11 +84,9 @@ impl fmt::Display for Standard {
             Standard::FoundationalSecurityBestPractices => {
                 f.write_str("AWS Foundational Security Best Practices v1.0.0")
             }
-            Standard::CisAwsFoundations(version) => write!(
-                f,
-                "CIS AWS Foundations Benchmark v{}",
-                version.as_str()
-            ),
+            Standard::CisAwsFoundations(version) => {
+                write!(f, "CIS AWS Foundations Benchmark v{}", version.as_str())
+            }
         }
     }
 }
