@@ -20,6 +20,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use hipaa_aws::construct::Construct;
 use hipaa_aws::local::{LocalEndpoint, LocalEndpointOptions};
 use hipaa_aws::prelude::*;
 use hipaa_aws::report;
@@ -121,9 +122,12 @@ async fn local_endpoint(out: &Path) -> Result<LocalEndpoint> {
 /// The architecture: one key per data class, a log bucket that keeps audit logs six years, the
 /// PHI bucket, the VPC (data, app and ingress tiers over two zones, flow logs to the log
 /// bucket, private endpoints), the load balancer, app and database security groups, EBS
-/// encryption by default with the PHI key, and identity and audit: least-privilege roles with grants, the account password
-/// policy, the trail (every region, validated, encrypted) delivered to the log bucket and to an
-/// encrypted log group, and the CIS security alarms notifying an encrypted topic.
+/// encryption by default with the PHI key; identity and audit: least-privilege roles with
+/// grants, the account password policy, the trail (every region, validated, encrypted) delivered
+/// to the log bucket and to an encrypted log group, and the CIS security alarms notifying an
+/// encrypted topic; and continuous compliance: the AWS Config recorder delivering to the log
+/// bucket with the HIPAA conformance-pack rules, Security Hub with the foundational and CIS
+/// standards, and GuardDuty.
 fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let phi_key = HipaaKey::builder()
         .alias(format!("{stack_name}-phi"))
@@ -223,6 +227,15 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .notify(AlarmNotification::encrypted_topic(&log_key))
         .build()?;
 
+    let recorder = ConfigRecorder::builder().delivery_bucket(&logs).build()?;
+    let rules = HipaaConfigRules::builder()
+        .recorder(&recorder)
+        .covering([phi.kind(), logs.kind(), phi_key.kind(), log_key.kind()])
+        .build()?;
+    let security_hub = SecurityHub::builder().build()?;
+    let threat_detection = ThreatDetection::builder()
+        .protections([GuardDutyProtection::RdsLoginEvents])
+        .build()?;
     Stack::builder(stack_name)
         .with(phi.grant_read(&app_role))
         .with(phi.grant_write(&app_role))
@@ -247,6 +260,10 @@ fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .with(trail_events)
         .with(trail)
         .with(alarms)
+        .with(recorder)
+        .with(rules)
+        .with(security_hub)
+        .with(threat_detection)
         .build()
 }
 

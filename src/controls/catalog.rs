@@ -905,6 +905,18 @@ catalog! {
         service: Config, cdk_nag: None, config_rule: None, removed: None,
         citations: [ACTIVITY_REVIEW, AUDIT_CONTROLS], source: HipaaAwsMapping,
     },
+    ConfigDeliveryEncrypted {
+        id: "HIPAA_AWS_CONFIG_DELIVERY_ENCRYPTED",
+        title: "The Config delivery channel writes configuration history to S3 encrypted with a customer KMS key",
+        service: Config, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ENCRYPTION_DECRYPTION, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    ConfigHipaaRulesDeployed {
+        id: "HIPAA_AWS_CONFIG_HIPAA_RULES_DEPLOYED",
+        title: "The AWS managed rules of the HIPAA Security conformance pack are deployed, with the pack's parameters, and keep evaluating",
+        service: Config, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
     // ---------------------------------------------------------------- Security Hub
     SecurityHubEnabled {
         id: "SECURITYHUB_ENABLED",
@@ -912,6 +924,12 @@ catalog! {
         service: SecurityHub, cdk_nag: None,
         config_rule: Some("SECURITYHUB_ENABLED"), removed: None,
         citations: [AUDIT_CONTROLS], source: CdkNagExcludedList,
+    },
+    SecurityHubStandardsSubscribed {
+        id: "HIPAA_AWS_SECURITYHUB_STANDARDS_SUBSCRIBED",
+        title: "Security Hub is subscribed to the AWS Foundational Security Best Practices and CIS AWS Foundations Benchmark standards",
+        service: SecurityHub, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, AUDIT_CONTROLS], source: HipaaAwsMapping,
     },
     // ---------------------------------------------------------------- GuardDuty
     GuardDutyEnabledCentralized {
@@ -927,6 +945,18 @@ catalog! {
         service: GuardDuty, cdk_nag: None,
         config_rule: Some("GUARDDUTY_NON_ARCHIVED_FINDINGS"), removed: Some("2022-06-17"),
         citations: [AUDIT_CONTROLS], source: CdkNagExcludedList,
+    },
+    GuardDutyFindingsEvery15Minutes {
+        id: "HIPAA_AWS_GUARDDUTY_FINDINGS_EVERY_15_MINUTES",
+        title: "GuardDuty publishes updated findings every 15 minutes",
+        service: GuardDuty, cdk_nag: None, config_rule: None, removed: None,
+        citations: [INCIDENT_RESPONSE, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    GuardDutyS3Protection {
+        id: "HIPAA_AWS_GUARDDUTY_S3_PROTECTION",
+        title: "GuardDuty S3 Protection watches S3 data events for threats to stored PHI",
+        service: GuardDuty, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACTIVITY_REVIEW, INCIDENT_RESPONSE, AUDIT_CONTROLS], source: HipaaAwsMapping,
     },
     // ---------------------------------------------------------------- Account-wide, this library
     BaaExecuted {
