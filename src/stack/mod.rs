@@ -187,7 +187,7 @@ impl Stack {
 
     /// Progress events of every later plan, apply, verify, drift and destroy of this stack.
     ///
-    /// ```
+    /// ```no_run
     /// # use hipaa_aws::{HipaaKey, Stack};
     /// let stack = Stack::builder("acme").with(HipaaKey::builder().alias("phi").build()?).build()?;
     /// let mut events = stack.subscribe();
