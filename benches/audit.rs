@@ -79,14 +79,13 @@ async fn seed(env: &Environment, size: &Size, prefix: &str) {
                     .description(format!("bench key {index}"))
                     .send()
                     .await
+                    && let (0, Some(metadata)) = (index % 2, key.key_metadata)
                 {
-                    if let (0, Some(metadata)) = (index % 2, key.key_metadata) {
-                        let _ = kms
-                            .enable_key_rotation()
-                            .key_id(metadata.key_id())
-                            .send()
-                            .await;
-                    }
+                    let _ = kms
+                        .enable_key_rotation()
+                        .key_id(metadata.key_id())
+                        .send()
+                        .await;
                 }
             }
         })

@@ -95,14 +95,14 @@ async fn local_endpoint(out: &Path) -> Result<LocalEndpoint> {
         return LocalEndpoint::existing(&url);
     }
     let marker = out.join("local-endpoint.url");
-    if let Ok(url) = std::fs::read_to_string(&marker) {
-        if let Ok(endpoint) = LocalEndpoint::existing(url.trim()) {
-            println!(
-                "Reusing the local endpoint an earlier run left at {}",
-                endpoint.url()
-            );
-            return Ok(endpoint);
-        }
+    if let Ok(url) = std::fs::read_to_string(&marker)
+        && let Ok(endpoint) = LocalEndpoint::existing(url.trim())
+    {
+        println!(
+            "Reusing the local endpoint an earlier run left at {}",
+            endpoint.url()
+        );
+        return Ok(endpoint);
     }
     println!(
         "Starting the local AWS endpoint (the first run installs moto into a cache folder)..."

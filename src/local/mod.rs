@@ -145,13 +145,13 @@ impl LocalEndpoint {
         let deadline = Instant::now() + STARTUP_TIMEOUT;
         let mut pause = Duration::from_millis(50);
         while Instant::now() < deadline {
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    return Err(format!(
-                        "the process exited with {status}; see {}",
-                        self.log_path.display()
-                    ));
-                }
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                return Err(format!(
+                    "the process exited with {status}; see {}",
+                    self.log_path.display()
+                ));
             }
             if http_status(self.address, "GET", "/moto-api/") == Some(200) {
                 return Ok(());

@@ -560,10 +560,10 @@ impl Stack {
                                     .await?
                             }
                         };
-                        if matches!(removal, NodeRemoval::Kept(_)) {
-                            if let Ok(mut kept) = kept.lock() {
-                                kept.insert(node);
-                            }
+                        if matches!(removal, NodeRemoval::Kept(_))
+                            && let Ok(mut kept) = kept.lock()
+                        {
+                            kept.insert(node);
                         }
                         Ok((removal, None))
                     }

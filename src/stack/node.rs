@@ -172,10 +172,8 @@ impl<C: Construct> Node for C {
             let Some(live) = self.read(&ctx).await? else {
                 return Ok(NodeRemoval::Absent);
             };
-            if !consented {
-                if let Some(reason) = self.deletion_guard(&ctx, &live).await? {
-                    return Ok(NodeRemoval::Kept(reason));
-                }
+            if !consented && let Some(reason) = self.deletion_guard(&ctx, &live).await? {
+                return Ok(NodeRemoval::Kept(reason));
             }
             self.delete(&ctx, &live).await?;
             Ok(NodeRemoval::Deleted)

@@ -33,7 +33,8 @@ fn foundation(account: &TestAccount, stack_name: &str) -> Foundation {
         .access_logs(&logs)
         .build()
         .expect("valid data bucket");
-    let result = Foundation {
+
+    Foundation {
         key_alias: key.alias().to_string(),
         logs: logs.name().to_string(),
         data: data.name().to_string(),
@@ -43,8 +44,7 @@ fn foundation(account: &TestAccount, stack_name: &str) -> Foundation {
             .with(key)
             .build()
             .expect("valid stack"),
-    };
-    result
+    }
 }
 
 #[tokio::test]

@@ -409,7 +409,8 @@ fn governance(account: &TestAccount, stack_name: &str, logs_stem: &str) -> Gover
         .covering([logs.kind(), key.kind()])
         .build()
         .expect("rules");
-    let result = Governance {
+
+    Governance {
         logs: logs.name().to_string(),
         key_alias: key.alias().to_string(),
         stack: Stack::builder(stack_name)
@@ -426,8 +427,7 @@ fn governance(account: &TestAccount, stack_name: &str, logs_stem: &str) -> Gover
             )
             .build()
             .expect("stack"),
-    };
-    result
+    }
 }
 
 fn config_client(account: &TestAccount) -> aws_sdk_config::Client {

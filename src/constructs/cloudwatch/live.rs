@@ -127,16 +127,16 @@ pub(super) async fn update_topic(
             .await
             .aws(SNS, "SetTopicAttributes", arn)?;
     }
-    if changed("policy") {
-        if let Some(policy) = &desired.policy {
-            sns.set_topic_attributes()
-                .topic_arn(arn)
-                .attribute_name("Policy")
-                .attribute_value(policy.to_json())
-                .send()
-                .await
-                .aws(SNS, "SetTopicAttributes", arn)?;
-        }
+    if changed("policy")
+        && let Some(policy) = &desired.policy
+    {
+        sns.set_topic_attributes()
+            .topic_arn(arn)
+            .attribute_name("Policy")
+            .attribute_value(policy.to_json())
+            .send()
+            .await
+            .aws(SNS, "SetTopicAttributes", arn)?;
     }
     let changed_tags: BTreeMap<String, String> = desired
         .tags

@@ -181,11 +181,12 @@ pub(super) async fn read_for_construct(
     let Some(state) = read_recorder(ctx.env).await? else {
         return Ok(None);
     };
-    if let Some(channel) = &state.delivery_channel {
-        if channel.bucket != recorder.delivery().bucket().name() {
-            if let Some(stack) = bucket_stack(ctx.env, &channel.bucket).await? {
-                if stack != ctx.scope.stack {
-                    return Err(Error::Conflict {
+    if let Some(channel) = &state.delivery_channel
+        && channel.bucket != recorder.delivery().bucket().name()
+        && let Some(stack) = bucket_stack(ctx.env, &channel.bucket).await?
+        && stack != ctx.scope.stack
+    {
+        return Err(Error::Conflict {
                         resource: recorder.resource_name(),
                         reason: format!(
                             "the region's Config recorder {} delivers to bucket {}, which stack {stack:?} manages; \
@@ -193,9 +194,6 @@ pub(super) async fn read_for_construct(
                             state.name, channel.bucket
                         ),
                     });
-                }
-            }
-        }
     }
     Ok(Some(Live {
         outputs: outputs(ctx, &state),

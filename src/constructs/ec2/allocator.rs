@@ -191,15 +191,13 @@ mod tests {
                         }
                     }
                     // Adding zones never moves an existing subnet.
-                    if azs > 1 {
-                        if let Ok(fewer) = allocate(vpc, azs - 1) {
-                            if subnet_prefix(vpc.prefix_len(), azs - 1) == subnet_prefix(vpc.prefix_len(), azs) {
+                    if azs > 1
+                        && let Ok(fewer) = allocate(vpc, azs - 1)
+                            && subnet_prefix(vpc.prefix_len(), azs - 1) == subnet_prefix(vpc.prefix_len(), azs) {
                                 for s in &fewer {
                                     prop_assert!(subnets.contains(s));
                                 }
                             }
-                        }
-                    }
                 }
                 Err(_) => prop_assert!(subnet_prefix(vpc.prefix_len(), azs) > SMALLEST_SUBNET_PREFIX),
             }

@@ -181,18 +181,17 @@ fn rule_problems(rule: &Rule, setting: &str) -> Vec<(String, ControlId, String)>
             ),
         ));
     }
-    if let Some(description) = &rule.description {
-        if description.len() > 255
+    if let Some(description) = &rule.description
+        && (description.len() > 255
             || !description
                 .chars()
-                .all(|c| c.is_ascii() && !c.is_ascii_control())
-        {
-            problems.push((
-                setting.to_string(),
-                ControlId::SgRulesAsDeclared,
-                "a rule description has at most 255 printable ASCII characters".to_string(),
-            ));
-        }
+                .all(|c| c.is_ascii() && !c.is_ascii_control()))
+    {
+        problems.push((
+            setting.to_string(),
+            ControlId::SgRulesAsDeclared,
+            "a rule description has at most 255 printable ASCII characters".to_string(),
+        ));
     }
     problems
 }
@@ -303,10 +302,11 @@ impl Construct for SecurityGroupRules {
         let own = self.group.group().id().clone();
         let mut dependencies = vec![own.clone()];
         for rule in self.ingress.iter().chain(&self.egress) {
-            if let Peer::Group(peer) = &rule.peer {
-                if peer.id() != &own && !dependencies.contains(peer.id()) {
-                    dependencies.push(peer.id().clone());
-                }
+            if let Peer::Group(peer) = &rule.peer
+                && peer.id() != &own
+                && !dependencies.contains(peer.id())
+            {
+                dependencies.push(peer.id().clone());
             }
         }
         dependencies

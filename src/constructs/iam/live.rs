@@ -264,15 +264,15 @@ pub(super) async fn update_role(
 ) -> Result<()> {
     let iam = ctx.env.iam();
     let name = live.name.as_str();
-    if changed("trust_policy") {
-        if let Some(policy) = &desired.trust_policy {
-            iam.update_assume_role_policy()
-                .role_name(name)
-                .policy_document(policy.to_json())
-                .send()
-                .await
-                .aws(SERVICE, "UpdateAssumeRolePolicy", name)?;
-        }
+    if changed("trust_policy")
+        && let Some(policy) = &desired.trust_policy
+    {
+        iam.update_assume_role_policy()
+            .role_name(name)
+            .policy_document(policy.to_json())
+            .send()
+            .await
+            .aws(SERVICE, "UpdateAssumeRolePolicy", name)?;
     }
     if changed("description") || changed("max_session_duration_secs") {
         iam.update_role()

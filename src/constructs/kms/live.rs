@@ -412,15 +412,15 @@ pub(super) async fn update_key(
             .await
             .aws(SERVICE, "TagResource", key.alias())?;
     }
-    if changed("alias") {
-        if let Some(alias) = &desired.alias {
-            kms.create_alias()
-                .alias_name(alias)
-                .target_key_id(key_id)
-                .send()
-                .await
-                .aws(SERVICE, "CreateAlias", key.alias())?;
-        }
+    if changed("alias")
+        && let Some(alias) = &desired.alias
+    {
+        kms.create_alias()
+            .alias_name(alias)
+            .target_key_id(key_id)
+            .send()
+            .await
+            .aws(SERVICE, "CreateAlias", key.alias())?;
     }
     Ok(())
 }

@@ -139,20 +139,20 @@ pub(super) async fn update_log_group(
 ) -> Result<()> {
     let logs = ctx.env.logs();
     let name = live.name.as_str();
-    if changed("kms_key") {
-        if let Some(key) = &desired.kms_key {
-            logs.associate_kms_key()
-                .log_group_name(name)
-                .kms_key_id(key)
-                .send()
-                .await
-                .aws(SERVICE, "AssociateKmsKey", name)?;
-        }
+    if changed("kms_key")
+        && let Some(key) = &desired.kms_key
+    {
+        logs.associate_kms_key()
+            .log_group_name(name)
+            .kms_key_id(key)
+            .send()
+            .await
+            .aws(SERVICE, "AssociateKmsKey", name)?;
     }
-    if changed("retention_days") {
-        if let Some(days) = desired.retention_days {
-            put_retention(ctx, name, days).await?;
-        }
+    if changed("retention_days")
+        && let Some(days) = desired.retention_days
+    {
+        put_retention(ctx, name, days).await?;
     }
     let changed_tags: std::collections::HashMap<String, String> = desired
         .tags

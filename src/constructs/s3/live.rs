@@ -669,15 +669,15 @@ pub(super) async fn update_bucket(
             .await
             .aws(SERVICE, "PutBucketVersioning", name)?;
     }
-    if changed("policy") {
-        if let Some(policy) = &desired.policy {
-            s3.put_bucket_policy()
-                .bucket(name)
-                .policy(policy.to_json())
-                .send()
-                .await
-                .aws(SERVICE, "PutBucketPolicy", name)?;
-        }
+    if changed("policy")
+        && let Some(policy) = &desired.policy
+    {
+        s3.put_bucket_policy()
+            .bucket(name)
+            .policy(policy.to_json())
+            .send()
+            .await
+            .aws(SERVICE, "PutBucketPolicy", name)?;
     }
     if changed("access_logging") {
         put_logging(ctx, spec, desired).await?;
