@@ -1,11 +1,12 @@
 //! `cargo bench --bench audit`: the account audit against the local endpoint.
 //!
-//! Seeds an account (not timed) with buckets and keys (and, as the other services join the
-//! audit, VPCs with security groups, roles and databases), then audits it with the default
+//! Seeds an account (not timed) with buckets, keys, VPCs with security groups, roles and
+//! databases, then audits it with the default
 //! concurrency and with concurrency 1 in the same run, at half and at full size, and prints the
 //! times, their ratio, API calls per resource and the peak memory of each audit.
 //!
-//! `HIPAA_AWS_BENCH_SCALE` (default 1.0) scales the seeded counts (500 buckets, 100 keys at 1.0).
+//! `HIPAA_AWS_BENCH_SCALE` (default 1.0) scales the seeded counts (at 1.0: 500 buckets, 100
+//! keys, 50 VPCs with two security groups each, 200 roles, 20 databases).
 
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,9 @@ use hipaa_aws::{BaaAttestation, Environment};
 struct Size {
     buckets: usize,
     keys: usize,
+    vpcs: usize,
+    roles: usize,
+    databases: usize,
 }
 
 fn scale() -> f64 {
@@ -31,6 +35,9 @@ fn counts(fraction: f64) -> Size {
     Size {
         buckets: at(500.0),
         keys: at(100.0),
+        vpcs: at(50.0),
+        roles: at(200.0),
+        databases: at(20.0),
     }
 }
 
@@ -92,6 +99,105 @@ async fn seed(env: &Environment, size: &Size, prefix: &str) {
         .await;
 }
 
+/// VPCs, each with an open and a closed security group; roles with a managed policy attached;
+/// databases, half of them unencrypted. Errors are ignored: the seed only has to be big.
+async fn seed_network_identity_databases(env: &Environment, size: &Size, prefix: &str) {
+    let ec2 = env.ec2().clone();
+    stream::iter(0..size.vpcs)
+        .for_each_concurrent(8, |index| {
+            let ec2 = ec2.clone();
+            async move {
+                let cidr = format!("10.{}.0.0/16", index % 250);
+                let Ok(vpc) = ec2.create_vpc().cidr_block(cidr).send().await else {
+                    return;
+                };
+                let Some(vpc_id) = vpc.vpc.and_then(|vpc| vpc.vpc_id) else {
+                    return;
+                };
+                for (name, port) in [("web", 443), ("admin", 22)] {
+                    if let Ok(group) = ec2
+                        .create_security_group()
+                        .group_name(format!("{prefix}-{name}-{index}"))
+                        .description("benchmark")
+                        .vpc_id(&vpc_id)
+                        .send()
+                        .await
+                        && let Some(group_id) = group.group_id
+                    {
+                        let _ = ec2
+                            .authorize_security_group_ingress()
+                            .group_id(group_id)
+                            .ip_protocol("tcp")
+                            .from_port(port)
+                            .to_port(port)
+                            .cidr_ip("0.0.0.0/0")
+                            .send()
+                            .await;
+                    }
+                }
+            }
+        })
+        .await;
+    let iam = env.iam().clone();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    // The local endpoint does not load AWS managed policies: one customer policy stands in.
+    let policy = iam
+        .create_policy()
+        .policy_name(format!("{prefix}-read-logs"))
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:GetLogEvents","logs:FilterLogEvents"],"Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .ok()
+        .and_then(|created| created.policy)
+        .and_then(|policy| policy.arn)
+        .unwrap_or_default();
+    let policy = policy.as_str();
+    stream::iter(0..size.roles)
+        .for_each_concurrent(16, |index| {
+            let iam = iam.clone();
+            async move {
+                let name = format!("{prefix}-role-{index:04}");
+                if iam
+                    .create_role()
+                    .role_name(&name)
+                    .assume_role_policy_document(trust)
+                    .send()
+                    .await
+                    .is_ok()
+                {
+                    let _ = iam
+                        .attach_role_policy()
+                        .role_name(&name)
+                        .policy_arn(policy)
+                        .send()
+                        .await;
+                }
+            }
+        })
+        .await;
+    let rds = env.rds().clone();
+    stream::iter(0..size.databases)
+        .for_each_concurrent(4, |index| {
+            let rds = rds.clone();
+            async move {
+                let _ = rds
+                    .create_db_instance()
+                    .db_instance_identifier(format!("{prefix}-db-{index:03}"))
+                    .engine("postgres")
+                    .db_instance_class("db.t3.micro")
+                    .allocated_storage(20)
+                    .master_username("bench")
+                    .manage_master_user_password(true)
+                    .storage_encrypted(index % 2 == 0)
+                    .send()
+                    .await;
+            }
+        })
+        .await;
+}
+
 struct Measured {
     elapsed: Duration,
     resources: usize,
@@ -145,10 +251,14 @@ async fn main() {
         let env = account_env(&endpoint, account).await;
         let seeding = Instant::now();
         seed(&env, &size, &format!("b{account}")).await;
+        seed_network_identity_databases(&env, &size, &format!("b{account}")).await;
         println!(
-            "{label} size: seeded {} buckets and {} keys in {:.1}s (not timed below)",
+            "{label} size: seeded {} buckets, {} keys, {} VPCs (2 groups each), {} roles, {} databases in {:.1}s (not timed below)",
             size.buckets,
             size.keys,
+            size.vpcs,
+            size.roles,
+            size.databases,
             seeding.elapsed().as_secs_f64()
         );
         let parallel = measure(&env, hipaa_aws::audit::DEFAULT_AUDIT_CONCURRENCY).await;

@@ -2,7 +2,9 @@
 //! chosen fraction of requests (decided by a seeded generator, so a run is reproducible) it
 //! answers with throttling errors in the service's own protocol, HTTP 500 or 503, or resets the
 //! connection; or, from a chosen request on, it cuts the network (before the request reaches the
-//! endpoint, or after the endpoint executed it, so the client never learns the outcome).
+//! endpoint, or after the endpoint executed it, so the client never learns the outcome). It can
+//! also hold every request for a fixed time, standing in for the round trip to a real region
+//! (the stack benchmark uses that).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +33,8 @@ pub struct FaultPlan {
     pub cut_after_forwarding: bool,
     /// Requests whose body contains this text are denied (HTTP 403, AccessDenied).
     pub deny_containing: Option<&'static str>,
+    /// How long every request is held before it is forwarded.
+    pub latency: std::time::Duration,
 }
 
 impl FaultPlan {
@@ -42,6 +46,7 @@ impl FaultPlan {
             cut_after: None,
             cut_after_forwarding: false,
             deny_containing: None,
+            latency: std::time::Duration::ZERO,
         }
     }
 
@@ -53,6 +58,7 @@ impl FaultPlan {
             cut_after: Some(n),
             cut_after_forwarding: after_forwarding,
             deny_containing: None,
+            latency: std::time::Duration::ZERO,
         }
     }
 
@@ -64,6 +70,16 @@ impl FaultPlan {
             cut_after: None,
             cut_after_forwarding: false,
             deny_containing: Some(text),
+            latency: std::time::Duration::ZERO,
+        }
+    }
+
+    /// No faults; every request is held `latency` before it is forwarded.
+    #[allow(dead_code)] // used by benches/stack.rs, which includes this file
+    pub fn latency(latency: std::time::Duration) -> FaultPlan {
+        FaultPlan {
+            latency,
+            ..FaultPlan::random(0, 0.0)
         }
     }
 }
@@ -201,6 +217,9 @@ async fn handle(
     stats: Arc<FaultStats>,
 ) -> Result<Response<Full<Bytes>>, Reset> {
     stats.requests.fetch_add(1, Ordering::SeqCst);
+    if !plan.latency.is_zero() {
+        tokio::time::sleep(plan.latency).await;
+    }
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map_err(|_| Reset)?.to_bytes();
     if plan
