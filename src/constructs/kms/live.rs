@@ -107,6 +107,7 @@ async fn read_by_metadata(
 }
 
 /// Reads every setting the controls judge of any key of the account (tags left empty).
+#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
 pub(crate) async fn read_key_state(
     env: &crate::env::Environment,
     key_id: &str,

@@ -461,6 +461,7 @@ async fn read_acl_public(env: &Environment, name: &str) -> Result<bool> {
 }
 
 /// Reads what only audits judge: replication and event notifications.
+#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
 pub(crate) async fn read_bucket_extras(env: &Environment, name: &str) -> Result<(bool, bool)> {
     let s3 = env.s3();
     let replication = s3
@@ -495,6 +496,7 @@ pub(crate) async fn read_bucket_extras(env: &Environment, name: &str) -> Result<
 }
 
 /// The region of a bucket (GetBucketLocation; an empty answer means us-east-1).
+#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
 pub(crate) async fn bucket_region(env: &Environment, name: &str) -> Result<String> {
     let location = env
         .s3()
