@@ -41,9 +41,9 @@ pub(super) struct SeenTrail {
     pub state: Result<TrailState>,
 }
 
-/// Judges the region's trails and the account-level controls; returns the trails for the
-/// checks that follow them (log groups, security alarms).
-pub(super) async fn scan(scan: &RegionScan) -> (Judged, Vec<SeenTrail>) {
+/// Judges the region's trails and the account-level controls; returns the trails (or why they
+/// could not be listed) for the checks that follow them (log groups, security alarms).
+pub(super) async fn scan(scan: &RegionScan) -> (Judged, Result<Vec<SeenTrail>>) {
     let mut judged = Judged::default();
     let listed = match describe_trails(&scan.env).await {
         Ok(listed) => listed,
@@ -55,7 +55,7 @@ pub(super) async fn scan(scan: &RegionScan) -> (Judged, Vec<SeenTrail>) {
                 &error,
                 &mut judged,
             );
-            return (judged, Vec::new());
+            return (judged, Err(error));
         }
     };
     let trails: Vec<SeenTrail> = stream::iter(listed)
@@ -96,7 +96,7 @@ pub(super) async fn scan(scan: &RegionScan) -> (Judged, Vec<SeenTrail>) {
     }
     let checks = account_checks(&trails);
     scan.judge(ACCOUNT, &scan.account_arn(), &checks, &mut judged);
-    (judged, trails)
+    (judged, Ok(trails))
 }
 
 /// One check per account-level control: pass when any logging trail meets it; an error (not a

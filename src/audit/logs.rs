@@ -41,16 +41,25 @@ fn trail_groups(trails: &[SeenTrail]) -> BTreeSet<String> {
 
 /// Judges the region's log groups and alarms, and (in the global region) the account's
 /// security alarms.
-pub(super) async fn scan(scan: &RegionScan, trails: &[SeenTrail]) -> Judged {
-    let audit_groups = trail_groups(trails);
+pub(super) async fn scan(scan: &RegionScan, trails: &Result<Vec<SeenTrail>>) -> Judged {
+    let audit_groups = match trails {
+        Ok(trails) => trail_groups(trails),
+        Err(_) => BTreeSet::new(),
+    };
     let (groups, alarms, security) = tokio::join!(
         scan_log_groups(scan, &audit_groups),
         scan_alarms(scan),
         async {
-            if scan.global {
-                scan_security_alarms(scan, trails).await
-            } else {
-                Judged::default()
+            match trails {
+                Ok(trails) if scan.global => scan_security_alarms(scan, trails).await,
+                // Without the trails, which log groups to look in is unknown: an error.
+                Err(error) if scan.global => {
+                    let mut judged = Judged::default();
+                    let controls = security_controls();
+                    scan.unreadable(ACCOUNT, &scan.account_arn(), &controls, error, &mut judged);
+                    judged
+                }
+                _ => Judged::default(),
             }
         }
     );

@@ -604,12 +604,16 @@ async fn audit_logging_a_denied_call_is_an_error_finding_never_a_pass() {
         .await
         .expect("environment");
     let report = audit(&env, &[REGION]).await;
-    for control in [
+    // Without the trails, neither the trail controls nor the security alarms (which log groups?)
+    // can be judged.
+    let mut controls = vec![
         ControlId::CloudTrailEnabled,
         ControlId::MultiRegionCloudTrailEnabled,
         ControlId::CloudTrailS3DataEventsEnabled,
         ControlId::CloudTrailBedrockLogged,
-    ] {
+    ];
+    controls.extend(SecurityEvent::ALL.iter().map(|event| event.control()));
+    for control in controls {
         expect(&report, control, &account_arn(&account), Status::Error);
     }
     assert!(!report.passed());
