@@ -62,17 +62,15 @@ pub(super) async fn scan(scan: &RegionScan) -> (Judged, Result<Vec<SeenTrail>>) 
         .map(|(arn, home_region)| async move {
             // A shadow trail is read in its home region, where it lives.
             let env = scan.env.in_region(&home_region);
-            let state = read_trail_state(&env, &arn)
-                .await
-                .and_then(|found| {
-                    found.map(|(state, _tags)| state).ok_or_else(|| {
-                        crate::error::Error::unexpected(
-                            "cloudtrail",
-                            "GetTrail",
-                            format!("{arn} was listed but not found"),
-                        )
-                    })
-                });
+            let state = read_trail_state(&env, &arn).await.and_then(|found| {
+                found.map(|(state, _tags)| state).ok_or_else(|| {
+                    crate::error::Error::unexpected(
+                        "cloudtrail",
+                        "GetTrail",
+                        format!("{arn} was listed but not found"),
+                    )
+                })
+            });
             SeenTrail {
                 arn,
                 home_region,
@@ -119,18 +117,24 @@ fn account_checks(trails: &[SeenTrail]) -> Vec<Check> {
                 .any(|check| check.control == control && check.status == Status::Pass)
         })
     };
-    let judge = |control: ControlId, setting: &str, found: Option<&TrailState>, pass: &str, fail: &str| {
-        match found {
-            Some(state) => Check::require(control, setting, true, format!("{} {pass}", state.name), ""),
-            None if !unread.is_empty() => Check {
-                control,
-                setting: setting.to_string(),
-                status: Status::Error,
-                reason: format!("no readable trail {pass}, and {} could not be read", unread.join(", ")),
-            },
-            None => Check::require(control, setting, false, "", fail),
-        }
-    };
+    let judge =
+        |control: ControlId, setting: &str, found: Option<&TrailState>, pass: &str, fail: &str| {
+            match found {
+                Some(state) => {
+                    Check::require(control, setting, true, format!("{} {pass}", state.name), "")
+                }
+                None if !unread.is_empty() => Check {
+                    control,
+                    setting: setting.to_string(),
+                    status: Status::Error,
+                    reason: format!(
+                        "no readable trail {pass}, and {} could not be read",
+                        unread.join(", ")
+                    ),
+                },
+                None => Check::require(control, setting, false, "", fail),
+            }
+        };
     let bedrock = logging
         .iter()
         .copied()

@@ -46,7 +46,12 @@ async fn scan_recorder(scan: &RegionScan) -> Judged {
                 scan.env
                     .arn("config", &format!("configuration-recorder/{}", state.name))
             });
-            scan.judge(CONFIG_RECORDER, &arn, &evaluate_recorder(&state), &mut judged);
+            scan.judge(
+                CONFIG_RECORDER,
+                &arn,
+                &evaluate_recorder(&state),
+                &mut judged,
+            );
         }
         Ok(None) => scan.judge(
             CONFIG_RECORDER,
@@ -224,9 +229,10 @@ async fn stale_findings(scan: &RegionScan, detector_id: &str) -> Result<Vec<Stri
             .await
             .aws(SERVICE, "GetFindings", detector_id)?;
         for finding in found.findings() {
-            let created = DateTime::from_str(finding.created_at().unwrap_or_default(), Format::DateTime)
-                .map(|at| at.secs())
-                .unwrap_or(now);
+            let created =
+                DateTime::from_str(finding.created_at().unwrap_or_default(), Format::DateTime)
+                    .map(|at| at.secs())
+                    .unwrap_or(now);
             let severity = finding.severity().unwrap_or_default();
             if now - created > allowed_days(severity) * 86_400 {
                 stale.push(finding.id().unwrap_or_default().to_string());

@@ -7,8 +7,8 @@ use aws_sdk_cloudtrail::types::{DataResource, EventSelector, ReadWriteType};
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use aws_sdk_config::types::{
-    ConfigRule, ConfigurationRecorder, DeliveryChannel, Owner, RecordingGroup, ResourceType,
-    Scope, Source,
+    ConfigRule, ConfigurationRecorder, DeliveryChannel, Owner, RecordingGroup, ResourceType, Scope,
+    Source,
 };
 use aws_sdk_guardduty::types::{
     DetectorFeature, DetectorFeatureConfiguration, FeatureStatus, FindingPublishingFrequency,
@@ -43,7 +43,10 @@ fn expect_in(report: &AuditReport, control: ControlId, arn: &str, region: &str, 
         .findings()
         .filter(|f| f.control == control && f.resource_arn == arn && f.region == region)
         .collect();
-    assert!(!found.is_empty(), "no {control} finding on {arn} in {region}");
+    assert!(
+        !found.is_empty(),
+        "no {control} finding on {arn} in {region}"
+    );
     for finding in found {
         assert_eq!(
             finding.status, status,
@@ -303,7 +306,8 @@ async fn audit_logging_trails_log_groups_and_alarms_pass_when_configured_and_fai
     )
     .await;
 
-    let (report, bare_report) = tokio::join!(audit(&good.env, &[REGION]), audit(&bare.env, &[REGION]));
+    let (report, bare_report) =
+        tokio::join!(audit(&good.env, &[REGION]), audit(&bare.env, &[REGION]));
 
     // Per trail.
     for control in [
@@ -316,8 +320,18 @@ async fn audit_logging_trails_log_groups_and_alarms_pass_when_configured_and_fai
         expect(&report, control, &main_trail, Status::Pass);
         expect(&bare_report, control, &stopped_trail, Status::Fail);
     }
-    expect(&report, ControlId::CloudTrailEncryptionEnabled, &side_trail, Status::Fail);
-    expect(&report, ControlId::CloudTrailLogFileValidationEnabled, &side_trail, Status::Fail);
+    expect(
+        &report,
+        ControlId::CloudTrailEncryptionEnabled,
+        &side_trail,
+        Status::Fail,
+    );
+    expect(
+        &report,
+        ControlId::CloudTrailLogFileValidationEnabled,
+        &side_trail,
+        Status::Fail,
+    );
 
     // Per account: any one trail may satisfy these; the single-region trail is no failure.
     let mut account_controls = vec![
@@ -334,32 +348,90 @@ async fn audit_logging_trails_log_groups_and_alarms_pass_when_configured_and_fai
     }
     assert!(report
         .findings()
-        .all(|f| f.control != ControlId::MultiRegionCloudTrailEnabled || f.resource_arn != side_trail));
+        .all(|f| f.control != ControlId::MultiRegionCloudTrailEnabled
+            || f.resource_arn != side_trail));
 
     // Log groups: key, retention of a year, and six years for the groups trails feed.
     let trail_group = group_arn(&good, "/audit/trail");
     let side_group = group_arn(&good, "/audit/side");
     let plain = group_arn(&good, "/app/plain");
     let short = group_arn(&good, "/app/short");
-    expect(&report, ControlId::CloudWatchLogGroupEncrypted, &trail_group, Status::Pass);
-    expect(&report, ControlId::CloudWatchLogGroupEncrypted, &plain, Status::Fail);
-    expect(&report, ControlId::CwLogGroupRetentionPeriodCheck, &trail_group, Status::Pass);
-    expect(&report, ControlId::CwLogGroupRetentionPeriodCheck, &side_group, Status::Pass);
-    expect(&report, ControlId::CwLogGroupRetentionPeriodCheck, &short, Status::Fail);
-    expect(&report, ControlId::CwLogGroupRetentionPeriodCheck, &plain, Status::Fail);
-    expect(&report, ControlId::LogRetentionSixYears, &trail_group, Status::Pass);
-    expect(&report, ControlId::LogRetentionSixYears, &side_group, Status::Fail);
+    expect(
+        &report,
+        ControlId::CloudWatchLogGroupEncrypted,
+        &trail_group,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::CloudWatchLogGroupEncrypted,
+        &plain,
+        Status::Fail,
+    );
+    expect(
+        &report,
+        ControlId::CwLogGroupRetentionPeriodCheck,
+        &trail_group,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::CwLogGroupRetentionPeriodCheck,
+        &side_group,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::CwLogGroupRetentionPeriodCheck,
+        &short,
+        Status::Fail,
+    );
+    expect(
+        &report,
+        ControlId::CwLogGroupRetentionPeriodCheck,
+        &plain,
+        Status::Fail,
+    );
+    expect(
+        &report,
+        ControlId::LogRetentionSixYears,
+        &trail_group,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::LogRetentionSixYears,
+        &side_group,
+        Status::Fail,
+    );
 
     // Alarms: actions enabled with an alarm and an insufficient-data action.
-    let alarmed = arn_containing(&report, ControlId::CloudWatchAlarmActionCheck, "cis-RootAccountUsage");
+    let alarmed = arn_containing(
+        &report,
+        ControlId::CloudWatchAlarmActionCheck,
+        "cis-RootAccountUsage",
+    );
     let silent = arn_containing(&report, ControlId::CloudWatchAlarmActionCheck, "cpu-silent");
-    expect(&report, ControlId::CloudWatchAlarmActionCheck, &alarmed, Status::Pass);
-    expect(&report, ControlId::CloudWatchAlarmActionCheck, &silent, Status::Fail);
+    expect(
+        &report,
+        ControlId::CloudWatchAlarmActionCheck,
+        &alarmed,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::CloudWatchAlarmActionCheck,
+        &silent,
+        Status::Fail,
+    );
 
     let finding = report
         .finding(ControlId::CloudTrailEncryptionEnabled, &side_trail)
         .expect("finding");
-    assert_eq!(finding.config_rule.as_deref(), Some("CLOUD_TRAIL_ENCRYPTION_ENABLED"));
+    assert_eq!(
+        finding.config_rule.as_deref(),
+        Some("CLOUD_TRAIL_ENCRYPTION_ENABLED")
+    );
     assert_eq!(
         finding.cdk_nag_rule.as_deref(),
         Some("HIPAA.Security-CloudTrailEncryptionEnabled")
@@ -384,7 +456,13 @@ async fn config_role(account: &TestAccount) -> String {
         .expect("role arn")
 }
 
-async fn put_rule(config: &aws_sdk_config::Client, name: &str, identifier: &str, parameters: Option<String>, scope: &[String]) {
+async fn put_rule(
+    config: &aws_sdk_config::Client,
+    name: &str,
+    identifier: &str,
+    parameters: Option<String>,
+    scope: &[String],
+) {
     let mut rule = ConfigRule::builder().config_rule_name(name).source(
         Source::builder()
             .owner(Owner::Aws)
@@ -459,7 +537,14 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
     for rule in hipaa_pack_rules() {
         let parameters = (!rule.parameters.is_empty())
             .then(|| serde_json::to_string(&rule.parameters).expect("parameters"));
-        put_rule(&config, &rule.name, &rule.identifier, parameters, &rule.scope).await;
+        put_rule(
+            &config,
+            &rule.name,
+            &rule.identifier,
+            parameters,
+            &rule.scope,
+        )
+        .await;
     }
     aws_sdk_securityhub::Client::new(&good.sdk_config)
         .enable_security_hub()
@@ -502,7 +587,14 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
         .send()
         .await
         .expect("partial recorder");
-    put_rule(&bare_config, "restricted-ssh", "INCOMING_SSH_DISABLED", None, &[]).await;
+    put_rule(
+        &bare_config,
+        "restricted-ssh",
+        "INCOMING_SSH_DISABLED",
+        None,
+        &[],
+    )
+    .await;
     aws_sdk_securityhub::Client::new(&bare.sdk_config)
         .enable_security_hub()
         .enable_default_standards(false)
@@ -530,32 +622,108 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
         audit(&bare.env, &[REGION, OTHER_REGION])
     );
 
-    let recorder = arn_containing(&report, ControlId::ConfigRecorderEnabled, "configuration-recorder");
-    let bare_recorder =
-        arn_containing(&bare_report, ControlId::ConfigRecorderEnabled, "configuration-recorder");
-    expect(&report, ControlId::ConfigRecorderEnabled, &recorder, Status::Pass);
-    expect(&report, ControlId::ConfigDeliveryEncrypted, &recorder, Status::Pass);
-    expect(&bare_report, ControlId::ConfigRecorderEnabled, &bare_recorder, Status::Fail);
-    expect(&bare_report, ControlId::ConfigDeliveryEncrypted, &bare_recorder, Status::Fail);
-    expect(&report, ControlId::ConfigHipaaRulesDeployed, &account_arn(&good), Status::Pass);
-    expect(&bare_report, ControlId::ConfigHipaaRulesDeployed, &account_arn(&bare), Status::Fail);
+    let recorder = arn_containing(
+        &report,
+        ControlId::ConfigRecorderEnabled,
+        "configuration-recorder",
+    );
+    let bare_recorder = arn_containing(
+        &bare_report,
+        ControlId::ConfigRecorderEnabled,
+        "configuration-recorder",
+    );
+    expect(
+        &report,
+        ControlId::ConfigRecorderEnabled,
+        &recorder,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::ConfigDeliveryEncrypted,
+        &recorder,
+        Status::Pass,
+    );
+    expect(
+        &bare_report,
+        ControlId::ConfigRecorderEnabled,
+        &bare_recorder,
+        Status::Fail,
+    );
+    expect(
+        &bare_report,
+        ControlId::ConfigDeliveryEncrypted,
+        &bare_recorder,
+        Status::Fail,
+    );
+    expect(
+        &report,
+        ControlId::ConfigHipaaRulesDeployed,
+        &account_arn(&good),
+        Status::Pass,
+    );
+    expect(
+        &bare_report,
+        ControlId::ConfigHipaaRulesDeployed,
+        &account_arn(&bare),
+        Status::Fail,
+    );
 
     let hub = arn_containing(&report, ControlId::SecurityHubEnabled, ":hub/");
     let bare_hub = arn_containing(&bare_report, ControlId::SecurityHubEnabled, ":hub/");
     expect(&report, ControlId::SecurityHubEnabled, &hub, Status::Pass);
-    expect(&report, ControlId::SecurityHubStandardsSubscribed, &hub, Status::Pass);
-    expect(&bare_report, ControlId::SecurityHubStandardsSubscribed, &bare_hub, Status::Fail);
+    expect(
+        &report,
+        ControlId::SecurityHubStandardsSubscribed,
+        &hub,
+        Status::Pass,
+    );
+    expect(
+        &bare_report,
+        ControlId::SecurityHubStandardsSubscribed,
+        &bare_hub,
+        Status::Fail,
+    );
 
-    let detector = arn_containing(&report, ControlId::GuardDutyEnabledCentralized, ":detector/");
+    let detector = arn_containing(
+        &report,
+        ControlId::GuardDutyEnabledCentralized,
+        ":detector/",
+    );
     let bare_detector = format!(
         "arn:aws:guardduty:{REGION}:{}:detector/{bare_detector}",
         bare.env.account_id()
     );
-    expect(&report, ControlId::GuardDutyEnabledCentralized, &detector, Status::Pass);
-    expect(&report, ControlId::GuardDutyFindingsEvery15Minutes, &detector, Status::Pass);
-    expect(&report, ControlId::GuardDutyS3Protection, &detector, Status::Pass);
-    expect(&bare_report, ControlId::GuardDutyFindingsEvery15Minutes, &bare_detector, Status::Fail);
-    expect(&bare_report, ControlId::GuardDutyS3Protection, &bare_detector, Status::Fail);
+    expect(
+        &report,
+        ControlId::GuardDutyEnabledCentralized,
+        &detector,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::GuardDutyFindingsEvery15Minutes,
+        &detector,
+        Status::Pass,
+    );
+    expect(
+        &report,
+        ControlId::GuardDutyS3Protection,
+        &detector,
+        Status::Pass,
+    );
+    expect(
+        &bare_report,
+        ControlId::GuardDutyFindingsEvery15Minutes,
+        &bare_detector,
+        Status::Fail,
+    );
+    expect(
+        &bare_report,
+        ControlId::GuardDutyS3Protection,
+        &bare_detector,
+        Status::Fail,
+    );
 
     // A region with no recorder, hub or detector fails on the account.
     let bare_account = account_arn(&bare);
@@ -564,7 +732,13 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
         ControlId::SecurityHubEnabled,
         ControlId::GuardDutyEnabledCentralized,
     ] {
-        expect_in(&bare_report, control, &bare_account, OTHER_REGION, Status::Fail);
+        expect_in(
+            &bare_report,
+            control,
+            &bare_account,
+            OTHER_REGION,
+            Status::Fail,
+        );
     }
 }
 

@@ -86,7 +86,11 @@ pub async fn list_log_groups(env: &Environment) -> Result<Vec<LogGroupState>> {
     let mut pages = env.logs().describe_log_groups().into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.aws(SERVICE, "DescribeLogGroups", "log groups")?;
-        groups.extend(page.log_groups().iter().map(|group| log_group_state(env, group)));
+        groups.extend(
+            page.log_groups()
+                .iter()
+                .map(|group| log_group_state(env, group)),
+        );
     }
     Ok(groups)
 }
