@@ -6,7 +6,6 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 
 use crate::aws_error::AwsResultExt;
-use crate::construct::ResourceKind;
 use crate::constructs::config::{
     evaluate_recorder, evaluate_rules, hipaa_pack_rules, read_config_rules, read_recorder,
     recorder_absent, CONFIG_RECORDER, CONFIG_RULES,
