@@ -14,9 +14,12 @@
 //! # }
 //! ```
 
+mod cloudtrail;
 mod finding;
+mod governance;
 mod import;
 mod kms;
+mod logs;
 mod organization;
 mod remediation;
 mod s3;

@@ -58,8 +58,10 @@ pub fn remediation(control: ControlId) -> &'static str {
         | C::CloudTrailLogFileValidationEnabled
         | C::CloudTrailEncryptionEnabled
         | C::CloudTrailCloudWatchLogsEnabled
-        | C::CloudTrailS3DataEventsEnabled => {
-            "AuditTrail::builder(): multi-region, validated, KMS-encrypted, to a LogBucket and an EncryptedLogGroup, with S3 data events"
+        | C::CloudTrailS3DataEventsEnabled
+        | C::CloudTrailManagementEvents
+        | C::CloudTrailBedrockLogged => {
+            "AuditTrail::builder(): multi-region, validated, KMS-encrypted, to a LogBucket and an EncryptedLogGroup, with S3 data events and all management events"
         }
         C::CloudWatchLogGroupEncrypted | C::CwLogGroupRetentionPeriodCheck => {
             "EncryptedLogGroup::builder().key(&key): KMS-encrypted, retention at least 2192 days by default"
@@ -67,7 +69,15 @@ pub fn remediation(control: ControlId) -> &'static str {
         C::CloudWatchAlarmActionCheck
         | C::AlarmConsoleSigninFailures
         | C::AlarmRootUsage
-        | C::AlarmNetworkChanges => "SecurityAlarms::builder(): CIS metric filters and alarms notifying an encrypted SNS topic",
+        | C::AlarmNetworkChanges
+        | C::AlarmUnauthorizedApiCalls
+        | C::AlarmConsoleSigninWithoutMfa
+        | C::AlarmIamPolicyChanges
+        | C::AlarmCloudTrailChanges
+        | C::AlarmKmsKeyDisabledOrDeleted
+        | C::AlarmS3BucketPolicyChanges
+        | C::AlarmConfigChanges
+        | C::AlarmSecurityGroupChanges => "SecurityAlarms::builder(): CIS metric filters on the trail's log group and alarms notifying an encrypted SNS topic",
         C::RdsStorageEncrypted
         | C::RdsInstancePublicAccessCheck
         | C::DbInstanceBackupEnabled
@@ -79,8 +89,13 @@ pub fn remediation(control: ControlId) -> &'static str {
             "EncryptedDatabase::builder(): encrypted with a HipaaKey, private, backups, Multi-AZ, deletion protection, log exports, monitoring"
         }
         C::ConfigRecorderEnabled => "ConfigRecorder::builder(): all resource types including global ones, recording",
-        C::SecurityHubEnabled => "SecurityHub::builder(): enabled with the foundational and CIS standards",
-        C::GuardDutyEnabledCentralized => "ThreatDetection::builder(): a GuardDuty detector publishing every 15 minutes",
+        C::ConfigDeliveryEncrypted => "ConfigRecorder::builder().delivery_bucket(&log_bucket): delivery encrypted with the LogBucket's HipaaKey (s3KmsKeyArn)",
+        C::ConfigHipaaRulesDeployed => "HipaaConfigRules::builder(): the HIPAA conformance pack's managed rules with the pack's parameters",
+        C::SecurityHubEnabled | C::SecurityHubStandardsSubscribed => "SecurityHub::builder(): enabled with the foundational and CIS standards",
+        C::GuardDutyEnabledCentralized | C::GuardDutyFindingsEvery15Minutes | C::GuardDutyS3Protection => {
+            "ThreatDetection::builder(): a GuardDuty detector publishing every 15 minutes, S3 Protection on"
+        }
+        C::GuardDutyNonArchivedFindings => "Investigate and archive GuardDuty findings within 1 (high), 7 (medium) or 30 (low) days",
         C::BaaExecuted => "Environment::from_env(BaaAttestation::executed_on(..)): record the executed BAA",
         C::ManagedResourceTagged => "Apply the resource through a Stack: every resource is tagged with its stack and logical id",
         _ => "No construct of this library manages this yet: fix it in the account (console, CLI or your IaC) and audit again",

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::stack::{Event, EventSender, Operation, ResourceStatus};
 
 use super::finding::Finding;
-use super::{kms, s3};
+use super::{cloudtrail, governance, kms, logs, s3};
 
 /// What a scan of one region of one account needs.
 #[derive(Debug, Clone)]
@@ -93,7 +93,7 @@ impl RegionScan {
 
 /// Scans every service of one region (and the global ones, once).
 pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
-    let (buckets, keys) = tokio::join!(
+    let (buckets, keys, logging, governance) = tokio::join!(
         async {
             if scan.global {
                 s3::scan(scan).await
@@ -102,9 +102,18 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
             }
         },
         kms::scan(scan),
+        // Log groups and security alarms are judged knowing which groups the trails feed.
+        async {
+            let (mut judged, trails) = cloudtrail::scan(scan).await;
+            judged.extend(logs::scan(scan, &trails).await);
+            judged
+        },
+        governance::scan(scan),
     );
     let mut judged = Judged::default();
     judged.extend(buckets);
     judged.extend(keys);
+    judged.extend(logging);
+    judged.extend(governance);
     Ok(judged)
 }

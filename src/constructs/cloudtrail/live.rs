@@ -30,6 +30,27 @@ pub fn all_buckets_value(partition: &str) -> String {
     format!("arn:{partition}:s3")
 }
 
+/// The trails that record this region (its own, and multi-region trails of other home regions),
+/// as `(ARN, home region)`.
+pub async fn describe_trails(env: &Environment) -> Result<Vec<(String, String)>> {
+    let output = env
+        .cloudtrail()
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+        .aws(SERVICE, "DescribeTrails", "trails")?;
+    Ok(output
+        .trail_list()
+        .iter()
+        .filter_map(|trail| {
+            let arn = trail.trail_arn().or(trail.name())?;
+            let home = trail.home_region().unwrap_or(env.region());
+            Some((arn.to_string(), home.to_string()))
+        })
+        .collect())
+}
+
 /// Reads a trail's settings and all its tags; `None` when it does not exist. Works for any
 /// trail of the account (by name or ARN).
 pub async fn read_trail_state(

@@ -13,7 +13,7 @@ pub use checks::{
     covers_all_buckets, covers_bucket, evaluate_delivery_role, evaluate_trail, trail_name_problem,
     TrailExpectations,
 };
-pub use live::{all_buckets_value, read_trail_state};
+pub use live::{all_buckets_value, describe_trails, read_trail_state};
 pub use policies::{trail_bucket_statements, trail_key_statements, CLOUDTRAIL_SERVICE};
 pub use state::{AuditTrailState, TrailState};
 pub use trail::{AuditTrail, AuditTrailBuilder, AuditTrailProps, S3DataEvents, TRAIL_KIND};

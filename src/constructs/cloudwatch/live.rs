@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+use aws_sdk_cloudwatch::types::{ComparisonOperator, MetricAlarm, Statistic};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 
 use crate::aws_error::AwsResultExt;
@@ -295,45 +295,58 @@ pub async fn read_alarms(
                     })
                     .collect()
             };
-            let mut alarm_actions = alarm.alarm_actions().to_vec();
-            alarm_actions.sort();
-            let mut insufficient = alarm.insufficient_data_actions().to_vec();
-            insufficient.sort();
-            let mut ok_actions = alarm.ok_actions().to_vec();
-            ok_actions.sort();
-            found.push((
-                AlarmState {
-                    name: alarm.alarm_name().unwrap_or_default().to_string(),
-                    arn,
-                    metric_name: alarm.metric_name().unwrap_or_default().to_string(),
-                    namespace: alarm.namespace().unwrap_or_default().to_string(),
-                    statistic: alarm
-                        .statistic()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    period_secs: alarm
-                        .period()
-                        .and_then(|p| u32::try_from(p).ok())
-                        .unwrap_or_default(),
-                    evaluation_periods: alarm
-                        .evaluation_periods()
-                        .and_then(|p| u32::try_from(p).ok())
-                        .unwrap_or_default(),
-                    threshold: alarm.threshold().unwrap_or_default(),
-                    comparison: alarm
-                        .comparison_operator()
-                        .map(|c| c.as_str().to_string())
-                        .unwrap_or_default(),
-                    treat_missing_data: alarm.treat_missing_data().unwrap_or("missing").to_string(),
-                    actions_enabled: alarm.actions_enabled().unwrap_or(false),
-                    alarm_actions,
-                    insufficient_data_actions: insufficient,
-                    ok_actions,
-                    tags: BTreeMap::new(),
-                },
-                tags,
-            ));
+            found.push((alarm_state(alarm), tags));
         }
+    }
+    Ok(found)
+}
+
+/// An alarm's settings from its DescribeAlarms entry (tags left empty).
+fn alarm_state(alarm: &MetricAlarm) -> AlarmState {
+    let sorted = |actions: &[String]| {
+        let mut actions = actions.to_vec();
+        actions.sort();
+        actions
+    };
+    AlarmState {
+        name: alarm.alarm_name().unwrap_or_default().to_string(),
+        arn: alarm.alarm_arn().unwrap_or_default().to_string(),
+        metric_name: alarm.metric_name().unwrap_or_default().to_string(),
+        namespace: alarm.namespace().unwrap_or_default().to_string(),
+        statistic: alarm
+            .statistic()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        period_secs: alarm
+            .period()
+            .and_then(|p| u32::try_from(p).ok())
+            .unwrap_or_default(),
+        evaluation_periods: alarm
+            .evaluation_periods()
+            .and_then(|p| u32::try_from(p).ok())
+            .unwrap_or_default(),
+        threshold: alarm.threshold().unwrap_or_default(),
+        comparison: alarm
+            .comparison_operator()
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default(),
+        treat_missing_data: alarm.treat_missing_data().unwrap_or("missing").to_string(),
+        actions_enabled: alarm.actions_enabled().unwrap_or(false),
+        alarm_actions: sorted(alarm.alarm_actions()),
+        insufficient_data_actions: sorted(alarm.insufficient_data_actions()),
+        ok_actions: sorted(alarm.ok_actions()),
+        tags: BTreeMap::new(),
+    }
+}
+
+/// Every metric alarm of the environment's region, page by page, without tags (one call per
+/// page: what an audit needs).
+pub async fn list_alarms(env: &Environment) -> Result<Vec<AlarmState>> {
+    let mut found = Vec::new();
+    let mut pages = env.cloudwatch().describe_alarms().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.aws(CLOUDWATCH, "DescribeAlarms", "alarms")?;
+        found.extend(page.metric_alarms().iter().map(alarm_state));
     }
     Ok(found)
 }

@@ -20,7 +20,7 @@ pub use alarms::{
 };
 pub use checks::{evaluate_alarm, evaluate_security_alarms, evaluate_topic, topic_policy_problems};
 pub use events::SecurityEvent;
-pub use live::{read_alarms, read_metric_filters, read_topic_state};
+pub use live::{list_alarms, read_alarms, read_metric_filters, read_topic_state};
 pub use state::{AlarmState, MetricFilterState, SecurityAlarmsState, TopicState};
 pub use topic::{
     alarm_topic_key_use, alarm_topic_policy, topic_name_problem, AlarmTopic, AlarmTopicBuilder,

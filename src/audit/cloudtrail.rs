@@ -1,0 +1,173 @@
+//! CloudTrail in an audit: every trail that records the region, judged with the checks of
+//! `AuditTrail`; and the account-level controls (a trail logs, a multi-region trail logs, S3
+//! data events and Bedrock calls are recorded), which any one trail may satisfy.
+
+use futures::stream::{self, StreamExt};
+
+use crate::construct::ResourceKind;
+use crate::constructs::cloudtrail::{
+    describe_trails, evaluate_trail, read_trail_state, TrailExpectations, TrailState,
+};
+use crate::controls::{Check, ControlId, Status};
+use crate::error::Result;
+
+use super::scan::{Judged, RegionScan};
+
+const TRAIL: ResourceKind = ResourceKind::new("AWS::CloudTrail::Trail", "trail");
+const ACCOUNT: ResourceKind = ResourceKind::new("AWS::CloudTrail::Account", "cloudtrail settings");
+
+/// The controls judged on each trail.
+const TRAIL_CONTROLS: [ControlId; 5] = [
+    ControlId::CloudTrailEnabled,
+    ControlId::CloudTrailCloudWatchLogsEnabled,
+    ControlId::CloudTrailEncryptionEnabled,
+    ControlId::CloudTrailLogFileValidationEnabled,
+    ControlId::CloudTrailManagementEvents,
+];
+
+/// The controls one trail of the account satisfies for all: a single-region trail without data
+/// events is no failure when another trail covers them, so these are judged on the account.
+const ACCOUNT_CONTROLS: [ControlId; 4] = [
+    ControlId::CloudTrailEnabled,
+    ControlId::MultiRegionCloudTrailEnabled,
+    ControlId::CloudTrailS3DataEventsEnabled,
+    ControlId::CloudTrailBedrockLogged,
+];
+
+/// A trail that records the region, as read (or why it could not be).
+pub(super) struct SeenTrail {
+    pub arn: String,
+    pub home_region: String,
+    pub state: Result<TrailState>,
+}
+
+/// Judges the region's trails and the account-level controls; returns the trails (or why they
+/// could not be listed) for the checks that follow them (log groups, security alarms).
+pub(super) async fn scan(scan: &RegionScan) -> (Judged, Result<Vec<SeenTrail>>) {
+    let mut judged = Judged::default();
+    let listed = match describe_trails(&scan.env).await {
+        Ok(listed) => listed,
+        Err(error) => {
+            scan.unreadable(
+                ACCOUNT,
+                &scan.account_arn(),
+                &ACCOUNT_CONTROLS,
+                &error,
+                &mut judged,
+            );
+            return (judged, Err(error));
+        }
+    };
+    let trails: Vec<SeenTrail> = stream::iter(listed)
+        .map(|(arn, home_region)| async move {
+            // A shadow trail is read in its home region, where it lives.
+            let env = scan.env.in_region(&home_region);
+            let state = read_trail_state(&env, &arn).await.and_then(|found| {
+                found.map(|(state, _tags)| state).ok_or_else(|| {
+                    crate::error::Error::unexpected(
+                        "cloudtrail",
+                        "GetTrail",
+                        format!("{arn} was listed but not found"),
+                    )
+                })
+            });
+            SeenTrail {
+                arn,
+                home_region,
+                state,
+            }
+        })
+        .buffer_unordered(scan.concurrency)
+        .collect()
+        .await;
+    for trail in trails.iter().filter(|t| t.home_region == scan.region) {
+        match &trail.state {
+            Ok(state) => {
+                let checks: Vec<Check> = evaluate_trail(state, &TrailExpectations::default())
+                    .into_iter()
+                    .filter(|check| TRAIL_CONTROLS.contains(&check.control))
+                    .collect();
+                scan.judge(TRAIL, &trail.arn, &checks, &mut judged);
+            }
+            Err(error) => scan.unreadable(TRAIL, &trail.arn, &TRAIL_CONTROLS, error, &mut judged),
+        }
+    }
+    let checks = account_checks(&trails);
+    scan.judge(ACCOUNT, &scan.account_arn(), &checks, &mut judged);
+    (judged, Ok(trails))
+}
+
+/// One check per account-level control: pass when any logging trail meets it; an error (not a
+/// fail) when none does but a trail could not be read.
+fn account_checks(trails: &[SeenTrail]) -> Vec<Check> {
+    let logging: Vec<&TrailState> = trails
+        .iter()
+        .filter_map(|t| t.state.as_ref().ok())
+        .filter(|state| state.logging)
+        .collect();
+    let unread: Vec<&str> = trails
+        .iter()
+        .filter(|t| t.state.is_err())
+        .map(|t| t.arn.as_str())
+        .collect();
+    let meets = |control: ControlId| {
+        logging.iter().copied().find(|state| {
+            evaluate_trail(state, &TrailExpectations::default())
+                .iter()
+                .any(|check| check.control == control && check.status == Status::Pass)
+        })
+    };
+    let judge =
+        |control: ControlId, setting: &str, found: Option<&TrailState>, pass: &str, fail: &str| {
+            match found {
+                Some(state) => {
+                    Check::require(control, setting, true, format!("{} {pass}", state.name), "")
+                }
+                None if !unread.is_empty() => Check {
+                    control,
+                    setting: setting.to_string(),
+                    status: Status::Error,
+                    reason: format!(
+                        "no readable trail {pass}, and {} could not be read",
+                        unread.join(", ")
+                    ),
+                },
+                None => Check::require(control, setting, false, "", fail),
+            }
+        };
+    let bedrock = logging
+        .iter()
+        .copied()
+        .find(|state| state.management_events == "All");
+    vec![
+        judge(
+            ControlId::CloudTrailEnabled,
+            "trails.logging",
+            logging.first().copied(),
+            "is logging",
+            "no trail records this region and is logging",
+        ),
+        judge(
+            ControlId::MultiRegionCloudTrailEnabled,
+            "trails.multi_region",
+            logging.iter().copied().find(|state| state.multi_region),
+            "is a logging multi-region trail",
+            "no logging multi-region trail records this region",
+        ),
+        judge(
+            ControlId::CloudTrailS3DataEventsEnabled,
+            "trails.s3_data_events",
+            meets(ControlId::CloudTrailS3DataEventsEnabled),
+            "records read and write data events of every bucket",
+            "no logging trail records S3 read and write data events of every bucket",
+        ),
+        // Bedrock runtime calls (InvokeModel, Converse) are management events.
+        judge(
+            ControlId::CloudTrailBedrockLogged,
+            "trails.management_events",
+            bedrock,
+            "records read and write management events, where Bedrock API calls are logged",
+            "no logging trail records read and write management events, so Bedrock API calls are not all captured",
+        ),
+    ]
+}
