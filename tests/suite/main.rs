@@ -6,6 +6,7 @@ mod support;
 
 mod audit;
 mod audit_logging;
+mod audit_guide;
 mod build_refusals;
 mod compile_fail;
 mod database;
