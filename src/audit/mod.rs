@@ -18,6 +18,7 @@ mod finding;
 mod import;
 mod kms;
 mod organization;
+mod rds;
 mod remediation;
 mod s3;
 mod scan;

@@ -106,5 +106,6 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
     let mut judged = Judged::default();
     judged.extend(buckets);
     judged.extend(keys);
+    judged.extend(super::rds::scan(scan).await);
     Ok(judged)
 }
