@@ -155,7 +155,7 @@ impl<C: Construct> Node for C {
                     if !replacing.is_empty() {
                         if !replace_consented {
                             return Err(Error::Refused {
-                                resource: format!("{} {:?}", self.kind(), Construct::name(self)),
+                                resource: format!("{} {:?}", Construct::kind(self), Construct::name(self)),
                                 reason: format!(
                                     "changing {} replaces it; nothing was changed. To replace it (the old one is kept \
                                      with a final snapshot), apply with ApplyOptions::new().consent_to_replace({:?})",

@@ -52,7 +52,7 @@ pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -
             "kms_key",
             state.storage_encrypted && key_matches(&state.kms_key, &expect.kms_key),
             "storage encrypted with the database's customer key",
-            match (&state.storage_encrypted, &state.kms_key) {
+            match (state.storage_encrypted, &state.kms_key) {
                 (false, _) => "storage is not encrypted".to_string(),
                 (true, key) => format!(
                     "storage is encrypted with {} instead of {}",
@@ -373,4 +373,92 @@ pub fn evaluate_cluster(state: &ClusterState) -> Vec<Check> {
             ),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::Status;
+
+    fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn status(checks: &[Check], control: ControlId) -> Status {
+        checks
+            .iter()
+            .find(|check| check.control == control)
+            .map(|check| check.status)
+            .unwrap_or(Status::Error)
+    }
+
+    #[test]
+    fn postgres_tls_is_judged_on_force_ssl_and_the_minimum_version() {
+        let ok = evaluate_parameters("postgres16", &params(&[("rds.force_ssl", "1")]));
+        assert_eq!(status(&ok, ControlId::RdsTlsEnforced), Status::Pass);
+        let off = evaluate_parameters("postgres16", &params(&[("rds.force_ssl", "0")]));
+        assert_eq!(status(&off, ControlId::RdsTlsEnforced), Status::Fail);
+        let unset = evaluate_parameters("postgres16", &params(&[]));
+        assert_eq!(status(&unset, ControlId::RdsTlsEnforced), Status::Fail);
+        let old = evaluate_parameters(
+            "postgres17",
+            &params(&[("rds.force_ssl", "1"), ("ssl_min_protocol_version", "TLSv1.1")]),
+        );
+        assert_eq!(status(&old, ControlId::RdsTlsEnforced), Status::Fail);
+        let foreign = evaluate_parameters(
+            "postgres16",
+            &params(&[("rds.force_ssl", "1"), ("general_log", "1")]),
+        );
+        assert_eq!(status(&foreign, ControlId::RdsParametersForEngine), Status::Fail);
+    }
+
+    #[test]
+    fn mysql_tls_is_judged_on_secure_transport_and_versions() {
+        let ok = evaluate_parameters("mysql8.0", &params(&[("require_secure_transport", "ON")]));
+        assert_eq!(status(&ok, ControlId::RdsTlsEnforced), Status::Pass);
+        let numeric = evaluate_parameters("mysql8.0", &params(&[("require_secure_transport", "1")]));
+        assert_eq!(status(&numeric, ControlId::RdsTlsEnforced), Status::Pass);
+        let off = evaluate_parameters("mysql8.0", &params(&[("require_secure_transport", "OFF")]));
+        assert_eq!(status(&off, ControlId::RdsTlsEnforced), Status::Fail);
+        let old = evaluate_parameters(
+            "mysql8.0",
+            &params(&[("require_secure_transport", "ON"), ("tls_version", "TLSv1,TLSv1.2")]),
+        );
+        assert_eq!(status(&old, ControlId::RdsTlsEnforced), Status::Fail);
+        let unknown = evaluate_parameters("oracle-ee-19", &params(&[]));
+        assert_eq!(status(&unknown, ControlId::RdsTlsEnforced), Status::NotApplicable);
+    }
+
+    #[test]
+    fn snapshots_and_clusters_are_judged() {
+        let checks = evaluate_snapshot(false, true);
+        assert_eq!(status(&checks, ControlId::RdsSnapshotEncrypted), Status::Fail);
+        assert_eq!(status(&checks, ControlId::RdsSnapshotsPublicProhibited), Status::Fail);
+        let checks = evaluate_snapshot(true, false);
+        assert!(checks.iter().all(|check| check.status == Status::Pass));
+        let cluster = evaluate_cluster(&ClusterState {
+            storage_encrypted: true,
+            deletion_protection: false,
+            multi_az: true,
+            backup_retention_days: 7,
+        });
+        assert_eq!(
+            status(&cluster, ControlId::RdsClusterDeletionProtectionEnabled),
+            Status::Fail
+        );
+        assert_eq!(status(&cluster, ControlId::RdsStorageEncrypted), Status::Pass);
+    }
+
+    #[test]
+    fn keys_match_by_arn_or_id() {
+        let arn = Some("arn:aws:kms:us-east-1:1:key/abc".to_string());
+        assert!(key_matches(&Some("abc".to_string()), &arn));
+        assert!(key_matches(&arn, &arn));
+        assert!(!key_matches(&Some("arn:aws:kms:us-east-1:1:key/other".to_string()), &arn));
+        assert!(!key_matches(&None, &arn));
+        assert!(key_matches(&arn, &None));
+    }
 }

@@ -509,12 +509,14 @@ pub(super) async fn delete(ctx: &Ctx<'_>, db: &EncryptedDatabase, live: &Live<Da
         .send()
         .await
         .aws_optional(RDS, "DeleteDBSubnetGroup", &resource, &["DBSubnetGroupNotFoundFault", "DBSubnetGroupNotFound"])?;
-    if let Ok(vpc_id) = network::vpc_id(ctx, db) {
-        if let Some(group_id) = network::find_group(ctx, db, &vpc_id).await? {
+    // Destroy runs in reverse order: the VPC's outputs are not known here, the instance's
+    // groups are.
+    for group_id in &live.state.security_group_ids {
+        if network::is_own_group(ctx, db, group_id).await? {
             ctx.env
                 .ec2()
                 .delete_security_group()
-                .group_id(&group_id)
+                .group_id(group_id)
                 .send()
                 .await
                 .aws("ec2", "DeleteSecurityGroup", &resource)?;

@@ -60,6 +60,31 @@ pub(super) async fn find_group(ctx: &Ctx<'_>, db: &EncryptedDatabase, vpc_id: &s
     Ok(group.group_id)
 }
 
+/// True when `group_id` is the database's own group (its name and this stack's tags).
+pub(super) async fn is_own_group(ctx: &Ctx<'_>, db: &EncryptedDatabase, group_id: &str) -> Result<bool> {
+    let groups = ctx
+        .env
+        .ec2()
+        .describe_security_groups()
+        .group_ids(group_id)
+        .send()
+        .await
+        .aws_optional("ec2", "DescribeSecurityGroups", group_id, &["InvalidGroup.NotFound"])?
+        .and_then(|output| output.security_groups)
+        .unwrap_or_default();
+    Ok(groups.iter().any(|group| {
+        let tagged = |key: &str, value: &str| {
+            group
+                .tags()
+                .iter()
+                .any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
+        };
+        group.group_name() == Some(db.security_group_name().as_str())
+            && tagged(STACK_TAG, ctx.scope.stack)
+            && tagged(LOGICAL_ID_TAG, db.id_str())
+    }))
+}
+
 /// Makes (or finds) the database's security group and brings its rules to `desired`.
 pub(super) async fn ensure_group(
     ctx: &Ctx<'_>,

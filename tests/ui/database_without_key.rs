@@ -1,0 +1,13 @@
+// A database cannot be written without its encryption key.
+use hipaa_aws::prelude::*;
+
+fn main() {
+    let key = HipaaKey::builder().alias("logs").build().unwrap();
+    let logs = LogBucket::builder().name("acme-logs").key(&key).build().unwrap();
+    let vpc = HipaaVpc::builder().name("prod").cidr("10.20.0.0/16").flow_logs_to(&logs).build().unwrap();
+    let _ = EncryptedDatabase::builder()
+        .identifier("patients")
+        .engine(Engine::Postgres16)
+        .subnets(vpc.data_subnets())
+        .build();
+}
