@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use aws_sdk_rds::client::Waiters;
 use aws_sdk_rds::types::{CloudwatchLogsExportConfiguration, DbInstance, Tag};
 
 use crate::aws_error::AwsResultExt;
