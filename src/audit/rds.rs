@@ -70,7 +70,12 @@ fn region_arn(scan: &RegionScan, kind: &str) -> String {
 async fn instances(scan: &RegionScan) -> Judged {
     let mut judged = Judged::default();
     let mut found = Vec::new();
-    let mut pages = scan.env.rds().describe_db_instances().into_paginator().send();
+    let mut pages = scan
+        .env
+        .rds()
+        .describe_db_instances()
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         match page.aws(RDS, "DescribeDBInstances", &scan.region) {
             Ok(page) => found.extend(page.db_instances.unwrap_or_default()),
@@ -109,7 +114,12 @@ async fn instances(scan: &RegionScan) -> Judged {
 
 async fn clusters(scan: &RegionScan) -> Judged {
     let mut judged = Judged::default();
-    let mut pages = scan.env.rds().describe_db_clusters().into_paginator().send();
+    let mut pages = scan
+        .env
+        .rds()
+        .describe_db_clusters()
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = match page.aws(RDS, "DescribeDBClusters", &scan.region) {
             Ok(page) => page,
@@ -146,7 +156,12 @@ fn restorable_by_all<'a>(attributes: impl IntoIterator<Item = (&'a str, &'a [Str
 async fn snapshots(scan: &RegionScan) -> Judged {
     let mut judged = Judged::default();
     let mut found = Vec::new();
-    let mut pages = scan.env.rds().describe_db_snapshots().into_paginator().send();
+    let mut pages = scan
+        .env
+        .rds()
+        .describe_db_snapshots()
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         match page.aws(RDS, "DescribeDBSnapshots", &scan.region) {
             Ok(page) => found.extend(page.db_snapshots.unwrap_or_default()),
@@ -204,13 +219,21 @@ async fn cluster_snapshots(scan: &RegionScan) -> Judged {
             Ok(page) => found.extend(page.db_cluster_snapshots.unwrap_or_default()),
             Err(error) => {
                 let arn = region_arn(scan, "cluster-snapshot");
-                scan.unreadable(CLUSTER_SNAPSHOT, &arn, &SNAPSHOT_CONTROLS, &error, &mut judged);
+                scan.unreadable(
+                    CLUSTER_SNAPSHOT,
+                    &arn,
+                    &SNAPSHOT_CONTROLS,
+                    &error,
+                    &mut judged,
+                );
                 return judged;
             }
         }
     }
     for snapshot in found {
-        let id = snapshot.db_cluster_snapshot_identifier().unwrap_or_default();
+        let id = snapshot
+            .db_cluster_snapshot_identifier()
+            .unwrap_or_default();
         let arn = snapshot.db_cluster_snapshot_arn().unwrap_or_default();
         let attributes = scan
             .env
@@ -239,9 +262,13 @@ async fn cluster_snapshots(scan: &RegionScan) -> Judged {
                     evaluate_snapshot(snapshot.storage_encrypted().unwrap_or(false), public);
                 scan.judge(CLUSTER_SNAPSHOT, arn, &checks, &mut judged);
             }
-            Err(error) => {
-                scan.unreadable(CLUSTER_SNAPSHOT, arn, &SNAPSHOT_CONTROLS, &error, &mut judged)
-            }
+            Err(error) => scan.unreadable(
+                CLUSTER_SNAPSHOT,
+                arn,
+                &SNAPSHOT_CONTROLS,
+                &error,
+                &mut judged,
+            ),
         }
     }
     judged
@@ -265,13 +292,22 @@ async fn parameter_groups(scan: &RegionScan) -> Judged {
                 (!name.starts_with("default.")).then(|| {
                     (
                         name.to_string(),
-                        group.db_parameter_group_arn().unwrap_or_default().to_string(),
+                        group
+                            .db_parameter_group_arn()
+                            .unwrap_or_default()
+                            .to_string(),
                     )
                 })
             })),
             Err(error) => {
                 let arn = region_arn(scan, "pg");
-                scan.unreadable(PARAMETER_GROUP, &arn, &[ControlId::RdsTlsEnforced], &error, &mut judged);
+                scan.unreadable(
+                    PARAMETER_GROUP,
+                    &arn,
+                    &[ControlId::RdsTlsEnforced],
+                    &error,
+                    &mut judged,
+                );
                 return judged;
             }
         }

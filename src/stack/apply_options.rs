@@ -48,7 +48,9 @@ impl ApplyOptions {
         } else {
             Err(Error::Stack {
                 stack: stack.name().to_string(),
-                reason: format!("replacement consent names resources not in the stack: {unknown:?}"),
+                reason: format!(
+                    "replacement consent names resources not in the stack: {unknown:?}"
+                ),
             })
         }
     }

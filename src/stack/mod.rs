@@ -385,7 +385,11 @@ impl Stack {
 
     /// [`Stack::apply`] with `options`: the resources the caller consents to replace (a
     /// database whose engine or key changed). Without consent such a change is refused.
-    pub async fn apply_with(&self, env: &Environment, options: &ApplyOptions) -> Result<ApplyReport> {
+    pub async fn apply_with(
+        &self,
+        env: &Environment,
+        options: &ApplyOptions,
+    ) -> Result<ApplyReport> {
         options.check_names(self)?;
         self.refuse_phi_without_baa(env)?;
         let started = Instant::now();

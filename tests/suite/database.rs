@@ -94,14 +94,22 @@ fn a_safe_database_builds_with_every_control_on_by_default() {
     assert_eq!(state.monitoring_interval, 60);
     assert_eq!(state.parameters["rds.force_ssl"], "1");
     assert_eq!(
-        state.log_exports.iter().map(String::as_str).collect::<Vec<_>>(),
+        state
+            .log_exports
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
         POSTGRES_LOG_EXPORTS
     );
     let mysql = mysql!(p).build().expect("the default MySQL spec is valid");
     let state = mysql.desired(&hipaa_aws::construct::Scope::for_build());
     assert_eq!(state.parameters["require_secure_transport"], "ON");
     assert_eq!(
-        state.log_exports.iter().map(String::as_str).collect::<Vec<_>>(),
+        state
+            .log_exports
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
         MYSQL_LOG_EXPORTS
     );
     assert_eq!(mysql.port(), 3306);
@@ -206,12 +214,16 @@ fn unsafe_database_specs_are_refused_with_their_control_ids() {
         ),
         (
             "require_secure_transport=OFF",
-            mysql!(p).parameter("require_secure_transport", "OFF").build(),
+            mysql!(p)
+                .parameter("require_secure_transport", "OFF")
+                .build(),
             ControlId::RdsTlsEnforced,
         ),
         (
             "TLS 1.1 allowed on MySQL",
-            mysql!(p).parameter("tls_version", "TLSv1.1,TLSv1.2").build(),
+            mysql!(p)
+                .parameter("tls_version", "TLSv1.1,TLSv1.2")
+                .build(),
             ControlId::RdsTlsEnforced,
         ),
         (
@@ -328,7 +340,10 @@ fn every_violation_of_a_spec_is_reported_at_once() {
         ControlId::RdsParametersForEngine,
         ControlId::RdsEnhancedMonitoringEnabled,
     ] {
-        assert!(violations.contains(control), "{control} missing: {violations}");
+        assert!(
+            violations.contains(control),
+            "{control} missing: {violations}"
+        );
     }
 }
 
@@ -550,9 +565,7 @@ async fn database_reads_back_in_full_reapplies_nothing_and_never_reads_the_passw
         .expect("group id")
         .to_string();
     assert_eq!(
-        rules[0]
-            .referenced_group_info()
-            .and_then(|g| g.group_id()),
+        rules[0].referenced_group_info().and_then(|g| g.group_id()),
         Some(app_id.as_str())
     );
 
@@ -637,7 +650,10 @@ async fn database_reads_back_in_full_reapplies_nothing_and_never_reads_the_passw
         &report.api_calls,
     ] {
         assert!(
-            calls.calls.keys().all(|op| !op.to_ascii_lowercase().contains("secret")),
+            calls
+                .calls
+                .keys()
+                .all(|op| !op.to_ascii_lowercase().contains("secret")),
             "a Secrets Manager call: {:?}",
             calls.calls.keys()
         );
@@ -734,7 +750,10 @@ async fn database_tampering_is_reported_with_control_ids_and_restored() {
         ControlId::RdsInstanceDeletionProtectionEnabled,
         ControlId::RdsTlsEnforced,
     ] {
-        assert!(failed.contains(&control), "{control} not reported: {report}");
+        assert!(
+            failed.contains(&control),
+            "{control} not reported: {report}"
+        );
     }
     let plan = stack.plan(env).await.expect("plan");
     let planned = plan.resource(Construct::id(&db)).expect("planned");
@@ -774,9 +793,14 @@ async fn changing_the_key_is_a_replacement_refused_without_consent_and_keeps_the
     assert_eq!(planned.action, Action::Replace, "{plan}");
     assert!(plan.to_string().contains("-/+ replace"), "{plan}");
 
-    let refused = changed.apply(env).await.expect_err("refused without consent");
+    let refused = changed
+        .apply(env)
+        .await
+        .expect_err("refused without consent");
     match &refused {
-        hipaa_aws::Error::Refused { control, reason, .. } => {
+        hipaa_aws::Error::Refused {
+            control, reason, ..
+        } => {
             assert_eq!(*control, ControlId::NoSilentReplacement);
             assert!(reason.contains("consent_to_replace"), "{reason}");
         }
@@ -842,12 +866,7 @@ async fn changing_the_key_is_a_replacement_refused_without_consent_and_keeps_the
     assert!(changed.plan(env).await.expect("plan").is_empty());
 }
 
-fn stack_with(
-    parts: &Parts,
-    name: &str,
-    db: &EncryptedDatabase,
-    key: &HipaaKey,
-) -> (Stack, Grant) {
+fn stack_with(parts: &Parts, name: &str, db: &EncryptedDatabase, key: &HipaaKey) -> (Stack, Grant) {
     let role = HipaaRole::builder()
         .name(format!("{name}-app"))
         .trust(Trust::service("ecs-tasks.amazonaws.com"))
@@ -1075,13 +1094,21 @@ async fn the_audit_judges_instances_snapshots_and_parameter_groups_made_by_hand(
         expect(control, &good, Status::Pass);
         expect(control, &bad, Status::Fail);
     }
-    expect(ControlId::RdsSnapshotEncrypted, &encrypted_snapshot, Status::Pass);
+    expect(
+        ControlId::RdsSnapshotEncrypted,
+        &encrypted_snapshot,
+        Status::Pass,
+    );
     expect(
         ControlId::RdsSnapshotsPublicProhibited,
         &encrypted_snapshot,
         Status::Pass,
     );
-    expect(ControlId::RdsSnapshotEncrypted, &unencrypted_snapshot, Status::Fail);
+    expect(
+        ControlId::RdsSnapshotEncrypted,
+        &unencrypted_snapshot,
+        Status::Fail,
+    );
     expect(
         ControlId::RdsSnapshotsPublicProhibited,
         &unencrypted_snapshot,

@@ -236,7 +236,9 @@ pub fn evaluate_parameters(family: &str, parameters: &BTreeMap<String, String>) 
                 forced && weak_min.is_none(),
                 "rds.force_ssl=1: connections without TLS are refused",
                 match weak_min {
-                    Some(min) if forced => format!("ssl_min_protocol_version={min} allows TLS below 1.2"),
+                    Some(min) if forced => {
+                        format!("ssl_min_protocol_version={min} allows TLS below 1.2")
+                    }
                     _ => format!(
                         "rds.force_ssl is {}: clients may connect without TLS",
                         get("rds.force_ssl").unwrap_or_else(|| "unset".to_string())
@@ -248,7 +250,10 @@ pub fn evaluate_parameters(family: &str, parameters: &BTreeMap<String, String>) 
                 "parameters",
                 foreign.is_empty(),
                 "every parameter belongs to PostgreSQL",
-                format!("MySQL parameters on a PostgreSQL group: {}", foreign.join(", ")),
+                format!(
+                    "MySQL parameters on a PostgreSQL group: {}",
+                    foreign.join(", ")
+                ),
             ),
         ]
     } else if is_mysql_kind(family) {
@@ -284,7 +289,10 @@ pub fn evaluate_parameters(family: &str, parameters: &BTreeMap<String, String>) 
                 "parameters",
                 foreign.is_empty(),
                 "every parameter belongs to MySQL",
-                format!("PostgreSQL parameters on a MySQL group: {}", foreign.join(", ")),
+                format!(
+                    "PostgreSQL parameters on a MySQL group: {}",
+                    foreign.join(", ")
+                ),
             ),
         ]
     } else {
@@ -405,38 +413,57 @@ mod tests {
         assert_eq!(status(&unset, ControlId::RdsTlsEnforced), Status::Fail);
         let old = evaluate_parameters(
             "postgres17",
-            &params(&[("rds.force_ssl", "1"), ("ssl_min_protocol_version", "TLSv1.1")]),
+            &params(&[
+                ("rds.force_ssl", "1"),
+                ("ssl_min_protocol_version", "TLSv1.1"),
+            ]),
         );
         assert_eq!(status(&old, ControlId::RdsTlsEnforced), Status::Fail);
         let foreign = evaluate_parameters(
             "postgres16",
             &params(&[("rds.force_ssl", "1"), ("general_log", "1")]),
         );
-        assert_eq!(status(&foreign, ControlId::RdsParametersForEngine), Status::Fail);
+        assert_eq!(
+            status(&foreign, ControlId::RdsParametersForEngine),
+            Status::Fail
+        );
     }
 
     #[test]
     fn mysql_tls_is_judged_on_secure_transport_and_versions() {
         let ok = evaluate_parameters("mysql8.0", &params(&[("require_secure_transport", "ON")]));
         assert_eq!(status(&ok, ControlId::RdsTlsEnforced), Status::Pass);
-        let numeric = evaluate_parameters("mysql8.0", &params(&[("require_secure_transport", "1")]));
+        let numeric =
+            evaluate_parameters("mysql8.0", &params(&[("require_secure_transport", "1")]));
         assert_eq!(status(&numeric, ControlId::RdsTlsEnforced), Status::Pass);
         let off = evaluate_parameters("mysql8.0", &params(&[("require_secure_transport", "OFF")]));
         assert_eq!(status(&off, ControlId::RdsTlsEnforced), Status::Fail);
         let old = evaluate_parameters(
             "mysql8.0",
-            &params(&[("require_secure_transport", "ON"), ("tls_version", "TLSv1,TLSv1.2")]),
+            &params(&[
+                ("require_secure_transport", "ON"),
+                ("tls_version", "TLSv1,TLSv1.2"),
+            ]),
         );
         assert_eq!(status(&old, ControlId::RdsTlsEnforced), Status::Fail);
         let unknown = evaluate_parameters("oracle-ee-19", &params(&[]));
-        assert_eq!(status(&unknown, ControlId::RdsTlsEnforced), Status::NotApplicable);
+        assert_eq!(
+            status(&unknown, ControlId::RdsTlsEnforced),
+            Status::NotApplicable
+        );
     }
 
     #[test]
     fn snapshots_and_clusters_are_judged() {
         let checks = evaluate_snapshot(false, true);
-        assert_eq!(status(&checks, ControlId::RdsSnapshotEncrypted), Status::Fail);
-        assert_eq!(status(&checks, ControlId::RdsSnapshotsPublicProhibited), Status::Fail);
+        assert_eq!(
+            status(&checks, ControlId::RdsSnapshotEncrypted),
+            Status::Fail
+        );
+        assert_eq!(
+            status(&checks, ControlId::RdsSnapshotsPublicProhibited),
+            Status::Fail
+        );
         let checks = evaluate_snapshot(true, false);
         assert!(checks.iter().all(|check| check.status == Status::Pass));
         let cluster = evaluate_cluster(&ClusterState {
@@ -449,7 +476,10 @@ mod tests {
             status(&cluster, ControlId::RdsClusterDeletionProtectionEnabled),
             Status::Fail
         );
-        assert_eq!(status(&cluster, ControlId::RdsStorageEncrypted), Status::Pass);
+        assert_eq!(
+            status(&cluster, ControlId::RdsStorageEncrypted),
+            Status::Pass
+        );
     }
 
     #[test]
@@ -457,7 +487,10 @@ mod tests {
         let arn = Some("arn:aws:kms:us-east-1:1:key/abc".to_string());
         assert!(key_matches(&Some("abc".to_string()), &arn));
         assert!(key_matches(&arn, &arn));
-        assert!(!key_matches(&Some("arn:aws:kms:us-east-1:1:key/other".to_string()), &arn));
+        assert!(!key_matches(
+            &Some("arn:aws:kms:us-east-1:1:key/other".to_string()),
+            &arn
+        ));
         assert!(!key_matches(&None, &arn));
         assert!(key_matches(&arn, &None));
     }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
+    Scope, SettingChange,
 };
 use crate::constructs::ec2::{Ipv4Cidr, Peer, Rule, SubnetGroup, Tier};
 use crate::constructs::iam::LIBRARY_PATH;
@@ -90,7 +90,11 @@ pub struct EncryptedDatabaseProps {
     master_username: String,
     #[builder(
         default,
-        setter(into, strip_option, doc = "The name of a database made with the instance.")
+        setter(
+            into,
+            strip_option,
+            doc = "The name of a database made with the instance."
+        )
     )]
     database_name: Option<String>,
     #[builder(
@@ -100,7 +104,9 @@ pub struct EncryptedDatabaseProps {
     backup_retention_days: u32,
     #[builder(
         default = 60,
-        setter(doc = "Enhanced monitoring interval in seconds: 1, 5, 10, 15, 30 or 60 (the default).")
+        setter(
+            doc = "Enhanced monitoring interval in seconds: 1, 5, 10, 15, 30 or 60 (the default)."
+        )
     )]
     monitoring_interval_secs: u32,
     #[builder(via_mutators)]
@@ -381,8 +387,12 @@ impl Construct for EncryptedDatabase {
             .map(|(name, value)| (name.to_string(), value.to_string()))
             .collect();
         parameters.extend(self.parameters.clone());
-        let mut subnet_cidrs: Vec<String> =
-            self.subnets.cidrs().iter().map(ToString::to_string).collect();
+        let mut subnet_cidrs: Vec<String> = self
+            .subnets
+            .cidrs()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         subnet_cidrs.sort();
         DatabaseState {
             identifier: self.identifier.clone(),
@@ -491,7 +501,8 @@ impl Construct for EncryptedDatabase {
         _live: &Live<DatabaseState>,
     ) -> Result<Option<String>> {
         Ok(Some(
-            "holds PHI: deleted only with consent, and then only after a final snapshot".to_string(),
+            "holds PHI: deleted only with consent, and then only after a final snapshot"
+                .to_string(),
         ))
     }
 

@@ -59,8 +59,14 @@ pub async fn describe_instance(env: &Environment, identifier: &str) -> Result<Op
 
 /// The settings of a described instance, its parameter group and its security groups, with all
 /// its tags. No secret is read: only whether RDS manages the master password, and its key.
-pub async fn read_instance_state(env: &Environment, instance: &DbInstance) -> Result<DatabaseState> {
-    let identifier = instance.db_instance_identifier().unwrap_or_default().to_string();
+pub async fn read_instance_state(
+    env: &Environment,
+    instance: &DbInstance,
+) -> Result<DatabaseState> {
+    let identifier = instance
+        .db_instance_identifier()
+        .unwrap_or_default()
+        .to_string();
     let engine = instance.engine().unwrap_or_default().to_string();
     let subnet_group = instance.db_subnet_group();
     let subnet_ids: Vec<String> = subnet_group
@@ -129,7 +135,9 @@ pub async fn read_instance_state(env: &Environment, instance: &DbInstance) -> Re
             .unwrap_or(0),
         deletion_protection: instance.deletion_protection().unwrap_or(false),
         multi_az: instance.multi_az().unwrap_or(false),
-        iam_auth: instance.iam_database_authentication_enabled().unwrap_or(false),
+        iam_auth: instance
+            .iam_database_authentication_enabled()
+            .unwrap_or(false),
         auto_minor_version_upgrade: instance.auto_minor_version_upgrade().unwrap_or(false),
         copy_tags_to_snapshot: instance.copy_tags_to_snapshot().unwrap_or(false),
         log_exports: instance
@@ -143,9 +151,13 @@ pub async fn read_instance_state(env: &Environment, instance: &DbInstance) -> Re
             .unwrap_or(0),
         monitoring_role_arn: instance.monitoring_role_arn().map(str::to_string),
         performance_insights: instance.performance_insights_enabled().unwrap_or(false),
-        performance_insights_kms_key: instance.performance_insights_kms_key_id().map(str::to_string),
+        performance_insights_kms_key: instance
+            .performance_insights_kms_key_id()
+            .map(str::to_string),
         master_password_managed: secret.and_then(|secret| secret.secret_arn()).is_some(),
-        master_secret_kms_key: secret.and_then(|secret| secret.kms_key_id()).map(str::to_string),
+        master_secret_kms_key: secret
+            .and_then(|secret| secret.kms_key_id())
+            .map(str::to_string),
         master_username: instance.master_username().unwrap_or_default().to_string(),
         tags: tag_map(instance.tag_list()),
         identifier,
@@ -162,7 +174,10 @@ fn outputs(instance: &DbInstance) -> ResourceOutputs {
 
 /// Finds the database by identifier; a database of that name another stack manages is a
 /// conflict.
-pub(super) async fn read(ctx: &Ctx<'_>, db: &EncryptedDatabase) -> Result<Option<Live<DatabaseState>>> {
+pub(super) async fn read(
+    ctx: &Ctx<'_>,
+    db: &EncryptedDatabase,
+) -> Result<Option<Live<DatabaseState>>> {
     let Some(instance) = describe_instance(ctx.env, db.identifier()).await? else {
         return Ok(None);
     };
@@ -196,7 +211,11 @@ async fn wait_available(env: &Environment, identifier: &str) -> Result<()> {
         .wait(MAX_WAIT)
         .await
         .map_err(|error| {
-            Error::unexpected(RDS, "DescribeDBInstances", format!("{identifier} did not become available: {error}"))
+            Error::unexpected(
+                RDS,
+                "DescribeDBInstances",
+                format!("{identifier} did not become available: {error}"),
+            )
         })?;
     Ok(())
 }
@@ -254,10 +273,19 @@ pub(super) async fn create(
         .set_tags(Some(rds_tags(&desired.tags)))
         .send()
         .await
-        .aws_optional(RDS, "CreateDBInstance", &resource, &["DBInstanceAlreadyExists", "DBInstanceAlreadyExistsFault"])?;
+        .aws_optional(
+            RDS,
+            "CreateDBInstance",
+            &resource,
+            &["DBInstanceAlreadyExists", "DBInstanceAlreadyExistsFault"],
+        )?;
     wait_available(ctx.env, db.identifier()).await?;
     let found = read(ctx, db).await?.ok_or_else(|| {
-        Error::unexpected(RDS, "CreateDBInstance", "the instance is not visible after creation")
+        Error::unexpected(
+            RDS,
+            "CreateDBInstance",
+            "the instance is not visible after creation",
+        )
     })?;
     let changes = diff_states(desired, &found.state);
     if !changes.is_empty() {
@@ -344,7 +372,8 @@ pub(super) async fn update(
         modify = modify.vpc_security_group_ids(group_id);
     }
     if set(changed("backup_retention_days")) {
-        modify = modify.backup_retention_period(i32::try_from(desired.backup_retention_days).unwrap_or(7));
+        modify = modify
+            .backup_retention_period(i32::try_from(desired.backup_retention_days).unwrap_or(7));
     }
     if set(changed("deletion_protection")) {
         modify = modify.deletion_protection(true);
@@ -362,8 +391,17 @@ pub(super) async fn update(
         modify = modify.copy_tags_to_snapshot(true);
     }
     if set(changed("log_exports")) {
-        let enable: Vec<String> = desired.log_exports.difference(&live.state.log_exports).cloned().collect();
-        let disable: Vec<String> = live.state.log_exports.difference(&desired.log_exports).cloned().collect();
+        let enable: Vec<String> = desired
+            .log_exports
+            .difference(&live.state.log_exports)
+            .cloned()
+            .collect();
+        let disable: Vec<String> = live
+            .state
+            .log_exports
+            .difference(&desired.log_exports)
+            .cloned()
+            .collect();
         modify = modify.cloudwatch_logs_export_configuration(
             CloudwatchLogsExportConfiguration::builder()
                 .set_enable_log_types(Some(enable))
@@ -387,7 +425,10 @@ pub(super) async fn update(
             .master_user_secret_kms_key_id(&key);
     }
     if any {
-        modify.send().await.aws(RDS, "ModifyDBInstance", &resource)?;
+        modify
+            .send()
+            .await
+            .aws(RDS, "ModifyDBInstance", &resource)?;
         wait_available(ctx.env, db.identifier()).await?;
     }
     let changed_tags: BTreeMap<String, String> = desired
@@ -410,7 +451,12 @@ pub(super) async fn update(
 }
 
 /// Takes a manual snapshot of the instance and waits for it.
-async fn snapshot(env: &Environment, identifier: &str, snapshot: &str, tags: &BTreeMap<String, String>) -> Result<()> {
+async fn snapshot(
+    env: &Environment,
+    identifier: &str,
+    snapshot: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<()> {
     env.rds()
         .create_db_snapshot()
         .db_instance_identifier(identifier)
@@ -424,7 +470,13 @@ async fn snapshot(env: &Environment, identifier: &str, snapshot: &str, tags: &BT
         .db_snapshot_identifier(snapshot)
         .wait(MAX_WAIT)
         .await
-        .map_err(|error| Error::unexpected(RDS, "DescribeDBSnapshots", format!("{snapshot} did not become available: {error}")))?;
+        .map_err(|error| {
+            Error::unexpected(
+                RDS,
+                "DescribeDBSnapshots",
+                format!("{snapshot} did not become available: {error}"),
+            )
+        })?;
     Ok(())
 }
 
@@ -442,7 +494,13 @@ pub(super) async fn replace(
     let kept = format!("{identifier}-replaced-{stamp}");
     let mut tags = live.state.tags.clone();
     tags.insert("hipaa-aws:replaced-at".to_string(), stamp.to_string());
-    snapshot(ctx.env, identifier, &format!("{identifier}-before-replace-{stamp}"), &tags).await?;
+    snapshot(
+        ctx.env,
+        identifier,
+        &format!("{identifier}-before-replace-{stamp}"),
+        &tags,
+    )
+    .await?;
     ctx.env
         .rds()
         .modify_db_instance()
@@ -454,8 +512,14 @@ pub(super) async fn replace(
         .aws(RDS, "ModifyDBInstance", &db.resource_name())?;
     wait_available(ctx.env, &kept).await?;
     // The kept database is no longer this logical id: mark it so it is never taken back.
-    let kept_arn = live.outputs.arn.replace(&format!(":db:{identifier}"), &format!(":db:{kept}"));
-    tags.insert(LOGICAL_ID_TAG.to_string(), format!("{}/replaced-{stamp}", db.id_str()));
+    let kept_arn = live
+        .outputs
+        .arn
+        .replace(&format!(":db:{identifier}"), &format!(":db:{kept}"));
+    tags.insert(
+        LOGICAL_ID_TAG.to_string(),
+        format!("{}/replaced-{stamp}", db.id_str()),
+    );
     ctx.env
         .rds()
         .add_tags_to_resource()
@@ -469,7 +533,11 @@ pub(super) async fn replace(
 
 /// Deletes the instance with a final snapshot (deletion protection lifted first), then its
 /// parameter group, subnet group, security group and monitoring role.
-pub(super) async fn delete(ctx: &Ctx<'_>, db: &EncryptedDatabase, live: &Live<DatabaseState>) -> Result<()> {
+pub(super) async fn delete(
+    ctx: &Ctx<'_>,
+    db: &EncryptedDatabase,
+    live: &Live<DatabaseState>,
+) -> Result<()> {
     let identifier = db.identifier();
     let resource = db.resource_name();
     wait_available(ctx.env, identifier).await?;
@@ -501,7 +569,13 @@ pub(super) async fn delete(ctx: &Ctx<'_>, db: &EncryptedDatabase, live: &Live<Da
         .db_instance_identifier(identifier)
         .wait(MAX_WAIT)
         .await
-        .map_err(|error| Error::unexpected(RDS, "DescribeDBInstances", format!("{identifier} was not deleted: {error}")))?;
+        .map_err(|error| {
+            Error::unexpected(
+                RDS,
+                "DescribeDBInstances",
+                format!("{identifier} was not deleted: {error}"),
+            )
+        })?;
     parameters::delete_parameter_group(ctx.env, &db.parameter_group_name()).await?;
     ctx.env
         .rds()
@@ -509,7 +583,12 @@ pub(super) async fn delete(ctx: &Ctx<'_>, db: &EncryptedDatabase, live: &Live<Da
         .db_subnet_group_name(db.subnet_group_name())
         .send()
         .await
-        .aws_optional(RDS, "DeleteDBSubnetGroup", &resource, &["DBSubnetGroupNotFoundFault", "DBSubnetGroupNotFound"])?;
+        .aws_optional(
+            RDS,
+            "DeleteDBSubnetGroup",
+            &resource,
+            &["DBSubnetGroupNotFoundFault", "DBSubnetGroupNotFound"],
+        )?;
     // Destroy runs in reverse order: the VPC's outputs are not known here, the instance's
     // groups are.
     for group_id in &live.state.security_group_ids {
@@ -525,4 +604,3 @@ pub(super) async fn delete(ctx: &Ctx<'_>, db: &EncryptedDatabase, live: &Live<Da
     }
     monitoring::delete_role(ctx, db).await
 }
-

@@ -37,13 +37,22 @@ pub(super) async fn ensure_role(ctx: &Ctx<'_>, db: &EncryptedDatabase) -> Result
         .scope
         .tags_for(db.logical_id(), false)
         .into_iter()
-        .filter_map(|(key, value)| aws_sdk_iam::types::Tag::builder().key(key).value(value).build().ok())
+        .filter_map(|(key, value)| {
+            aws_sdk_iam::types::Tag::builder()
+                .key(key)
+                .value(value)
+                .build()
+                .ok()
+        })
         .collect();
     iam.create_role()
         .role_name(&name)
         .path(LIBRARY_PATH)
         .assume_role_policy_document(trust_policy())
-        .description(format!("Enhanced monitoring of RDS database {}", db.identifier()))
+        .description(format!(
+            "Enhanced monitoring of RDS database {}",
+            db.identifier()
+        ))
         .set_tags(Some(tags))
         .send()
         .await

@@ -6,7 +6,8 @@ use super::engine::Engine;
 pub const MAX_IDENTIFIER: usize = 40;
 
 /// The settings RDS can change only by making a new database.
-pub const REPLACING_SETTINGS: &[&str] = &["engine", "kms_key", "storage_encrypted", "master_username"];
+pub const REPLACING_SETTINGS: &[&str] =
+    &["engine", "kms_key", "storage_encrypted", "master_username"];
 
 /// The DB subnet group.
 pub fn subnet_group(identifier: &str) -> String {
@@ -48,7 +49,13 @@ pub fn identifier_problem(identifier: &str) -> Option<String> {
 /// The problem with a database user name (master or IAM user), if any.
 pub fn user_problem(user: &str, engine: Engine) -> Option<String> {
     let max = if engine.is_postgres() { 63 } else { 16 };
-    const RESERVED: &[&str] = &["rdsadmin", "rdsrepladmin", "rds_superuser", "rdsproxyadmin", "rds_iam"];
+    const RESERVED: &[&str] = &[
+        "rdsadmin",
+        "rdsrepladmin",
+        "rds_superuser",
+        "rdsproxyadmin",
+        "rds_iam",
+    ];
     if RESERVED.contains(&user.to_ascii_lowercase().as_str()) {
         return Some(format!("{user:?} is reserved by RDS"));
     }

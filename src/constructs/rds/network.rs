@@ -28,7 +28,11 @@ pub(super) fn vpc_id(ctx: &Ctx<'_>, db: &EncryptedDatabase) -> Result<String> {
 
 /// The id of the database's own security group, when it exists. A group of that name that this
 /// stack does not manage is a conflict.
-pub(super) async fn find_group(ctx: &Ctx<'_>, db: &EncryptedDatabase, vpc_id: &str) -> Result<Option<String>> {
+pub(super) async fn find_group(
+    ctx: &Ctx<'_>,
+    db: &EncryptedDatabase,
+    vpc_id: &str,
+) -> Result<Option<String>> {
     let name = db.security_group_name();
     let groups = ctx
         .env
@@ -54,14 +58,21 @@ pub(super) async fn find_group(ctx: &Ctx<'_>, db: &EncryptedDatabase, vpc_id: &s
     if !ours {
         return Err(Error::Conflict {
             resource: format!("security group {name:?}"),
-            reason: format!("it exists and is not managed by stack {:?}", ctx.scope.stack),
+            reason: format!(
+                "it exists and is not managed by stack {:?}",
+                ctx.scope.stack
+            ),
         });
     }
     Ok(group.group_id)
 }
 
 /// True when `group_id` is the database's own group (its name and this stack's tags).
-pub(super) async fn is_own_group(ctx: &Ctx<'_>, db: &EncryptedDatabase, group_id: &str) -> Result<bool> {
+pub(super) async fn is_own_group(
+    ctx: &Ctx<'_>,
+    db: &EncryptedDatabase,
+    group_id: &str,
+) -> Result<bool> {
     let groups = ctx
         .env
         .ec2()
@@ -69,7 +80,12 @@ pub(super) async fn is_own_group(ctx: &Ctx<'_>, db: &EncryptedDatabase, group_id
         .group_ids(group_id)
         .send()
         .await
-        .aws_optional("ec2", "DescribeSecurityGroups", group_id, &["InvalidGroup.NotFound"])?
+        .aws_optional(
+            "ec2",
+            "DescribeSecurityGroups",
+            group_id,
+            &["InvalidGroup.NotFound"],
+        )?
         .and_then(|output| output.security_groups)
         .unwrap_or_default();
     Ok(groups.iter().any(|group| {
@@ -164,7 +180,15 @@ pub(super) async fn ensure_subnet_group(ctx: &Ctx<'_>, db: &EncryptedDatabase) -
         .set_tags(Some(tags))
         .send()
         .await
-        .aws_optional(RDS, "CreateDBSubnetGroup", &name, &["DBSubnetGroupAlreadyExists", "DBSubnetGroupAlreadyExistsFault"])?;
+        .aws_optional(
+            RDS,
+            "CreateDBSubnetGroup",
+            &name,
+            &[
+                "DBSubnetGroupAlreadyExists",
+                "DBSubnetGroupAlreadyExistsFault",
+            ],
+        )?;
     if created.is_none() {
         ctx.env
             .rds()

@@ -28,7 +28,12 @@ pub async fn read_parameter_group(
         .db_parameter_group_name(name)
         .send()
         .await
-        .aws_optional(RDS, "DescribeDBParameterGroups", name, &["DBParameterGroupNotFound"])?
+        .aws_optional(
+            RDS,
+            "DescribeDBParameterGroups",
+            name,
+            &["DBParameterGroupNotFound"],
+        )?
     else {
         return Ok(None);
     };
@@ -49,9 +54,11 @@ pub async fn read_parameter_group(
         for parameter in page.aws(RDS, "DescribeDBParameters", name)?.parameters() {
             // Engine defaults carry no user value; the controls judge what was set.
             let user = parameter.source().is_none_or(|source| source == "user");
-            if let (true, Some(key), Some(value)) =
-                (user, parameter.parameter_name(), parameter.parameter_value())
-            {
+            if let (true, Some(key), Some(value)) = (
+                user,
+                parameter.parameter_name(),
+                parameter.parameter_value(),
+            ) {
                 parameters.insert(key.to_string(), value.to_string());
             }
         }
@@ -71,13 +78,21 @@ pub(super) async fn ensure_parameter_group(
         .create_db_parameter_group()
         .db_parameter_group_name(&name)
         .db_parameter_group_family(db.engine().family())
-        .description(format!("hipaa-aws TLS-only parameters of {}", db.identifier()))
+        .description(format!(
+            "hipaa-aws TLS-only parameters of {}",
+            db.identifier()
+        ))
         .set_tags(Some(super::live::rds_tags(
             &ctx.scope.tags_for(db.logical_id(), false),
         )))
         .send()
         .await
-        .aws_optional(RDS, "CreateDBParameterGroup", &name, &["DBParameterGroupAlreadyExists"])?;
+        .aws_optional(
+            RDS,
+            "CreateDBParameterGroup",
+            &name,
+            &["DBParameterGroupAlreadyExists"],
+        )?;
     set_parameters(ctx.env, &name, parameters).await
 }
 
@@ -120,6 +135,11 @@ pub(super) async fn delete_parameter_group(env: &Environment, name: &str) -> Res
         .db_parameter_group_name(name)
         .send()
         .await
-        .aws_optional(RDS, "DeleteDBParameterGroup", name, &["DBParameterGroupNotFound"])?;
+        .aws_optional(
+            RDS,
+            "DeleteDBParameterGroup",
+            name,
+            &["DBParameterGroupNotFound"],
+        )?;
     Ok(())
 }
