@@ -104,13 +104,9 @@ impl std::fmt::Display for Engine {
 
 /// The log types an engine must export (`None`: an engine this library does not judge).
 pub fn required_log_exports(engine: &str) -> Option<&'static [&'static str]> {
-    let engine = engine.to_ascii_lowercase();
-    if engine == "postgres" || engine == "aurora-postgresql" {
+    if is_postgres_kind(engine) {
         Some(POSTGRES_LOG_EXPORTS)
-    } else if engine == "mysql" || engine == "mariadb" {
-        Some(MYSQL_LOG_EXPORTS)
-    } else if engine == "aurora-mysql" {
-        // Aurora MySQL has no separate "general"-less variant; the same four types exist.
+    } else if is_mysql_kind(engine) {
         Some(MYSQL_LOG_EXPORTS)
     } else {
         None
