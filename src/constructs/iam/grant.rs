@@ -515,7 +515,7 @@ impl crate::constructs::rds::EncryptedDatabase {
             crate::constructs::rds::user_problem(&user, self.engine())
                 .map(|problem| {
                     crate::error::Violation::new(
-                        &grant.resource_name(),
+                        grant.resource_name(),
                         "db_user",
                         crate::controls::ControlId::RdsNameValid,
                         problem,
