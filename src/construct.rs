@@ -362,6 +362,32 @@ pub trait Construct: fmt::Debug + Send + Sync + 'static {
         changes: &[SettingChange],
     ) -> impl Future<Output = Result<()>> + Send;
 
+    /// True when AWS can change `setting` only by replacing the resource (a database's engine
+    /// or storage key). Plan shows such a change as a replacement, and apply refuses it
+    /// unless the caller consents ([`ApplyOptions::consent_to_replace`](crate::ApplyOptions)).
+    fn replaces(&self, _setting: &str) -> bool {
+        false
+    }
+
+    /// Replaces the resource with one of the desired state, keeping the old one (with a final
+    /// snapshot) under another name. Called only with the caller's consent; constructs whose
+    /// settings never need a replacement keep this default, which refuses.
+    fn replace(
+        &self,
+        _ctx: &Ctx<'_>,
+        _live: &Live<Self::State>,
+        _desired: &Self::State,
+    ) -> impl Future<Output = Result<ResourceOutputs>> + Send {
+        let resource = format!("{} {:?}", self.kind(), self.name());
+        async move {
+            Err(crate::error::Error::Refused {
+                resource,
+                reason: "this resource cannot be replaced by apply".to_string(),
+                control: ControlId::NoSilentReplacement,
+            })
+        }
+    }
+
     /// Why destroy must keep this resource unless the caller consents by naming it (it holds
     /// PHI or audit evidence, or deleting it loses data), or `None` when it may be deleted.
     /// Resources that hold nothing return `None`.

@@ -94,8 +94,8 @@ pub use controls::{Check, Citation, Control, ControlId, Status};
 pub use env::{BaaAttestation, Environment};
 pub use error::{AwsError, Error, Result, Violation, Violations};
 pub use stack::{
-    Action, ApplyReport, DestroyOptions, DestroyReport, DriftReport, Event, Operation, Plan, Stack,
-    VerifyReport,
+    Action, ApplyOptions, ApplyReport, DestroyOptions, DestroyReport, DriftReport, Event,
+    Operation, Plan, Stack, VerifyReport,
 };
 
 /// The README's examples, compiled as doc tests.
@@ -143,5 +143,5 @@ pub mod prelude {
     pub use crate::controls::{Check, ControlId, Status};
     pub use crate::env::{BaaAttestation, Environment};
     pub use crate::error::{Error, Result};
-    pub use crate::stack::{Action, DestroyOptions, Plan, Stack};
+    pub use crate::stack::{Action, ApplyOptions, DestroyOptions, Plan, Stack};
 }

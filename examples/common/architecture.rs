@@ -11,7 +11,8 @@ use hipaa_aws::prelude::*;
 /// encryption by default with the PHI key; identity and audit: least-privilege roles with
 /// grants, the account password policy, the trail (every region, validated, encrypted) delivered
 /// to the log bucket and to an encrypted log group, and the CIS security alarms notifying an
-/// encrypted topic; and continuous compliance: the AWS Config recorder delivering to the log
+/// encrypted topic; the PHI database (PostgreSQL, encrypted with the PHI key, in the data
+/// subnets, TLS only, reachable from the app group alone); and continuous compliance: the AWS Config recorder delivering to the log
 /// bucket with the HIPAA conformance-pack rules, Security Hub with the foundational and CIS
 /// standards, and GuardDuty.
 pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
@@ -56,7 +57,6 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .ingress_tier(ingress_tier)
         .build()?;
     let app = vpc.security_group("app")?;
-    let db = vpc.security_group("database")?;
     let lb_rules = SecurityGroupRules::builder()
         .group(&lb)
         .ingress([Rule::tcp(443, Peer::anywhere()).described("HTTPS from clients")])
@@ -65,14 +65,22 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let app_rules = SecurityGroupRules::builder()
         .group(&app)
         .ingress([Rule::tcp(8443, &lb)])
-        .egress([
-            Rule::tcp(5432, &db),
-            Rule::tcp(443, Peer::cidr("10.20.0.0/16")).described("VPC endpoints"),
-        ])
+        .egress(
+            vpc.data_subnets()
+                .cidrs()
+                .iter()
+                .map(|cidr| Rule::tcp(5432, Peer::cidr(cidr.to_string())).described("PostgreSQL"))
+                .chain([Rule::tcp(443, Peer::cidr("10.20.0.0/16")).described("VPC endpoints")]),
+        )
         .build()?;
-    let db_rules = SecurityGroupRules::builder()
-        .group(&db)
-        .ingress([Rule::tcp(5432, &app).described("PostgreSQL from the app tier")])
+    // The PHI database: encrypted with the PHI key, in the data subnets, TLS only, reachable on
+    // 5432 from the app group alone; the app connects as `app_user` with IAM tokens.
+    let database = EncryptedDatabase::builder()
+        .identifier("phi-records")
+        .engine(Engine::Postgres16)
+        .key(&phi_key)
+        .subnets(vpc.data_subnets())
+        .allow_from(&app)
         .build()?;
     let ebs = EbsEncryptionByDefault::builder().key(&phi_key).build()?;
 
@@ -134,10 +142,10 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .with(vpc)
         .with(lb)
         .with(app)
-        .with(db)
+        .with(database.grant_connect(&app_role, "app_user")?)
+        .with(database)
         .with(lb_rules)
         .with(app_rules)
-        .with(db_rules)
         .with(ebs)
         .with(app_role)
         .with(auditor)

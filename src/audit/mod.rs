@@ -21,6 +21,7 @@ mod import;
 mod kms;
 mod logs;
 mod organization;
+mod rds;
 mod remediation;
 mod s3;
 mod scan;

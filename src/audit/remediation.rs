@@ -85,9 +85,23 @@ pub fn remediation(control: ControlId) -> &'static str {
         | C::RdsInstanceDeletionProtectionEnabled
         | C::RdsLoggingEnabled
         | C::RdsEnhancedMonitoringEnabled
-        | C::RdsAutomaticMinorVersionUpgradeEnabled => {
+        | C::RdsAutomaticMinorVersionUpgradeEnabled
+        | C::RdsBackupRetention
+        | C::RdsIamAuthentication
+        | C::RdsMasterPasswordManaged
+        | C::RdsPerformanceInsightsEncrypted
+        | C::RdsCopyTagsToSnapshot
+        | C::RdsInDataSubnets
+        | C::RdsNameValid => {
             "EncryptedDatabase::builder(): encrypted with a HipaaKey, private, backups, Multi-AZ, deletion protection, log exports, monitoring"
         }
+        C::RdsTlsEnforced | C::RdsParametersForEngine => {
+            "EncryptedDatabase::builder(): its own parameter group forces TLS (rds.force_ssl / require_secure_transport)"
+        }
+        C::RdsSnapshotEncrypted | C::RdsSnapshotsPublicProhibited => {
+            "Copy the snapshot with a HipaaKey (CopyDBSnapshot --kms-key-id) and remove the 'all' restore attribute (ModifyDBSnapshotAttribute)"
+        }
+        C::NoSilentReplacement => "Stack::apply_with(ApplyOptions::new().consent_to_replace(..)): the old database is kept with a final snapshot",
         C::ConfigRecorderEnabled => "ConfigRecorder::builder(): all resource types including global ones, recording",
         C::ConfigDeliveryEncrypted => "ConfigRecorder::builder().delivery_bucket(&log_bucket): delivery encrypted with the LogBucket's HipaaKey (s3KmsKeyArn)",
         C::ConfigHipaaRulesDeployed => "HipaaConfigRules::builder(): the HIPAA conformance pack's managed rules with the pack's parameters",

@@ -93,7 +93,7 @@ impl RegionScan {
 
 /// Scans every service of one region (and the global ones, once).
 pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
-    let (buckets, keys, logging, governance) = tokio::join!(
+    let (buckets, keys, logging, governance, databases) = tokio::join!(
         async {
             if scan.global {
                 s3::scan(scan).await
@@ -109,11 +109,13 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
             judged
         },
         governance::scan(scan),
+        super::rds::scan(scan),
     );
     let mut judged = Judged::default();
     judged.extend(buckets);
     judged.extend(keys);
     judged.extend(logging);
     judged.extend(governance);
+    judged.extend(databases);
     Ok(judged)
 }

@@ -725,6 +725,66 @@ catalog! {
         config_rule: Some("RDS_AUTOMATIC_MINOR_VERSION_UPGRADE_ENABLED"), removed: None,
         citations: [SECURITY_REMINDERS], source: RuleSets,
     },
+    RdsBackupRetention {
+        id: "HIPAA_AWS_RDS_BACKUP_RETENTION",
+        title: "Automated backups are kept at least 7 days (at most the 35 RDS allows)",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, DATA_BACKUP, DISASTER_RECOVERY], source: HipaaAwsMapping,
+    },
+    RdsTlsEnforced {
+        id: "HIPAA_AWS_RDS_TLS_ENFORCED",
+        title: "The DB parameter group refuses connections without TLS (rds.force_ssl=1 for PostgreSQL, require_secure_transport=ON for MySQL) and no parameter weakens it",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [TRANSMISSION_SECURITY, TRANSMISSION_INTEGRITY, TRANSMISSION_ENCRYPTION], source: HipaaAwsMapping,
+    },
+    RdsParametersForEngine {
+        id: "HIPAA_AWS_RDS_PARAMETERS_FOR_ENGINE",
+        title: "DB parameters belong to the database's engine (a parameter of another engine is a silent no-op that hides a missing control)",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [INTEGRITY, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    RdsIamAuthentication {
+        id: "HIPAA_AWS_RDS_IAM_AUTHENTICATION",
+        title: "IAM database authentication is on, so each user connects with short-lived IAM tokens",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [UNIQUE_USER_IDENTIFICATION, ENTITY_AUTHENTICATION, ACCESS_CONTROL], source: HipaaAwsMapping,
+    },
+    RdsMasterPasswordManaged {
+        id: "HIPAA_AWS_RDS_MASTER_PASSWORD_MANAGED",
+        title: "The master password is managed by RDS in Secrets Manager (encrypted with the database key): no secret passes through the caller",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [PASSWORD_MANAGEMENT, ACCESS_CONTROL, ENCRYPTION_DECRYPTION], source: HipaaAwsMapping,
+    },
+    RdsPerformanceInsightsEncrypted {
+        id: "HIPAA_AWS_RDS_PERFORMANCE_INSIGHTS_ENCRYPTED",
+        title: "Performance Insights is on and encrypted with the database's own key (its query samples can hold PHI)",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ENCRYPTION_DECRYPTION, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    RdsCopyTagsToSnapshot {
+        id: "HIPAA_AWS_RDS_COPY_TAGS_TO_SNAPSHOT",
+        title: "Snapshots inherit the database's tags, so they stay marked as holding PHI and owned by their stack",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_MANAGEMENT, AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    RdsInDataSubnets {
+        id: "HIPAA_AWS_RDS_IN_DATA_SUBNETS",
+        title: "The DB subnet group holds exactly the isolated data-tier subnets of its VPC",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_CONTROL, TRANSMISSION_SECURITY, ISOLATING_CLEARINGHOUSE], source: HipaaAwsMapping,
+    },
+    RdsNameValid {
+        id: "HIPAA_AWS_RDS_NAME_VALID",
+        title: "DB identifiers, user names and settings follow the RDS rules, so the database can be made and found again",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    NoSilentReplacement {
+        id: "HIPAA_AWS_NO_SILENT_REPLACEMENT",
+        title: "A resource holding PHI is replaced only with the caller's explicit consent, and the old one is kept with a final snapshot",
+        service: Rds, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, DATA_BACKUP, INTEGRITY], source: HipaaAwsMapping,
+    },
     // ---------------------------------------------------------------- CloudTrail
     CloudTrailEnabled {
         id: "CLOUD_TRAIL_ENABLED",

@@ -19,6 +19,10 @@ Corrections:
 - CloudWatch Logs PutMetricFilter: moto adds a second filter of the same name instead of
   replacing it as AWS does; the old one is removed first.
 
+- RDS DescribeDBInstances: MonitoringInterval, MonitoringRoleArn, PerformanceInsightsEnabled and
+  PerformanceInsightsKMSKeyId, which moto accepts on create/modify but never returns, are kept on
+  moto's own instance object.
+
 Additions (actions moto does not implement, answered from moto's own state):
 - EC2 GetEbsDefaultKmsKeyId: the key ModifyEbsDefaultKmsKeyId set, or, like AWS, the ARN of
   the alias/aws/ebs alias when none was set. (moto answers HTTP 500 otherwise.)
@@ -89,7 +93,39 @@ def add_get_ebs_default_kms_key_id():
     EC2Response.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id
 
 
-ADDITIONS = [add_get_ebs_default_kms_key_id]
+def keep_rds_monitoring_fields():
+    """moto's DBInstance drops MonitoringInterval, MonitoringRoleArn, EnablePerformanceInsights
+    and PerformanceInsightsKMSKeyId (CreateDBInstance and ModifyDBInstance accept them; Describe
+    never returns them). Kept on moto's own instance object so its serializer returns them as
+    AWS does; nothing else is emulated (no metrics are published)."""
+    from moto.rds.models import DBInstance
+
+    if getattr(DBInstance, "_hipaa_aws_monitoring", False):
+        return
+    original_init = DBInstance.__init__
+    original_update = DBInstance.update
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.monitoring_interval = int(kwargs.get("monitoring_interval") or 0)
+        self.monitoring_role_arn = kwargs.get("monitoring_role_arn")
+        self.performance_insights_enabled = bool(kwargs.get("enable_performance_insights"))
+        self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id")
+
+    def update(self, *args, **kwargs):
+        enabled = kwargs.pop("enable_performance_insights", None)
+        original_update(self, *args, **kwargs)
+        if enabled is not None:
+            self.performance_insights_enabled = bool(enabled)
+        if kwargs.get("monitoring_interval") is not None:
+            self.monitoring_interval = int(kwargs["monitoring_interval"])
+
+    DBInstance.__init__ = init
+    DBInstance.update = update
+    DBInstance._hipaa_aws_monitoring = True
+
+
+ADDITIONS = [add_get_ebs_default_kms_key_id, keep_rds_monitoring_fields]
 
 
 # ---------------------------------------------------------------- CBOR (RFC 8949)

@@ -1,6 +1,7 @@
 //! [`Stack`]: constructs composed into one architecture, planned, applied and verified against
 //! an account in dependency order.
 
+mod apply_options;
 mod destroy;
 mod drift;
 mod events;
@@ -19,6 +20,7 @@ use crate::construct::{Construct, Ctx, LogicalId, PolicyContribution, ResourceOu
 use crate::env::Environment;
 use crate::error::{Error, Result};
 
+pub use apply_options::ApplyOptions;
 pub use destroy::{DestroyOptions, DestroyReport, DestroyedResource, Removal};
 pub use drift::{Drift, DriftReport};
 pub use events::{Event, EventSender, Operation, ResourceStatus};
@@ -378,6 +380,17 @@ impl Stack {
     /// independent resources at once. Each resource is read just before it is changed, so
     /// running it again after an interruption finishes the work without duplicates.
     pub async fn apply(&self, env: &Environment) -> Result<ApplyReport> {
+        self.apply_with(env, &ApplyOptions::new()).await
+    }
+
+    /// [`Stack::apply`] with `options`: the resources the caller consents to replace (a
+    /// database whose engine or key changed). Without consent such a change is refused.
+    pub async fn apply_with(
+        &self,
+        env: &Environment,
+        options: &ApplyOptions,
+    ) -> Result<ApplyReport> {
+        options.check_names(self)?;
         self.refuse_phi_without_baa(env)?;
         let started = Instant::now();
         let calls_before = env.api_calls();
@@ -393,8 +406,9 @@ impl Stack {
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
                         let node_started = Instant::now();
                         let span = tracing::info_span!("apply", resource = %inner.ids[node]);
+                        let consented = options.consents_to(inner.nodes[node].as_ref());
                         let applied = tracing::Instrument::instrument(
-                            inner.nodes[node].apply(Ctx { env, scope }),
+                            inner.nodes[node].apply(Ctx { env, scope }, consented),
                             span,
                         )
                         .await?;

@@ -10,7 +10,7 @@ use crate::construct::{
     Scope, SettingChange,
 };
 use crate::controls::{Check, Status};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// What plan found for one resource.
 #[derive(Debug, Clone)]
@@ -18,12 +18,16 @@ pub(crate) struct NodePlan {
     pub exists: bool,
     pub changes: Vec<SettingChange>,
     pub outputs: Option<ResourceOutputs>,
+    /// Some change can only be made by replacing the resource.
+    pub replaces: bool,
 }
 
 /// What apply did to one resource.
 #[derive(Debug, Clone)]
 pub(crate) struct NodeApplied {
     pub created: bool,
+    /// It was replaced (with the caller's consent); the old one was kept.
+    pub replaced: bool,
     pub changes: Vec<SettingChange>,
     pub outputs: ResourceOutputs,
 }
@@ -63,7 +67,12 @@ pub(crate) trait Node: fmt::Debug + Send + Sync {
     fn holds_phi(&self) -> bool;
     fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution>;
     fn plan<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodePlan>>;
-    fn apply<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeApplied>>;
+    /// Creates or updates the resource; a replacement only when `replace_consented`.
+    fn apply<'a>(
+        &'a self,
+        ctx: Ctx<'a>,
+        replace_consented: bool,
+    ) -> BoxFuture<'a, Result<NodeApplied>>;
     fn verify<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeVerified>>;
     fn drift<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeDrift>>;
     /// Deletes the resource unless its guard keeps it and the caller did not consent.
@@ -103,18 +112,27 @@ impl<C: Construct> Node for C {
                     exists: false,
                     changes: Vec::new(),
                     outputs: None,
+                    replaces: false,
                 },
-                Some(live) => NodePlan {
-                    exists: true,
-                    changes: diff_states(&desired, &live.state),
-                    outputs: Some(live.outputs),
-                },
+                Some(live) => {
+                    let changes = diff_states(&desired, &live.state);
+                    NodePlan {
+                        exists: true,
+                        replaces: changes.iter().any(|change| self.replaces(&change.setting)),
+                        changes,
+                        outputs: Some(live.outputs),
+                    }
+                }
             })
         }
         .boxed()
     }
 
-    fn apply<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeApplied>> {
+    fn apply<'a>(
+        &'a self,
+        ctx: Ctx<'a>,
+        replace_consented: bool,
+    ) -> BoxFuture<'a, Result<NodeApplied>> {
         async move {
             let desired = self.desired(&ctx.scope);
             match self.read(&ctx).await? {
@@ -122,17 +140,45 @@ impl<C: Construct> Node for C {
                     let outputs = self.create(&ctx, &desired).await?;
                     Ok(NodeApplied {
                         created: true,
+                        replaced: false,
                         changes: Vec::new(),
                         outputs,
                     })
                 }
                 Some(live) => {
                     let changes = diff_states(&desired, &live.state);
+                    let replacing: Vec<&str> = changes
+                        .iter()
+                        .filter(|change| self.replaces(&change.setting))
+                        .map(|change| change.setting.as_str())
+                        .collect();
+                    if !replacing.is_empty() {
+                        if !replace_consented {
+                            return Err(Error::Refused {
+                                resource: format!("{} {:?}", Construct::kind(self), Construct::name(self)),
+                                reason: format!(
+                                    "changing {} replaces it; nothing was changed. To replace it (the old one is kept \
+                                     with a final snapshot), apply with ApplyOptions::new().consent_to_replace({:?})",
+                                    replacing.join(", "),
+                                    Construct::id(self).as_str()
+                                ),
+                                control: crate::controls::ControlId::NoSilentReplacement,
+                            });
+                        }
+                        let outputs = self.replace(&ctx, &live, &desired).await?;
+                        return Ok(NodeApplied {
+                            created: false,
+                            replaced: true,
+                            changes,
+                            outputs,
+                        });
+                    }
                     if !changes.is_empty() {
                         self.update(&ctx, &live, &desired, &changes).await?;
                     }
                     Ok(NodeApplied {
                         created: false,
+                        replaced: false,
                         changes,
                         outputs: live.outputs,
                     })

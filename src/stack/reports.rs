@@ -23,6 +23,9 @@ pub enum Action {
     Update,
     /// It exists as specified.
     NoChange,
+    /// A changed setting can only be changed by replacing it: apply refuses unless the caller
+    /// consents, and then keeps the old resource (with a final snapshot).
+    Replace,
 }
 
 impl fmt::Display for Action {
@@ -31,6 +34,7 @@ impl fmt::Display for Action {
             Action::Create => "+ create",
             Action::Update => "~ update",
             Action::NoChange => "= no change",
+            Action::Replace => "-/+ replace",
         })
     }
 }
@@ -56,6 +60,7 @@ impl PlannedResource {
     pub(super) fn new(node: &dyn Node, plan: NodePlan) -> PlannedResource {
         let action = match (plan.exists, plan.changes.is_empty()) {
             (false, _) => Action::Create,
+            (true, _) if plan.replaces => Action::Replace,
             (true, false) => Action::Update,
             (true, true) => Action::NoChange,
         };
@@ -117,6 +122,15 @@ impl Plan {
     pub async fn apply(&self, env: &Environment) -> Result<ApplyReport> {
         self.stack.apply(env).await
     }
+
+    /// Applies the stack this plan was made from with `options` (replacement consents).
+    pub async fn apply_with(
+        &self,
+        env: &Environment,
+        options: &super::ApplyOptions,
+    ) -> Result<ApplyReport> {
+        self.stack.apply_with(env, options).await
+    }
 }
 
 fn seconds<S: serde::Serializer>(
@@ -139,12 +153,13 @@ impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "Plan for stack {} in account {} ({}): {} to create, {} to update, {} unchanged",
+            "Plan for stack {} in account {} ({}): {} to create, {} to update, {} to replace, {} unchanged",
             self.stack_name,
             self.account_id,
             self.region,
             self.count(Action::Create),
             self.count(Action::Update),
+            self.count(Action::Replace),
             self.count(Action::NoChange)
         )?;
         writeln!(
@@ -211,6 +226,7 @@ impl AppliedResource {
     pub(super) fn new(node: &dyn Node, applied: NodeApplied, elapsed: Duration) -> AppliedResource {
         let action = match (applied.created, applied.changes.is_empty()) {
             (true, _) => Action::Create,
+            (false, _) if applied.replaced => Action::Replace,
             (false, false) => Action::Update,
             (false, true) => Action::NoChange,
         };

@@ -36,6 +36,9 @@ pub use flow_logs::{
     LOG_DELIVERY_SERVICE,
 };
 pub use live::{read_ebs_default, read_security_groups, read_vpcs, read_zones};
+// The database construct makes its own security group with the same rule machinery.
+#[cfg(feature = "rds")]
+pub(crate) use live::groups::{converge_rules, make_empty_group, read_rules};
 pub use nacl::{EPHEMERAL_PORTS, MAX_ENTRIES_PER_DIRECTION};
 pub use rules::{
     Peer, Protocol, Rule, RulePeer, SgRule, ADMIN_PORTS, COMMON_RESTRICTED_PORTS, DATABASE_PORTS,

@@ -47,6 +47,12 @@ enum GrantKind {
     /// CloudTrail's delivery of a trail's events into its log group.
     #[cfg(feature = "cloudtrail")]
     CloudTrailDelivery { log_group: String },
+    /// Connect to a database as one database user with an IAM token.
+    #[cfg(feature = "rds")]
+    DbConnect {
+        db: Ref<crate::constructs::rds::EncryptedDatabase>,
+        user: String,
+    },
     /// Statements given by the caller, validated at `build()`.
     Custom(Vec<Statement>),
 }
@@ -242,6 +248,18 @@ impl Grant {
                     .sid("DeliverTrailEvents")
                     .actions(["logs:CreateLogStream", "logs:PutLogEvents"])
                     .resources([streams])]
+            }
+            #[cfg(feature = "rds")]
+            GrantKind::DbConnect { db, user } => {
+                // rds-db ARNs name the instance by its resource id (db-...), known after apply.
+                let resource_id = scope
+                    .outputs_of(db.id())
+                    .map(|outputs| outputs.physical_id.clone())
+                    .unwrap_or_else(|| crate::construct::KNOWN_AFTER_APPLY.to_string());
+                vec![Statement::allow()
+                    .sid("ConnectAsDatabaseUser")
+                    .actions(["rds-db:connect"])
+                    .resources([scope.arn("rds-db", &format!("dbuser:{resource_id}/{user}"))])]
             }
             GrantKind::Custom(statements) => statements.clone(),
         }
@@ -472,5 +490,40 @@ impl crate::constructs::logs::EncryptedLogGroup {
             },
         )
         .depending_on(Construct::id(self))
+    }
+}
+
+#[cfg(feature = "rds")]
+impl crate::constructs::rds::EncryptedDatabase {
+    /// Lets `role` connect as the database user `db_user` with an IAM authentication token:
+    /// `rds-db:connect` on exactly that user's `dbuser` ARN of this database. The user must
+    /// exist in the database with the `rds_iam` role (PostgreSQL) or the
+    /// `AWSAuthenticationPlugin` (MySQL). Refused when `db_user` is not a valid user name.
+    pub fn grant_connect(&self, role: impl Into<Ref<HipaaRole>>, db_user: &str) -> Result<Grant> {
+        let user = db_user.trim().to_string();
+        let grant = Grant::new(
+            role.into(),
+            "connect",
+            &format!("{}-{user}", self.identifier()),
+            GrantKind::DbConnect {
+                db: self.reference(),
+                user: user.clone(),
+            },
+        )
+        .depending_on(Construct::id(self));
+        let problems: Vec<crate::error::Violation> =
+            crate::constructs::rds::user_problem(&user, self.engine())
+                .map(|problem| {
+                    crate::error::Violation::new(
+                        grant.resource_name(),
+                        "db_user",
+                        crate::controls::ControlId::RdsNameValid,
+                        problem,
+                    )
+                })
+                .into_iter()
+                .collect();
+        Violations::into_result(problems)?;
+        Ok(grant)
     }
 }
