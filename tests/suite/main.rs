@@ -5,6 +5,7 @@ mod fault_proxy;
 mod support;
 
 mod audit;
+mod audit_network;
 mod build_refusals;
 mod compile_fail;
 mod database;
