@@ -91,7 +91,13 @@ async fn scan_snapshots(scan: &RegionScan) -> Judged {
         }
     };
     // Snapshot ARNs carry no account id.
-    let arn_of = |id: &str| format!("arn:{}:ec2:{}::snapshot/{id}", scan.env.partition(), scan.region);
+    let arn_of = |id: &str| {
+        format!(
+            "arn:{}:ec2:{}::snapshot/{id}",
+            scan.env.partition(),
+            scan.region
+        )
+    };
     let results: Vec<(crate::constructs::ec2::SnapshotState, Result<bool>)> =
         stream::iter(snapshots)
             .map(|snapshot| async move {

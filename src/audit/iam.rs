@@ -12,11 +12,11 @@ use crate::constructs::iam::{
     evaluate_group, evaluate_managed_policy, evaluate_password_policy, evaluate_role,
     evaluate_root, evaluate_user, read_credential_report, read_group_state,
     read_managed_policy_state, read_password_policy, read_role_state, read_root_state,
-    read_user_state, CredentialRequirements, PasswordRequirements, RootState,
-    PASSWORD_POLICY_KIND, ROOT_USER_ROW,
+    read_user_state, CredentialRequirements, PasswordRequirements, RootState, PASSWORD_POLICY_KIND,
+    ROOT_USER_ROW,
 };
 use crate::controls::{Check, ControlId};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 use super::scan::{Judged, RegionScan};
 
@@ -76,24 +76,58 @@ pub(super) async fn scan(scan: &RegionScan) -> Judged {
     let scan = &global;
     let (account, roles, users, groups, policies) = tokio::join!(
         scan_account(scan),
-        scan_entities(scan, ROLE, "role", &ROLE_CONTROLS, list_roles(scan), |name| async move {
-            let state = read_role_state(&scan.env, &name).await?;
-            Ok(state.map(|(state, _)| (state.arn.clone(), evaluate_role(&state))))
-        }),
-        scan_entities(scan, USER, "user", &USER_CONTROLS, list_users(scan), |name| async move {
-            let now = super::now_secs();
-            let state = read_user_state(&scan.env, &name).await?;
-            let requirements = CredentialRequirements::default();
-            Ok(state.map(|state| (state.arn.clone(), evaluate_user(&state, now, &requirements))))
-        }),
-        scan_entities(scan, GROUP, "group", &GROUP_CONTROLS, list_groups(scan), |name| async move {
-            let state = read_group_state(&scan.env, &name).await?;
-            Ok(state.map(|state| (state.arn.clone(), evaluate_group(&state))))
-        }),
-        scan_entities(scan, POLICY, "policy", &POLICY_CONTROLS, list_policies(scan), |arn| async move {
-            let state = read_managed_policy_state(&scan.env, &arn).await?;
-            Ok(state.map(|(state, _)| (state.arn.clone(), evaluate_managed_policy(&state))))
-        }),
+        scan_entities(
+            scan,
+            ROLE,
+            "role",
+            &ROLE_CONTROLS,
+            list_roles(scan),
+            |name| async move {
+                let state = read_role_state(&scan.env, &name).await?;
+                Ok::<_, Error>(state.map(|(state, _)| (state.arn.clone(), evaluate_role(&state))))
+            }
+        ),
+        scan_entities(
+            scan,
+            USER,
+            "user",
+            &USER_CONTROLS,
+            list_users(scan),
+            |name| async move {
+                let now = super::now_secs();
+                let state = read_user_state(&scan.env, &name).await?;
+                let requirements = CredentialRequirements::default();
+                Ok::<_, Error>(
+                    state.map(|state| {
+                        (state.arn.clone(), evaluate_user(&state, now, &requirements))
+                    }),
+                )
+            }
+        ),
+        scan_entities(
+            scan,
+            GROUP,
+            "group",
+            &GROUP_CONTROLS,
+            list_groups(scan),
+            |name| async move {
+                let state = read_group_state(&scan.env, &name).await?;
+                Ok::<_, Error>(state.map(|state| (state.arn.clone(), evaluate_group(&state))))
+            }
+        ),
+        scan_entities(
+            scan,
+            POLICY,
+            "policy",
+            &POLICY_CONTROLS,
+            list_policies(scan),
+            |arn| async move {
+                let state = read_managed_policy_state(&scan.env, &arn).await?;
+                Ok::<_, Error>(
+                    state.map(|(state, _)| (state.arn.clone(), evaluate_managed_policy(&state))),
+                )
+            }
+        ),
     );
     let mut judged = account;
     for part in [roles, users, groups, policies] {
@@ -214,7 +248,11 @@ async fn list_groups(scan: &RegionScan) -> Result<Vec<String>> {
     let mut pages = scan.env.iam().list_groups().into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.aws("iam", "ListGroups", "account")?;
-        names.extend(page.groups().iter().map(|group| group.group_name().to_string()));
+        names.extend(
+            page.groups()
+                .iter()
+                .map(|group| group.group_name().to_string()),
+        );
     }
     Ok(names)
 }

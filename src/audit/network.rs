@@ -116,7 +116,10 @@ fn part_of(scan: &RegionScan, state: &VpcState, setting: &str) -> (ResourceKind,
     }
     if let Some(name) = setting.strip_prefix("security_group.") {
         if let Some(group) = state.security_groups.get(name) {
-            return (SECURITY_GROUP_KIND, ec2_arn(scan, "security-group", &group.id));
+            return (
+                SECURITY_GROUP_KIND,
+                ec2_arn(scan, "security-group", &group.id),
+            );
         }
     }
     (VPC_KIND, ec2_arn(scan, "vpc", &state.vpc_id))
@@ -177,13 +180,7 @@ async fn scan_instances(scan: &RegionScan) -> Judged {
         }
         Err(error) => {
             let arn = ec2_arn(scan, "instance", "*");
-            scan.unreadable(
-                INSTANCE_KIND,
-                &arn,
-                &INSTANCE_CONTROLS,
-                &error,
-                &mut judged,
-            );
+            scan.unreadable(INSTANCE_KIND, &arn, &INSTANCE_CONTROLS, &error, &mut judged);
         }
     }
     judged

@@ -103,13 +103,14 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
         },
         kms::scan(scan),
     );
-    let (network, volumes, identities) = tokio::join!(network::scan(scan), ebs::scan(scan), async {
-        if scan.global {
-            iam::scan(scan).await
-        } else {
-            Judged::default()
-        }
-    });
+    let (network, volumes, identities) =
+        tokio::join!(network::scan(scan), ebs::scan(scan), async {
+            if scan.global {
+                iam::scan(scan).await
+            } else {
+                Judged::default()
+            }
+        });
     let mut judged = Judged::default();
     judged.extend(buckets);
     judged.extend(keys);

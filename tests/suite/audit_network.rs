@@ -57,7 +57,10 @@ fn expect(report: &AuditReport, control: ControlId, arn: &str, status: Status) {
 }
 
 fn arn(account: &TestAccount, kind: &str, id: &str) -> String {
-    format!("arn:aws:ec2:us-east-1:{}:{kind}/{id}", account.env.account_id())
+    format!(
+        "arn:aws:ec2:us-east-1:{}:{kind}/{id}",
+        account.env.account_id()
+    )
 }
 
 async fn vpc(ec2: &aws_sdk_ec2::Client, cidr: &str) -> String {
@@ -346,11 +349,18 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
                 .http_tokens(HttpTokensState::Required)
                 .build(),
         )
-        .iam_instance_profile(IamInstanceProfileSpecification::builder().arn(profile).build())
+        .iam_instance_profile(
+            IamInstanceProfileSpecification::builder()
+                .arn(profile)
+                .build(),
+        )
         .send()
         .await
         .expect("good instance");
-    let good_instance = launched.instances()[0].instance_id().expect("id").to_string();
+    let good_instance = launched.instances()[0]
+        .instance_id()
+        .expect("id")
+        .to_string();
     let launched = ec2
         .run_instances()
         .image_id(&ami)
@@ -361,7 +371,10 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
         .send()
         .await
         .expect("loose instance");
-    let bad_instance = launched.instances()[0].instance_id().expect("id").to_string();
+    let bad_instance = launched.instances()[0]
+        .instance_id()
+        .expect("id")
+        .to_string();
 
     // EBS: an encrypted and a plain volume, a private and a public snapshot.
     let volume = |encrypted: bool| {
@@ -436,16 +449,66 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
 
     expect(&report, C::VpcFlowLogsEnabled, &a("vpc", &good), Pass);
     expect(&report, C::VpcFlowLogsEnabled, &a("vpc", &bad), Fail);
-    expect(&report, C::InternetGatewayAuthorizedVpcOnly, &a("vpc", &good), Pass);
-    expect(&report, C::InternetGatewayAuthorizedVpcOnly, &a("vpc", &bad), Fail);
-    expect(&report, C::SubnetAutoAssignPublicIpDisabled, &a("subnet", &good_subnet), Pass);
-    expect(&report, C::SubnetAutoAssignPublicIpDisabled, &a("subnet", &bad_subnet), Fail);
-    expect(&report, C::NoUnrestrictedRouteToIgw, &a("route-table", &good_table), Pass);
-    expect(&report, C::NoUnrestrictedRouteToIgw, &a("route-table", &bad_table), Fail);
-    expect(&report, C::NaclNoUnrestrictedIngress, &a("network-acl", &good_acl), Pass);
-    expect(&report, C::NaclNoUnrestrictedIngress, &a("network-acl", &bad_acl), Fail);
-    expect(&report, C::VpcDefaultSecurityGroupClosed, &a("security-group", &good_default), Pass);
-    expect(&report, C::VpcDefaultSecurityGroupClosed, &a("security-group", &bad_default), Fail);
+    expect(
+        &report,
+        C::InternetGatewayAuthorizedVpcOnly,
+        &a("vpc", &good),
+        Pass,
+    );
+    expect(
+        &report,
+        C::InternetGatewayAuthorizedVpcOnly,
+        &a("vpc", &bad),
+        Fail,
+    );
+    expect(
+        &report,
+        C::SubnetAutoAssignPublicIpDisabled,
+        &a("subnet", &good_subnet),
+        Pass,
+    );
+    expect(
+        &report,
+        C::SubnetAutoAssignPublicIpDisabled,
+        &a("subnet", &bad_subnet),
+        Fail,
+    );
+    expect(
+        &report,
+        C::NoUnrestrictedRouteToIgw,
+        &a("route-table", &good_table),
+        Pass,
+    );
+    expect(
+        &report,
+        C::NoUnrestrictedRouteToIgw,
+        &a("route-table", &bad_table),
+        Fail,
+    );
+    expect(
+        &report,
+        C::NaclNoUnrestrictedIngress,
+        &a("network-acl", &good_acl),
+        Pass,
+    );
+    expect(
+        &report,
+        C::NaclNoUnrestrictedIngress,
+        &a("network-acl", &bad_acl),
+        Fail,
+    );
+    expect(
+        &report,
+        C::VpcDefaultSecurityGroupClosed,
+        &a("security-group", &good_default),
+        Pass,
+    );
+    expect(
+        &report,
+        C::VpcDefaultSecurityGroupClosed,
+        &a("security-group", &bad_default),
+        Fail,
+    );
     for control in [
         C::IncomingSshDisabled,
         C::RestrictedIncomingTraffic,
@@ -467,21 +530,44 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
         expect(&report, control, &a("instance", &bad_instance), Fail);
     }
     // Only passes: the endpoint launches every instance in a VPC and cannot backdate a stop.
-    expect(&report, C::InstancesInVpc, &a("instance", &bad_instance), Pass);
-    expect(&report, C::Ec2StoppedInstance, &a("instance", &bad_instance), Pass);
+    expect(
+        &report,
+        C::InstancesInVpc,
+        &a("instance", &bad_instance),
+        Pass,
+    );
+    expect(
+        &report,
+        C::Ec2StoppedInstance,
+        &a("instance", &bad_instance),
+        Pass,
+    );
 
     expect(&report, C::EncryptedVolumes, &a("volume", &sealed), Pass);
     expect(&report, C::EncryptedVolumes, &a("volume", &plain), Fail);
     let snapshot_arn = |id: &str| format!("arn:aws:ec2:us-east-1::snapshot/{id}");
-    expect(&report, C::EbsSnapshotPublicRestorableCheck, &snapshot_arn(&private_snapshot), Pass);
-    expect(&report, C::EbsSnapshotPublicRestorableCheck, &snapshot_arn(&public_snapshot), Fail);
+    expect(
+        &report,
+        C::EbsSnapshotPublicRestorableCheck,
+        &snapshot_arn(&private_snapshot),
+        Pass,
+    );
+    expect(
+        &report,
+        C::EbsSnapshotPublicRestorableCheck,
+        &snapshot_arn(&public_snapshot),
+        Fail,
+    );
     let default_arn = |region: &str| {
         format!(
             "arn:aws:ec2:{region}:{}:ebs-encryption-by-default",
             account.env.account_id()
         )
     };
-    for control in [C::Ec2EbsEncryptionByDefault, C::EbsDefaultKeyCustomerManaged] {
+    for control in [
+        C::Ec2EbsEncryptionByDefault,
+        C::EbsDefaultKeyCustomerManaged,
+    ] {
         expect(&report, control, &default_arn("us-east-1"), Pass);
         expect(&report, control, &default_arn("us-west-2"), Fail);
     }
@@ -489,8 +575,14 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
     let finding = report
         .finding(C::IncomingSshDisabled, &a("security-group", &open))
         .expect("finding");
-    assert_eq!(finding.cdk_nag_rule.as_deref(), Some("HIPAA.Security-EC2RestrictedSSH"));
-    assert_eq!(finding.config_rule.as_deref(), Some("INCOMING_SSH_DISABLED"));
+    assert_eq!(
+        finding.cdk_nag_rule.as_deref(),
+        Some("HIPAA.Security-EC2RestrictedSSH")
+    );
+    assert_eq!(
+        finding.config_rule.as_deref(),
+        Some("INCOMING_SSH_DISABLED")
+    );
     assert!(!finding.citations.is_empty() && !finding.remediation.is_empty());
 }
 
@@ -545,7 +637,11 @@ async fn every_iam_control_passes_and_fails() {
         .expect("inline");
 
     for name in ["tidy-user", "loose-user"] {
-        iam.create_user().user_name(name).send().await.expect("user");
+        iam.create_user()
+            .user_name(name)
+            .send()
+            .await
+            .expect("user");
         iam.create_login_profile()
             .user_name(name)
             .password("Correct-Horse-Battery-9")
@@ -576,7 +672,11 @@ async fn every_iam_control_passes_and_fails() {
         .await
         .expect("enable mfa");
     for name in ["staff", "empty"] {
-        iam.create_group().group_name(name).send().await.expect("group");
+        iam.create_group()
+            .group_name(name)
+            .send()
+            .await
+            .expect("group");
     }
     iam.add_user_to_group()
         .group_name("staff")
@@ -617,8 +717,18 @@ async fn every_iam_control_passes_and_fails() {
     let (tidy_role, messy_role) = (iam_arn("role/tidy-role"), iam_arn("role/messy-role"));
     expect(&report, C::IamNoInlinePolicyCheck, &tidy_role, Pass);
     expect(&report, C::IamNoInlinePolicyCheck, &messy_role, Fail);
-    expect(&report, C::IamInlinePolicyBlockedKmsActions, &tidy_role, Pass);
-    expect(&report, C::IamInlinePolicyBlockedKmsActions, &messy_role, Fail);
+    expect(
+        &report,
+        C::IamInlinePolicyBlockedKmsActions,
+        &tidy_role,
+        Pass,
+    );
+    expect(
+        &report,
+        C::IamInlinePolicyBlockedKmsActions,
+        &messy_role,
+        Fail,
+    );
     for control in [
         C::IamPolicyNoStatementsWithAdminAccess,
         C::IamPolicyNoStatementsWithFullAccess,
@@ -712,7 +822,12 @@ async fn a_denied_call_is_an_error_finding_never_a_pass() {
     let (env, _proxy) = denied_env(&account, "Action=DescribeSecurityGroups").await;
     let report = audit(&env, &["us-east-1"]).await;
     let groups = format!("arn:aws:ec2:us-east-1:{id}:security-group/*");
-    expect(&report, ControlId::IncomingSshDisabled, &groups, Status::Error);
+    expect(
+        &report,
+        ControlId::IncomingSshDisabled,
+        &groups,
+        Status::Error,
+    );
     // The VPCs cannot be read whole without their groups: error findings, no pass.
     let default_groups: Vec<_> = report
         .findings()
@@ -728,5 +843,10 @@ async fn a_denied_call_is_an_error_finding_never_a_pass() {
     let (env, _proxy) = denied_env(&account, "Action=GenerateCredentialReport").await;
     let report = audit(&env, &["us-east-1"]).await;
     let root = format!("arn:aws:iam::{id}:root");
-    expect(&report, ControlId::IamRootAccessKeyCheck, &root, Status::Error);
+    expect(
+        &report,
+        ControlId::IamRootAccessKeyCheck,
+        &root,
+        Status::Error,
+    );
 }

@@ -23,8 +23,8 @@ pub use allocator::{allocate, subnet_prefix, PlannedSubnet, Tier, SMALLEST_SUBNE
 pub use checks::{
     effective_allows, evaluate_default_security_group, evaluate_ebs_default, evaluate_flow_logs,
     evaluate_network_acl, evaluate_route_table, evaluate_security_group_rules, evaluate_snapshot,
-    evaluate_subnet, evaluate_volume, evaluate_vpc, rules_as_declared, DeclaredVpc, NaclExpectations, SecurityGroupExpectations,
-    VpcExpectations,
+    evaluate_subnet, evaluate_volume, evaluate_vpc, rules_as_declared, DeclaredVpc,
+    NaclExpectations, SecurityGroupExpectations, VpcExpectations,
 };
 pub use cidr::{CidrError, Ipv4Cidr, ANYWHERE_IPV4, PRIVATE_RANGES};
 pub use ebs::{

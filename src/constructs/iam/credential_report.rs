@@ -41,16 +41,12 @@ pub async fn read_credential_report(env: &Environment) -> Result<Vec<CredentialR
             .aws(SERVICE, "GenerateCredentialReport", "account")?
             .state;
         if state == Some(ReportStateType::Complete) {
-            let report = iam
-                .get_credential_report()
-                .send()
-                .await
-                .aws_optional(
-                    SERVICE,
-                    "GetCredentialReport",
-                    "account",
-                    &["ReportInProgress", "ReportNotPresent", "ReportExpired"],
-                )?;
+            let report = iam.get_credential_report().send().await.aws_optional(
+                SERVICE,
+                "GetCredentialReport",
+                "account",
+                &["ReportInProgress", "ReportNotPresent", "ReportExpired"],
+            )?;
             if let Some(content) = report.and_then(|report| report.content) {
                 return Ok(parse_report(&String::from_utf8_lossy(content.as_ref())));
             }

@@ -96,14 +96,16 @@ pub async fn read_volumes(env: &Environment) -> Result<Vec<VolumeState>> {
     let mut volumes = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.aws(SERVICE, "DescribeVolumes", "volumes")?;
-        volumes.extend(page.volumes().iter().map(|volume| VolumeState {
-            id: volume.volume_id().unwrap_or_default().to_string(),
-            encrypted: volume.encrypted().unwrap_or(false),
-            attached_to: volume
-                .attachments()
-                .iter()
-                .filter_map(|a| a.instance_id().map(str::to_string))
-                .collect(),
+        volumes.extend(page.volumes().iter().map(|volume| {
+            VolumeState {
+                id: volume.volume_id().unwrap_or_default().to_string(),
+                encrypted: volume.encrypted().unwrap_or(false),
+                attached_to: volume
+                    .attachments()
+                    .iter()
+                    .filter_map(|a| a.instance_id().map(str::to_string))
+                    .collect(),
+            }
         }));
     }
     Ok(volumes)
