@@ -4,8 +4,7 @@
 //! control id. Several controls share one setup to keep the run short.
 
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, CreateVolumePermission, CreateVolumePermissionModifications,
-    FlowLogsResourceType, HttpTokensState, IamInstanceProfileSpecification,
+    AttributeBooleanValue, FlowLogsResourceType, HttpTokensState, IamInstanceProfileSpecification,
     InstanceMetadataOptionsRequest, InstanceType, IpPermission, IpRange, LogDestinationType,
     TrafficType,
 };
@@ -407,17 +406,12 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
     };
     let private_snapshot = snapshot(sealed.clone()).await;
     let public_snapshot = snapshot(plain.clone()).await;
+    // moto reads only the flat OperationType / GroupNames form (AWS accepts both).
     ec2.modify_snapshot_attribute()
         .snapshot_id(&public_snapshot)
-        .create_volume_permission(
-            CreateVolumePermissionModifications::builder()
-                .add(
-                    CreateVolumePermission::builder()
-                        .group(aws_sdk_ec2::types::PermissionGroup::All)
-                        .build(),
-                )
-                .build(),
-        )
+        .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+        .operation_type(aws_sdk_ec2::types::OperationType::Add)
+        .group_names("all")
         .send()
         .await
         .expect("public snapshot");
