@@ -15,11 +15,14 @@
 //! ```
 
 mod cloudtrail;
+mod ebs;
 mod finding;
 mod governance;
+mod iam;
 mod import;
 mod kms;
 mod logs;
+mod network;
 mod organization;
 mod rds;
 mod remediation;
@@ -36,6 +39,14 @@ pub use finding::{AccountSection, AuditReport, Finding, SCHEMA_VERSION};
 pub use import::{import_to_security_hub, ImportSummary};
 pub use remediation::remediation;
 use scan::RegionScan;
+
+/// Seconds since the epoch now (credential and instance ages are measured from it).
+pub(crate) fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].

@@ -18,6 +18,29 @@ pub fn remediation(control: ControlId) -> &'static str {
         C::NaclNoUnrestrictedIngress => "HipaaVpc: per-tier network ACLs; nothing open to 0.0.0.0/0 on all ports",
         C::Ec2EbsEncryptionByDefault => "EbsEncryptionByDefault::builder().key(&key): EBS encryption by default with a HipaaKey",
         C::EncryptedVolumes => "EbsEncryptionByDefault makes new volumes encrypted; re-create unencrypted volumes from encrypted snapshots",
+        C::SgNoAllPortsRules | C::SgAdminAndDatabasePortsInternal => {
+            "SecurityGroup::builder(): every rule names a protocol and port range; admin and database ports only from inside the VPC"
+        }
+        C::EbsDefaultKeyCustomerManaged => "EbsEncryptionByDefault::builder().key(&key): a customer-managed HipaaKey instead of aws/ebs",
+        C::EbsSnapshotPublicRestorableCheck => "Remove the createVolumePermission group all (ModifySnapshotAttribute); share snapshots with named accounts only",
+        C::Ec2InstanceNoPublicIp => "Launch into HipaaVpc private tiers (no auto-assigned public IP); reach instances through a load balancer or SSM",
+        C::Ec2Imdsv2Check => "Set HttpTokens=required (ModifyInstanceMetadataOptions, or in the launch template)",
+        C::Ec2InstanceProfileAttached => "Attach an instance profile of a HipaaRole with the grants the workload needs",
+        C::InstancesInVpc => "Launch instances into a subnet of a HipaaVpc",
+        C::Ec2InstanceDetailedMonitoringEnabled => "Turn on detailed monitoring (MonitorInstances, or Monitoring in the launch template)",
+        C::EbsOptimizedInstance => "Turn on EBS optimization, or move to a current instance type (optimized by default)",
+        C::Ec2StoppedInstance => "Terminate instances stopped for more than 30 days (snapshot the volumes first if needed)",
+        C::IamUserGroupMembershipCheck | C::IamGroupHasUsersCheck => {
+            "Put every IAM user in a group and delete empty groups (prefer HipaaRole with federation to IAM users)"
+        }
+        C::AccessKeysRotated => "Rotate active access keys within 90 days (create, switch, deactivate, delete), or use roles instead",
+        C::IamUserUnusedCredentialsCheck => "Deactivate passwords and access keys unused for 90 days",
+        C::IamUserMfaEnabled | C::MfaEnabledForIamConsoleAccess => "Enable an MFA device for every IAM user, and before any console password",
+        C::IamRootAccessKeyCheck => "Delete the root user's access keys (Security credentials page of the root user)",
+        C::RootAccountMfaEnabled | C::RootAccountHardwareMfaEnabled => "Enable a hardware MFA device on the root user",
+        C::IamRoleTrustRestricted | C::IamRoleMaxSessionDuration => {
+            "HipaaRole::builder().trust(Trust::service(..) or Trust::account(..)): named principals, sessions of 1 to 12 hours"
+        }
         C::S3BucketSslRequestsOnly => "EncryptedBucket / LogBucket: the bucket policy always denies aws:SecureTransport = false",
         C::S3TlsMinimumVersion => "EncryptedBucket / LogBucket: the bucket policy always denies s3:TlsVersion below 1.2",
         C::S3DefaultEncryptionKms | C::S3BucketServerSideEncryptionEnabled => {

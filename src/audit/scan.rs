@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::stack::{Event, EventSender, Operation, ResourceStatus};
 
 use super::finding::Finding;
-use super::{cloudtrail, governance, kms, logs, s3};
+use super::{cloudtrail, ebs, governance, iam, kms, logs, network, s3};
 
 /// What a scan of one region of one account needs.
 #[derive(Debug, Clone)]
@@ -111,11 +111,22 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
         governance::scan(scan),
         super::rds::scan(scan),
     );
+    let (network, volumes, identities) =
+        tokio::join!(network::scan(scan), ebs::scan(scan), async {
+            if scan.global {
+                iam::scan(scan).await
+            } else {
+                Judged::default()
+            }
+        });
     let mut judged = Judged::default();
     judged.extend(buckets);
     judged.extend(keys);
     judged.extend(logging);
     judged.extend(governance);
     judged.extend(databases);
+    judged.extend(network);
+    judged.extend(volumes);
+    judged.extend(identities);
     Ok(judged)
 }

@@ -7,6 +7,7 @@ mod support;
 mod audit;
 mod audit_logging;
 mod audit_guide;
+mod audit_network;
 mod build_refusals;
 mod compile_fail;
 mod database;

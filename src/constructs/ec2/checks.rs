@@ -835,3 +835,31 @@ pub fn evaluate_ebs_default(state: &EbsDefaultState) -> Vec<Check> {
         ),
     ]
 }
+
+/// Judges one EBS volume: encrypted at rest (the Config rule looks at attached volumes; an
+/// unattached one can be attached at any time, so every volume is judged).
+pub fn evaluate_volume(volume: &super::live::VolumeState) -> Check {
+    let attached = if volume.attached_to.is_empty() {
+        "unattached".to_string()
+    } else {
+        format!("attached to {}", volume.attached_to.join(", "))
+    };
+    Check::require(
+        ControlId::EncryptedVolumes,
+        "encrypted",
+        volume.encrypted,
+        format!("the volume ({attached}) is encrypted"),
+        format!("the volume ({attached}) is not encrypted"),
+    )
+}
+
+/// Judges one EBS snapshot: nobody outside the account may create a volume from it.
+pub fn evaluate_snapshot(snapshot: &super::live::SnapshotState) -> Check {
+    Check::require(
+        ControlId::EbsSnapshotPublicRestorableCheck,
+        "create_volume_permission",
+        !snapshot.public,
+        "only the account may restore the snapshot",
+        "anyone may restore the snapshot (createVolumePermission group all)",
+    )
+}

@@ -8,6 +8,7 @@ mod cidr;
 mod ebs;
 mod endpoints;
 mod flow_logs;
+mod instance;
 mod live;
 mod nacl;
 mod rules;
@@ -21,9 +22,9 @@ use crate::construct::ResourceKind;
 pub use allocator::{allocate, subnet_prefix, PlannedSubnet, Tier, SMALLEST_SUBNET_PREFIX};
 pub use checks::{
     effective_allows, evaluate_default_security_group, evaluate_ebs_default, evaluate_flow_logs,
-    evaluate_network_acl, evaluate_route_table, evaluate_security_group_rules, evaluate_subnet,
-    evaluate_vpc, rules_as_declared, DeclaredVpc, NaclExpectations, SecurityGroupExpectations,
-    VpcExpectations,
+    evaluate_network_acl, evaluate_route_table, evaluate_security_group_rules, evaluate_snapshot,
+    evaluate_subnet, evaluate_volume, evaluate_vpc, rules_as_declared, DeclaredVpc,
+    NaclExpectations, SecurityGroupExpectations, VpcExpectations,
 };
 pub use cidr::{CidrError, Ipv4Cidr, ANYWHERE_IPV4, PRIVATE_RANGES};
 pub use ebs::{
@@ -35,7 +36,15 @@ pub use flow_logs::{
     flow_log_acl_check, flow_log_delivery, flow_log_key_use, FlowLogDestination,
     LOG_DELIVERY_SERVICE,
 };
-pub use live::{read_ebs_default, read_security_groups, read_vpcs, read_zones};
+pub use instance::{
+    evaluate_instance, stopped_since, InstanceState, EBS_OPTIMIZABLE_TYPES, INSTANCE_KIND,
+    MAX_STOPPED_DAYS,
+};
+pub use live::{
+    list_vpcs, read_ebs_default, read_instances, read_listed_vpc, read_security_groups,
+    read_snapshot_permissions, read_snapshots, read_volumes, read_vpcs, read_zones, SnapshotState,
+    VolumeState,
+};
 // The database construct makes its own security group with the same rule machinery.
 #[cfg(feature = "rds")]
 pub(crate) use live::groups::{converge_rules, make_empty_group, read_rules};

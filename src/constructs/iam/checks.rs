@@ -103,7 +103,12 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
         .collect();
     checks.extend(checks_from_findings(
         &inline_findings,
-        &[ControlId::IamInlinePolicyBlockedKmsActions],
+        // Admin and full access count in inline policies too (cdk-nag judges inline policies).
+        &[
+            ControlId::IamInlinePolicyBlockedKmsActions,
+            ControlId::IamPolicyNoStatementsWithAdminAccess,
+            ControlId::IamPolicyNoStatementsWithFullAccess,
+        ],
         "inline_policies",
     ));
     let account = Arn::parse(&state.arn)

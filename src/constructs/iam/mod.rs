@@ -5,6 +5,7 @@
 //! an account (the library makes no users or groups; the audit judges them).
 
 mod checks;
+mod credential_report;
 mod grant;
 mod live;
 mod managed_policy;
@@ -18,6 +19,9 @@ mod trust;
 pub use checks::{
     evaluate_attached_policies, evaluate_managed_policy, evaluate_password_policy, evaluate_role,
     managed_policy_kind, PasswordRequirements, MAX_SESSION_SECS, MIN_SESSION_SECS,
+};
+pub use credential_report::{
+    parse_report, read_credential_report, CredentialReportRow, ROOT_USER_ROW,
 };
 pub use grant::{Grant, GRANT_KIND};
 pub use live::{
