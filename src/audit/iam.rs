@@ -20,6 +20,9 @@ use crate::error::{Error, Result};
 
 use super::scan::{Judged, RegionScan};
 
+/// A resource's ARN and checks, `None` when it vanished between listing and reading.
+type JudgedRead = Result<Option<(String, Vec<Check>)>>;
+
 const ROLE: ResourceKind = ResourceKind::new("AWS::IAM::Role", "iam role");
 const USER: ResourceKind = ResourceKind::new("AWS::IAM::User", "iam user");
 const GROUP: ResourceKind = ResourceKind::new("AWS::IAM::Group", "iam group");
@@ -200,7 +203,7 @@ where
         }
     };
     let judge = &judge;
-    let results: Vec<(String, Result<Option<(String, Vec<Check>)>>)> = stream::iter(names)
+    let results: Vec<(String, JudgedRead)> = stream::iter(names)
         .map(|name| async move { (name.clone(), judge(name).await) })
         .buffer_unordered(scan.concurrency)
         .collect()

@@ -196,9 +196,8 @@ fn merge_by_control(checks: Vec<Check>) -> Vec<Check> {
                 if check.status != Status::Pass && existing.status == Status::Pass {
                     existing.status = check.status;
                     existing.reason = check.reason;
-                } else if check.status != Status::Pass {
-                    existing.reason = format!("{}; {}", existing.reason, check.reason);
-                } else if existing.status == Status::Pass {
+                } else if check.status != Status::Pass || existing.status == Status::Pass {
+                    // Reasons of the same standing accumulate; a pass never dilutes a failure.
                     existing.reason = format!("{}; {}", existing.reason, check.reason);
                 }
             }

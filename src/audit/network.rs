@@ -114,13 +114,13 @@ fn part_of(scan: &RegionScan, state: &VpcState, setting: &str) -> (ResourceKind,
         let id = id_of(name, state.network_acls.get(name).map(|a| &a.id));
         return (NETWORK_ACL, ec2_arn(scan, "network-acl", &id));
     }
-    if let Some(name) = setting.strip_prefix("security_group.") {
-        if let Some(group) = state.security_groups.get(name) {
-            return (
-                SECURITY_GROUP_KIND,
-                ec2_arn(scan, "security-group", &group.id),
-            );
-        }
+    if let Some(name) = setting.strip_prefix("security_group.")
+        && let Some(group) = state.security_groups.get(name)
+    {
+        return (
+            SECURITY_GROUP_KIND,
+            ec2_arn(scan, "security-group", &group.id),
+        );
     }
     (VPC_KIND, ec2_arn(scan, "vpc", &state.vpc_id))
 }

@@ -24,6 +24,10 @@ Corrections:
   moto's own instance object.
 
 Additions (actions moto does not implement, answered from moto's own state):
+- The AWS managed policies the library attaches (AmazonRDSEnhancedMonitoringRole) and the
+  guide's AWSLambdaBasicExecutionRole exist in every account (moto loads none by default).
+- RDS automated snapshots get a unique name, so replacing a database within the same minute
+  does not fail CreateDBInstance (moto names them by the minute and refuses duplicates).
 - EC2 GetEbsDefaultKmsKeyId: the key ModifyEbsDefaultKmsKeyId set, or, like AWS, the ARN of
   the alias/aws/ebs alias when none was set. (moto answers HTTP 500 otherwise.)
 
@@ -125,7 +129,59 @@ def keep_rds_monitoring_fields():
     DBInstance._hipaa_aws_monitoring = True
 
 
-ADDITIONS = [add_get_ebs_default_kms_key_id, keep_rds_monitoring_fields]
+# The AWS managed policies the library attaches (and the guide's example policy). moto loads
+# none unless MOTO_IAM_LOAD_MANAGED_POLICIES is set, and loading all 1,500 into every account a
+# test makes is slow; these few are loaded into every account instead.
+SELECTED_AWS_MANAGED_POLICIES = (
+    "AmazonRDSEnhancedMonitoringRole",
+    "AWSLambdaBasicExecutionRole",
+)
+
+
+def add_selected_aws_managed_policies():
+    from moto.iam import models
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    every = json.loads(aws_managed_policies_data)
+    selected = {name: every[name] for name in SELECTED_AWS_MANAGED_POLICIES if name in every}
+    load_all = models.IAMBackend._init_aws_policies
+
+    def init_aws_policies(self):
+        policies = load_all(self)
+        if policies:
+            return policies
+        return [
+            models.AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data)
+            for name, data in selected.items()
+        ]
+
+    models.IAMBackend._init_aws_policies = init_aws_policies
+
+
+def unique_rds_automated_snapshots():
+    # moto names an instance's automated snapshot rds:<id>-<minute> and refuses CreateDBInstance
+    # when a snapshot of that name exists, which happens when a database is replaced by one of
+    # the same identifier within a minute; AWS never fails a create over its own backup's name.
+    from moto.rds.models import RDSBackend
+
+    create = RDSBackend.create_auto_snapshot
+
+    def create_auto_snapshot(self, db_instance_identifier, db_snapshot_identifier):
+        unique, n = db_snapshot_identifier, 1
+        while unique in self.database_snapshots:
+            n += 1
+            unique = f"{db_snapshot_identifier}-{n}"
+        return create(self, db_instance_identifier, unique)
+
+    RDSBackend.create_auto_snapshot = create_auto_snapshot
+
+
+ADDITIONS = [
+    add_get_ebs_default_kms_key_id,
+    keep_rds_monitoring_fields,
+    add_selected_aws_managed_policies,
+    unique_rds_automated_snapshots,
+]
 
 
 # ---------------------------------------------------------------- CBOR (RFC 8949)

@@ -37,7 +37,8 @@ fn account_arn(account: &TestAccount) -> String {
     format!("arn:aws:::{}", account.env.account_id())
 }
 
-/// Every finding of `control` on `arn` in `region` has `status`, and there is one.
+/// There is a finding of `control` on `arn` in `region`; for a pass every one passes, for any
+/// other status at least one has it (a control fails on a resource when one setting fails).
 fn expect_in(report: &AuditReport, control: ControlId, arn: &str, region: &str, status: Status) {
     let found: Vec<_> = report
         .findings()
@@ -47,11 +48,23 @@ fn expect_in(report: &AuditReport, control: ControlId, arn: &str, region: &str, 
         !found.is_empty(),
         "no {control} finding on {arn} in {region}"
     );
-    for finding in found {
-        assert_eq!(
-            finding.status, status,
-            "{control} on {arn} in {region}: {} ({})",
-            finding.reason, finding.setting
+    let described = || {
+        found
+            .iter()
+            .map(|f| format!("{:?}: {} ({})", f.status, f.reason, f.setting))
+            .collect::<Vec<_>>()
+    };
+    if status == Status::Pass {
+        assert!(
+            found.iter().all(|f| f.status == Status::Pass),
+            "{control} on {arn} in {region} should pass: {:?}",
+            described()
+        );
+    } else {
+        assert!(
+            found.iter().any(|f| f.status == status),
+            "{control} on {arn} in {region} should be {status:?}: {:?}",
+            described()
         );
     }
 }

@@ -5,8 +5,8 @@ mod fault_proxy;
 mod support;
 
 mod audit;
-mod audit_logging;
 mod audit_guide;
+mod audit_logging;
 mod audit_network;
 mod build_refusals;
 mod compile_fail;

@@ -1351,6 +1351,31 @@ pub(crate) async fn delete_vpc(ctx: &Ctx<'_>, vpc: &HipaaVpc, live: &VpcState) -
             .await
             .aws(SERVICE, "DeleteInternetGateway", &resource)?;
     }
+    // Associations go first: AWS drops a deleted subnet's association, moto keeps it and then
+    // refuses to delete the route table.
+    for table in live.route_tables.values().filter(|table| !table.main) {
+        for association in table.associations.values() {
+            ec2.disassociate_route_table()
+                .association_id(association)
+                .send()
+                .await
+                .aws(SERVICE, "DisassociateRouteTable", &resource)?;
+        }
+    }
+    // The same for the tiers' ACLs: their subnets go back to the default ACL before the subnets
+    // go (an ACL association cannot be removed, only replaced).
+    if let Some(default_acl) = live.network_acls.values().find(|acl| acl.is_default) {
+        for acl in live.network_acls.values().filter(|acl| !acl.is_default) {
+            for association in acl.associations.values() {
+                ec2.replace_network_acl_association()
+                    .association_id(association)
+                    .network_acl_id(&default_acl.id)
+                    .send()
+                    .await
+                    .aws(SERVICE, "ReplaceNetworkAclAssociation", &resource)?;
+            }
+        }
+    }
     for subnet in live.subnets.values() {
         ec2.delete_subnet().subnet_id(&subnet.id).send().await.aws(
             SERVICE,
