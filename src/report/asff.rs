@@ -47,9 +47,11 @@ pub(crate) fn asff_status(status: Status) -> (&'static str, &'static str) {
 
 /// The finding's id: stable across audits, so re-importing updates rather than duplicates.
 pub(crate) fn asff_id(finding: &Finding) -> String {
+    // One finding per account, region, control, resource and setting: a control may judge
+    // several settings of one resource, and account-level findings repeat in every region.
     format!(
-        "hipaa-aws/{}/{}/{}",
-        finding.account_id, finding.control, finding.resource_arn
+        "hipaa-aws/{}/{}/{}/{}/{}",
+        finding.account_id, finding.region, finding.control, finding.resource_arn, finding.setting
     )
 }
 
