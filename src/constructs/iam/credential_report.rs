@@ -29,7 +29,7 @@ pub struct CredentialReportRow {
 }
 
 /// Generates the report if needed and reads it, polling with growing pauses (50 ms doubling,
-/// at most [`MAX_POLLS`] times) while IAM builds it.
+/// at most 10 times) while IAM builds it.
 pub async fn read_credential_report(env: &Environment) -> Result<Vec<CredentialReportRow>> {
     let iam = env.iam();
     let mut pause = Duration::from_millis(50);
