@@ -171,6 +171,27 @@ pub struct SettingChange {
     pub desired: String,
 }
 
+/// The desired tags whose `tags.<key>` setting is among `changes`: what a TagResource call
+/// must send (tags are added or overwritten, never removed, so other owners' tags survive).
+#[cfg_attr(
+    not(any(feature = "ec2", feature = "securityhub", feature = "guardduty")),
+    allow(dead_code)
+)]
+pub(crate) fn changed_tags(
+    desired: &BTreeMap<String, String>,
+    changes: &[SettingChange],
+) -> BTreeMap<String, String> {
+    desired
+        .iter()
+        .filter(|(key, _)| {
+            changes
+                .iter()
+                .any(|change| change.setting == format!("tags.{key}"))
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
 /// Compares two states setting by setting.
 pub fn diff_states<S: State>(desired: &S, live: &S) -> Vec<SettingChange> {
     let live_settings = live.settings();

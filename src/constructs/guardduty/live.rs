@@ -212,16 +212,7 @@ pub(super) async fn update_detector(
             .await
             .aws(SERVICE, "UpdateDetector", detector_id)?;
     }
-    let changed_tags: BTreeMap<String, String> = desired
-        .tags
-        .iter()
-        .filter(|(key, _)| {
-            changes
-                .iter()
-                .any(|change| change.setting == format!("tags.{key}"))
-        })
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
+    let changed_tags = crate::construct::changed_tags(&desired.tags, changes);
     if !changed_tags.is_empty() {
         let arn = live.outputs.arn.as_str();
         guardduty

@@ -445,16 +445,7 @@ pub(crate) async fn update_group(
             });
         }
     }
-    let changed_tags: BTreeMap<String, String> = desired
-        .tags
-        .iter()
-        .filter(|(key, _)| {
-            changes
-                .iter()
-                .any(|change| change.setting == format!("tags.{key}"))
-        })
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
+    let changed_tags = crate::construct::changed_tags(&desired.tags, changes);
     if !changed_tags.is_empty() {
         ctx.env
             .ec2()
