@@ -6,7 +6,8 @@ use futures::stream::{self, StreamExt};
 
 use crate::construct::ResourceKind;
 use crate::constructs::cloudtrail::{
-    describe_trails, evaluate_trail, read_trail_state, TrailExpectations, TrailState,
+    describe_trails, evaluate_trail, management_events_recorded, read_trail_state,
+    TrailExpectations, TrailState,
 };
 use crate::controls::{Check, ControlId, Status};
 use crate::error::Result;
@@ -138,7 +139,7 @@ fn account_checks(trails: &[SeenTrail]) -> Vec<Check> {
     let bedrock = logging
         .iter()
         .copied()
-        .find(|state| state.management_events == "All");
+        .find(|state| management_events_recorded(state) == "All");
     vec![
         judge(
             ControlId::CloudTrailEnabled,

@@ -11,7 +11,11 @@ use crate::construct::Ctx;
 use crate::env::Environment;
 use crate::error::{Error, Result};
 
-use super::state::TrailState;
+use super::checks::selector_coverage;
+use super::state::{
+    AdvancedEventSelector, BasicEventSelector, DataResourceSelector, EventSelectors,
+    FieldSelector, TrailState,
+};
 
 const SERVICE: &str = "cloudtrail";
 const NOT_FOUND: &[&str] = &["TrailNotFoundException"];
@@ -83,7 +87,11 @@ pub async fn read_trail_state(
         .send()
         .await
         .aws(SERVICE, "GetEventSelectors", name)?;
-    let (management_events, s3_data_events) = summarize_selectors(&selectors);
+    // The settings plans compare are the strict summary the controls judge.
+    let event_selectors = read_selectors(&selectors);
+    let coverage = selector_coverage(&event_selectors, env.partition());
+    let management_events = coverage.management_events();
+    let s3_data_events = coverage.s3_data_events;
     let tags = cloudtrail
         .list_tags()
         .resource_id_list(&arn)
@@ -117,77 +125,66 @@ pub async fn read_trail_state(
             management_events,
             s3_data_events,
             tags: BTreeMap::new(),
+            event_selectors: Some(event_selectors),
         },
         tags,
     )))
 }
 
-/// Which management events are recorded, and which S3 objects' read and write data events,
-/// from basic or advanced event selectors.
-fn summarize_selectors(
+/// The event selectors of a trail, basic or advanced, as CloudTrail reports them.
+fn read_selectors(
     output: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
-) -> (String, Vec<String>) {
-    let mut management = "None".to_string();
-    let mut data = Vec::new();
+) -> EventSelectors {
     let advanced = output.advanced_event_selectors();
     if advanced.is_empty() {
-        for selector in output.event_selectors() {
-            let read_write = selector
-                .read_write_type()
-                .map(|rw| rw.as_str().to_string())
-                .unwrap_or_else(|| "All".to_string());
-            if selector.include_management_events().unwrap_or(true) {
-                management = merge_read_write(&management, &read_write);
-            }
-            if read_write == "All" {
-                for resource in selector.data_resources() {
-                    if resource.r#type() == Some("AWS::S3::Object") {
-                        data.extend(resource.values().iter().cloned());
-                    }
-                }
-            }
-        }
-    } else {
-        for selector in advanced {
-            let field = |name: &str| {
-                selector
+        return EventSelectors::Basic(
+            output
+                .event_selectors()
+                .iter()
+                .map(|selector| BasicEventSelector {
+                    read_write_type: selector
+                        .read_write_type()
+                        .map(|rw| rw.as_str().to_string())
+                        .unwrap_or_else(|| "All".to_string()),
+                    include_management_events: selector
+                        .include_management_events()
+                        .unwrap_or(true),
+                    exclude_management_event_sources: selector
+                        .exclude_management_event_sources()
+                        .to_vec(),
+                    data_resources: selector
+                        .data_resources()
+                        .iter()
+                        .map(|resource| DataResourceSelector {
+                            resource_type: resource.r#type().unwrap_or_default().to_string(),
+                            values: resource.values().to_vec(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        );
+    }
+    EventSelectors::Advanced(
+        advanced
+            .iter()
+            .map(|selector| AdvancedEventSelector {
+                name: selector.name().map(str::to_string),
+                field_selectors: selector
                     .field_selectors()
                     .iter()
-                    .find(|field| field.field() == name)
-            };
-            let category = field("eventCategory")
-                .and_then(|f| f.equals().first().cloned())
-                .unwrap_or_default();
-            let read_only = field("readOnly").and_then(|f| f.equals().first().cloned());
-            let read_write = match read_only.as_deref() {
-                Some("true") => "ReadOnly",
-                Some("false") => "WriteOnly",
-                _ => "All",
-            };
-            if category == "Management" {
-                management = merge_read_write(&management, read_write);
-            }
-            let s3_objects = field("resources.type")
-                .is_some_and(|f| f.equals().iter().any(|t| t == "AWS::S3::Object"));
-            if category == "Data" && s3_objects && read_write == "All" {
-                match field("resources.ARN") {
-                    Some(arns) => data.extend(arns.starts_with().iter().cloned()),
-                    None => data.push("arn:aws:s3".to_string()),
-                }
-            }
-        }
-    }
-    data.sort();
-    data.dedup();
-    (management, data)
-}
-
-fn merge_read_write(current: &str, added: &str) -> String {
-    match (current, added) {
-        ("None", other) | (other, "None") => other.to_string(),
-        (a, b) if a == b => a.to_string(),
-        _ => "All".to_string(),
-    }
+                    .map(|field| FieldSelector {
+                        field: field.field().to_string(),
+                        equals: field.equals().to_vec(),
+                        starts_with: field.starts_with().to_vec(),
+                        ends_with: field.ends_with().to_vec(),
+                        not_equals: field.not_equals().to_vec(),
+                        not_starts_with: field.not_starts_with().to_vec(),
+                        not_ends_with: field.not_ends_with().to_vec(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    )
 }
 
 fn trail_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {

@@ -10,12 +10,16 @@ mod state;
 mod trail;
 
 pub use checks::{
-    covers_all_buckets, covers_bucket, evaluate_delivery_role, evaluate_trail, trail_name_problem,
+    covers_all_buckets, covers_bucket, evaluate_delivery_role, evaluate_trail,
+    management_events_recorded, selector_coverage, trail_name_problem, SelectorCoverage,
     TrailExpectations,
 };
 pub use live::{all_buckets_value, describe_trails, read_trail_state};
 pub use policies::{trail_bucket_statements, trail_key_statements, CLOUDTRAIL_SERVICE};
-pub use state::{AuditTrailState, TrailState};
+pub use state::{
+    AdvancedEventSelector, AuditTrailState, BasicEventSelector, DataResourceSelector,
+    EventSelectors, FieldSelector, TrailState,
+};
 pub use trail::{AuditTrail, AuditTrailBuilder, AuditTrailProps, S3DataEvents, TRAIL_KIND};
 
 /// The types of this module most programs need; re-exported at the crate root and in

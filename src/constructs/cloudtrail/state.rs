@@ -39,6 +39,169 @@ pub struct TrailState {
     pub s3_data_events: Vec<String>,
     /// The tags the library manages (others are ignored).
     pub tags: BTreeMap<String, String>,
+    /// The event selectors as CloudTrail reports them. `None` in a desired state, whose one
+    /// basic selector `management_events` and `s3_data_events` describe; when present, the
+    /// controls judge these (exclusions, negated operators and narrowing fields included) and
+    /// `management_events` / `s3_data_events` are their strict summary.
+    pub event_selectors: Option<EventSelectors>,
+}
+
+/// A trail's event selectors: basic or advanced (a trail has one kind or the other).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventSelectors {
+    /// Basic event selectors (`EventSelectors`).
+    Basic(Vec<BasicEventSelector>),
+    /// Advanced event selectors (`AdvancedEventSelectors`).
+    Advanced(Vec<AdvancedEventSelector>),
+}
+
+/// One basic event selector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasicEventSelector {
+    /// `All`, `ReadOnly` or `WriteOnly`.
+    pub read_write_type: String,
+    /// Management events are recorded by this selector.
+    pub include_management_events: bool,
+    /// Event sources whose management events are left out (`kms.amazonaws.com`,
+    /// `rdsdata.amazonaws.com`).
+    pub exclude_management_event_sources: Vec<String>,
+    /// The data resources whose data events are recorded.
+    pub data_resources: Vec<DataResourceSelector>,
+}
+
+/// The data resources of one type a basic selector records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataResourceSelector {
+    /// The resource type, e.g. `AWS::S3::Object`.
+    pub resource_type: String,
+    /// ARN prefixes (`arn:aws:s3:::bucket/`, or `arn:aws:s3` for every bucket).
+    pub values: Vec<String>,
+}
+
+/// One advanced event selector: CloudTrail records the events that meet every one of its
+/// field conditions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvancedEventSelector {
+    /// The selector's name, if any.
+    pub name: Option<String>,
+    /// Its field conditions.
+    pub field_selectors: Vec<FieldSelector>,
+}
+
+/// One field condition of an advanced event selector.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct FieldSelector {
+    /// The field: `eventCategory`, `resources.type`, `resources.ARN`, `readOnly`,
+    /// `eventSource`, `eventName`, …
+    pub field: String,
+    /// `Equals` values.
+    pub equals: Vec<String>,
+    /// `StartsWith` values.
+    pub starts_with: Vec<String>,
+    /// `EndsWith` values.
+    pub ends_with: Vec<String>,
+    /// `NotEquals` values.
+    pub not_equals: Vec<String>,
+    /// `NotStartsWith` values.
+    pub not_starts_with: Vec<String>,
+    /// `NotEndsWith` values.
+    pub not_ends_with: Vec<String>,
+}
+
+impl FieldSelector {
+    /// A condition on `field` with no operator yet.
+    pub fn new(field: impl Into<String>) -> FieldSelector {
+        FieldSelector {
+            field: field.into(),
+            ..FieldSelector::default()
+        }
+    }
+
+    /// The condition with `Equals` values.
+    pub fn equals<I, S>(mut self, values: I) -> FieldSelector
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.equals.extend(values.into_iter().map(Into::into));
+        self
+    }
+
+    /// The condition with `StartsWith` values.
+    pub fn starts_with<I, S>(mut self, values: I) -> FieldSelector
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.starts_with.extend(values.into_iter().map(Into::into));
+        self
+    }
+
+    /// The condition with `NotEquals` values.
+    pub fn not_equals<I, S>(mut self, values: I) -> FieldSelector
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.not_equals.extend(values.into_iter().map(Into::into));
+        self
+    }
+
+    /// The condition with `NotStartsWith` values.
+    pub fn not_starts_with<I, S>(mut self, values: I) -> FieldSelector
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.not_starts_with.extend(values.into_iter().map(Into::into));
+        self
+    }
+
+    /// The condition with `EndsWith` values.
+    pub fn ends_with<I, S>(mut self, values: I) -> FieldSelector
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.ends_with.extend(values.into_iter().map(Into::into));
+        self
+    }
+
+    /// The condition with `NotEndsWith` values.
+    pub fn not_ends_with<I, S>(mut self, values: I) -> FieldSelector
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.not_ends_with.extend(values.into_iter().map(Into::into));
+        self
+    }
+
+    /// True when a negated operator (`NotEquals`, `NotStartsWith`, `NotEndsWith`) is used.
+    pub fn is_negated(&self) -> bool {
+        !(self.not_equals.is_empty()
+            && self.not_starts_with.is_empty()
+            && self.not_ends_with.is_empty())
+    }
+
+    /// The condition as text, e.g. `eventSource NotEquals [kms.amazonaws.com]`.
+    pub fn render(&self) -> String {
+        let operators = [
+            ("Equals", &self.equals),
+            ("StartsWith", &self.starts_with),
+            ("EndsWith", &self.ends_with),
+            ("NotEquals", &self.not_equals),
+            ("NotStartsWith", &self.not_starts_with),
+            ("NotEndsWith", &self.not_ends_with),
+        ];
+        let parts: Vec<String> = operators
+            .iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(operator, values)| format!("{operator} [{}]", values.join(", ")))
+            .collect();
+        format!("{} {}", self.field, parts.join(" "))
+    }
 }
 
 fn optional(value: &Option<String>) -> String {

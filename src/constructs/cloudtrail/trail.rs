@@ -210,6 +210,7 @@ impl AuditTrail {
             management_events: "All".to_string(),
             s3_data_events,
             tags: scope.tags_for(&self.id, false),
+            event_selectors: None,
         }
     }
 }

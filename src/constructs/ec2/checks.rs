@@ -7,15 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::controls::{Check, ControlId};
 
-use super::cidr::Ipv4Cidr;
+use super::cidr::{AddressBlock, AddressRanges, Family, Ipv4Cidr};
 use super::ebs::EbsDefaultState;
 use super::rules::{
-    render_rules, SgRule, ADMIN_PORTS, COMMON_RESTRICTED_PORTS, DATABASE_PORTS, HTTPS_PORT,
+    render_rules, RulePeer, SgRule, ADMIN_PORTS, DATABASE_PORTS, HTTPS_PORT,
+    RESTRICTED_INCOMING_PORTS,
 };
 use super::security_group::SecurityGroupState;
 use super::state::{
-    FlowLogState, NaclEntry, NetworkAclState, RouteTableState, SubnetState, TargetKind, VpcState,
-    DEFAULT_PART,
+    FlowLogState, NaclEntry, NetworkAclState, Route, RouteTableState, SubnetState, TargetKind,
+    VpcState, DEFAULT_PART,
 };
 
 // ------------------------------------------------------------------------------ security groups
@@ -49,75 +50,181 @@ impl SecurityGroupExpectations {
     }
 }
 
-fn outside_vpc(rule: &SgRule, vpc_cidrs: &[Ipv4Cidr]) -> bool {
-    use super::rules::RulePeer;
-    match &rule.peer {
-        RulePeer::Cidr(cidr) => match cidr.parse::<Ipv4Cidr>() {
-            Ok(block) if vpc_cidrs.is_empty() => !block.is_private(),
-            Ok(block) => !vpc_cidrs.iter().any(|vpc| vpc.contains(&block)),
-            Err(_) => true,
+/// What the peer of a rule reaches, judged block by block (a prefix list by its entries).
+#[derive(Debug, Default)]
+struct Reach {
+    /// The peer's blocks that parse.
+    blocks: Vec<AddressBlock>,
+    /// Some address is public: a block outside the private ranges, a block that does not
+    /// parse, or a prefix list whose entries are unknown.
+    public: bool,
+    /// Some address lies outside the VPC (its blocks when known, else the private ranges).
+    outside_vpc: bool,
+}
+
+fn inside_vpc(block: &AddressBlock, vpc_cidrs: &[Ipv4Cidr]) -> bool {
+    match block.family() {
+        Family::V4 if vpc_cidrs.is_empty() => block.is_private(),
+        Family::V4 => vpc_cidrs
+            .iter()
+            .any(|vpc| AddressBlock::from(*vpc).contains(block)),
+        // The VPC's IPv6 blocks are not known here: every IPv6 peer counts as outside.
+        Family::V6 => false,
+    }
+}
+
+fn reach(rule: &SgRule, vpc_cidrs: &[Ipv4Cidr]) -> Reach {
+    let texts: Vec<&str> = match &rule.peer {
+        RulePeer::Group { .. } => return Reach::default(),
+        RulePeer::Cidr(cidr) | RulePeer::Ipv6Cidr(cidr) => vec![cidr.as_str()],
+        RulePeer::PrefixList(_) => match &rule.prefix_list {
+            Some(list) => list.cidrs.iter().map(String::as_str).collect(),
+            None => {
+                return Reach {
+                    blocks: Vec::new(),
+                    public: true,
+                    outside_vpc: true,
+                }
+            }
         },
-        RulePeer::Ipv6Cidr(_) => true,
-        RulePeer::PrefixList(_) | RulePeer::Group { .. } => false,
+    };
+    let mut reach = Reach::default();
+    for text in texts {
+        match AddressBlock::parse(text) {
+            None => {
+                reach.public = true;
+                reach.outside_vpc = true;
+            }
+            Some(block) => {
+                if block.is_public() {
+                    reach.public = true;
+                }
+                if block.is_public() || !inside_vpc(&block, vpc_cidrs) {
+                    reach.outside_vpc = true;
+                }
+                reach.blocks.push(block);
+            }
+        }
+    }
+    reach
+}
+
+/// A rule as messages show it: a prefix list with its entries.
+fn describe(rule: &SgRule) -> String {
+    match (&rule.peer, &rule.prefix_list) {
+        (RulePeer::PrefixList(_), Some(list)) => format!(
+            "{} ({}{}: {})",
+            rule.render(),
+            if list.aws_managed { "AWS-managed " } else { "" },
+            list.name,
+            if list.cidrs.is_empty() {
+                "no entries".to_string()
+            } else {
+                list.cidrs.join(", ")
+            }
+        ),
+        (RulePeer::PrefixList(_), None) => {
+            format!("{} (entries unknown: counted as public)", rule.render())
+        }
+        _ => rule.render(),
     }
 }
 
 fn listed(rules: &[&SgRule]) -> String {
     rules
         .iter()
-        .map(|rule| rule.render())
+        .map(|rule| describe(rule))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// The families whose every address the public peers of `rules` admit on `port`, together:
+/// `0.0.0.0/1` and `128.0.0.0/1` on the same port are as open as `0.0.0.0/0`.
+fn open_to_everyone(rules: &[(&SgRule, Reach)], port: u16) -> Vec<&'static str> {
+    let mut ranges = AddressRanges::new();
+    for (rule, reach) in rules {
+        if reach.public && rule.covers_port(port) {
+            for block in &reach.blocks {
+                ranges.insert(*block);
+            }
+        }
+    }
+    let mut families = Vec::new();
+    if ranges.covers_everything(Family::V4) {
+        families.push("every IPv4 address");
+    }
+    if ranges.covers_everything(Family::V6) {
+        families.push("every IPv6 address");
+    }
+    families
+}
+
+/// `; on 22 together every IPv4 address` for the ports the rules open to everyone.
+fn everyone_note(rules: &[(&SgRule, Reach)], ports: &[u16]) -> String {
+    let notes: Vec<String> = ports
+        .iter()
+        .filter_map(|port| {
+            let families = open_to_everyone(rules, *port);
+            (!families.is_empty()).then(|| format!("port {port} to {}", families.join(" and ")))
+        })
+        .collect();
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" (together open to everyone: {})", notes.join(", "))
+    }
+}
+
+const PUBLIC_MEANS: &str = "every block outside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and \
+     fc00::/7 counts as the internet, and so does a prefix list holding one (or whose entries \
+     are unknown)";
+
 /// Judges the rules of a security group (ingress and egress together).
+///
+/// A peer is **public** when any of its addresses lies outside the private ranges
+/// (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7): `1.2.3.4/32`, `0.0.0.0/1`,
+/// `100.64.0.0/10` and `::/0` all count as the internet, and so do the two halves
+/// `0.0.0.0/1` + `128.0.0.0/1`, which together are `0.0.0.0/0`. A prefix list is judged by its
+/// entries (an AWS-managed list holds a service's public ranges, which other AWS customers'
+/// traffic can come from, e.g. every CloudFront distribution); a list whose entries are not
+/// known (a spec at `build()`) counts as public.
 pub fn evaluate_security_group_rules(
     rules: &[SgRule],
     expect: &SecurityGroupExpectations,
 ) -> Vec<Check> {
-    let ingress: Vec<&SgRule> = rules.iter().filter(|rule| !rule.egress).collect();
-    let open: Vec<&SgRule> = ingress
+    let ingress: Vec<(&SgRule, Reach)> = rules
         .iter()
-        .copied()
-        .filter(|rule| rule.peer.is_anywhere())
+        .filter(|rule| !rule.egress)
+        .map(|rule| (rule, reach(rule, &expect.vpc_cidrs)))
         .collect();
-    let ssh: Vec<&SgRule> = open
-        .iter()
-        .copied()
-        .filter(|rule| rule.covers_tcp_port(22))
-        .collect();
-    let common: Vec<&SgRule> = ingress
-        .iter()
-        .copied()
-        .filter(|rule| {
-            rule.all_protocols()
-                || (rule.peer.is_anywhere()
-                    && COMMON_RESTRICTED_PORTS
-                        .iter()
-                        .any(|port| rule.covers_tcp_port(*port)))
-        })
-        .collect();
-    let unauthorized: Vec<&SgRule> = open
-        .iter()
-        .copied()
-        .filter(|rule| {
-            let https_only = rule.protocol == "tcp"
-                && rule.from_port == i32::from(HTTPS_PORT)
-                && rule.to_port == i32::from(HTTPS_PORT);
-            !(expect.ingress_tier && https_only)
-        })
-        .collect();
-    let sensitive: Vec<&SgRule> = ingress
-        .iter()
-        .copied()
-        .filter(|rule| {
-            outside_vpc(rule, &expect.vpc_cidrs)
-                && ADMIN_PORTS
+    let select = |keep: &dyn Fn(&SgRule, &Reach) -> bool| -> Vec<&SgRule> {
+        ingress
+            .iter()
+            .filter(|(rule, reach)| keep(rule, reach))
+            .map(|(rule, _)| *rule)
+            .collect()
+    };
+    let ssh = select(&|rule, reach| reach.public && rule.covers_tcp_port(22));
+    let common = select(&|rule, reach| {
+        rule.all_protocols()
+            || (reach.public
+                && RESTRICTED_INCOMING_PORTS
                     .iter()
-                    .chain(DATABASE_PORTS)
-                    .any(|port| rule.covers_tcp_port(*port))
-        })
-        .collect();
+                    .any(|port| rule.covers_port(*port)))
+    });
+    let unauthorized = select(&|rule, reach| {
+        let https_only = rule.protocol == "tcp"
+            && rule.from_port == i32::from(HTTPS_PORT)
+            && rule.to_port == i32::from(HTTPS_PORT);
+        reach.public && !(expect.ingress_tier && https_only)
+    });
+    let sensitive_ports: Vec<u16> = ADMIN_PORTS.iter().chain(DATABASE_PORTS).copied().collect();
+    let sensitive = select(&|rule, reach| {
+        reach.outside_vpc
+            && sensitive_ports
+                .iter()
+                .any(|port| rule.covers_tcp_port(*port))
+    });
     let wide: Vec<&SgRule> = rules
         .iter()
         .filter(|rule| (expect.judge_egress || !rule.egress) && rule.all_ports())
@@ -127,17 +234,28 @@ pub fn evaluate_security_group_rules(
             ControlId::IncomingSshDisabled,
             "ingress",
             ssh.is_empty(),
-            "no rule opens SSH to 0.0.0.0/0 or ::/0",
-            format!("SSH is open to the internet: {}", listed(&ssh)),
+            format!("no rule opens SSH to a public address ({PUBLIC_MEANS})"),
+            format!(
+                "SSH is open to public addresses: {}{}",
+                listed(&ssh),
+                everyone_note(&ingress, &[22])
+            ),
         ),
         Check::require(
             ControlId::RestrictedIncomingTraffic,
             "ingress",
             common.is_empty(),
-            "no rule opens 20, 21, 3389, 3306, 3309 or 4333 to the internet, and none allows every protocol",
             format!(
-                "high-risk ports open to the internet or every protocol allowed: {}",
-                listed(&common)
+                "no rule opens a high-risk port to a public address and none allows every protocol \
+                 (judged as the strictest of AWS Config, cdk-nag and Prowler: TCP and UDP {}; {PUBLIC_MEANS})",
+                port_list(RESTRICTED_INCOMING_PORTS)
+            ),
+            format!(
+                "high-risk ports open to public addresses or every protocol allowed: {}{} \
+                 (the strictest of AWS Config, cdk-nag and Prowler: TCP and UDP {} stay closed to every public block, not only 0.0.0.0/0)",
+                listed(&common),
+                everyone_note(&ingress, RESTRICTED_INCOMING_PORTS),
+                port_list(RESTRICTED_INCOMING_PORTS)
             ),
         ),
         Check::require(
@@ -145,16 +263,16 @@ pub fn evaluate_security_group_rules(
             "ingress",
             unauthorized.is_empty(),
             if expect.ingress_tier {
-                "only HTTPS (TCP 443) is open to the internet, on a group of the ingress tier"
+                format!("only HTTPS (TCP 443) is open to public addresses, on a group of the ingress tier ({PUBLIC_MEANS})")
             } else {
-                "nothing is open to the internet"
+                format!("nothing is open to a public address ({PUBLIC_MEANS})")
             },
             format!(
-                "open to the internet without authorization{}: {}",
+                "open to public addresses without authorization{}: {}",
                 if expect.ingress_tier {
                     " (only TCP 443 is authorized)"
                 } else {
-                    " (only groups of the explicit ingress tier may accept TCP 443 from anywhere)"
+                    " (only groups of the explicit ingress tier may accept TCP 443 from the internet)"
                 },
                 listed(&unauthorized)
             ),
@@ -165,8 +283,9 @@ pub fn evaluate_security_group_rules(
             sensitive.is_empty(),
             "SSH, RDP, FTP and database ports accept only peers inside the VPC",
             format!(
-                "SSH, RDP, FTP or database ports accept peers outside the VPC: {}",
-                listed(&sensitive)
+                "SSH, RDP, FTP or database ports accept peers outside the VPC: {}{}",
+                listed(&sensitive),
+                everyone_note(&ingress, &sensitive_ports)
             ),
         ),
         Check::require(
@@ -177,6 +296,14 @@ pub fn evaluate_security_group_rules(
             format!("rules covering every protocol or port: {}", listed(&wide)),
         ),
     ]
+}
+
+fn port_list(ports: &[u16]) -> String {
+    ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The live rules are exactly the declared ones.
@@ -236,12 +363,11 @@ pub struct NaclExpectations {
     pub declared: Option<NetworkAclState>,
 }
 
-fn is_deny_all(entry: &NaclEntry) -> bool {
-    entry.action == "deny" && entry.from_anywhere() && entry.protocol == "all"
-}
-
-/// The allow entries of one direction that can take effect (those before the first
-/// deny-everything entry), in evaluation order.
+/// The allow entries of one direction that can take effect, in evaluation order: those not
+/// wholly shadowed by earlier entries that deny every protocol. Denies shadow per address
+/// family and together: `deny 0.0.0.0/1` and `deny 128.0.0.0/1` shadow every later IPv4 allow,
+/// but no IPv4 deny shadows an IPv6 allow. A port-specific deny shadows nothing (the allow
+/// still lets its other ports in).
 pub fn effective_allows(acl: &NetworkAclState, egress: bool) -> Vec<&NaclEntry> {
     let mut entries: Vec<&NaclEntry> = acl
         .entries
@@ -249,11 +375,25 @@ pub fn effective_allows(acl: &NetworkAclState, egress: bool) -> Vec<&NaclEntry> 
         .filter(|entry| entry.egress == egress)
         .collect();
     entries.sort_by_key(|entry| entry.rule_number);
-    entries
-        .into_iter()
-        .take_while(|entry| !is_deny_all(entry))
-        .filter(|entry| entry.action == "allow")
-        .collect()
+    let mut denied = AddressRanges::new();
+    let mut effective = Vec::new();
+    for entry in entries {
+        let block = AddressBlock::parse(&entry.cidr);
+        if entry.action == "deny" {
+            if let (Some(block), "all") = (block, entry.protocol.as_str()) {
+                denied.insert(block);
+            }
+            continue;
+        }
+        if entry.action != "allow" {
+            continue;
+        }
+        // An entry whose block does not parse is kept: what cannot be read is not shadowed.
+        if block.is_none_or(|block| !denied.covers(&block)) {
+            effective.push(entry);
+        }
+    }
+    effective
 }
 
 fn entries_text(entries: &[&NaclEntry]) -> String {
@@ -275,15 +415,28 @@ pub fn evaluate_network_acl(
     let unrestricted: Vec<&NaclEntry> = inbound
         .iter()
         .copied()
-        .filter(|entry| entry.from_anywhere() && entry.all_traffic())
+        .filter(|entry| entry.from_public() && entry.all_traffic())
         .collect();
+    let mut everyone = AddressRanges::new();
+    for entry in &unrestricted {
+        if let Some(block) = AddressBlock::parse(&entry.cidr) {
+            everyone.insert(block);
+        }
+    }
+    let together = if everyone.covers_everything(Family::V4) || everyone.covers_everything(Family::V6)
+    {
+        " (together they admit every address)"
+    } else {
+        ""
+    };
     let mut checks = vec![Check::require(
         ControlId::NaclNoUnrestrictedIngress,
         &setting,
         unrestricted.is_empty(),
-        "no entry lets every port in from the internet",
+        "no entry lets every port in from a public address (every block outside 10.0.0.0/8, \
+         172.16.0.0/12, 192.168.0.0/16 and fc00::/7 counts as the internet)",
         format!(
-            "entries let every port in from the internet: {}",
+            "entries let every port in from public addresses{together}: {}",
             entries_text(&unrestricted)
         ),
     )];
@@ -389,13 +542,12 @@ pub fn evaluate_subnet(name: &str, subnet: &SubnetState) -> Check {
 /// A route table sends no default route to an internet gateway, unless it serves the
 /// explicit ingress tier (`internet_allowed`).
 pub fn evaluate_route_table(name: &str, table: &RouteTableState, internet_allowed: bool) -> Check {
-    let to_igw: Vec<String> = table
+    let to_igw: Vec<&Route> = table
         .routes
         .iter()
         .filter(|route| {
-            route.is_default_route() && route.target.kind == TargetKind::InternetGateway
+            route.to_public_destination() && route.target.kind == TargetKind::InternetGateway
         })
-        .map(|route| route.render())
         .collect();
     let setting = format!("route_table.{name}");
     if to_igw.is_empty() {
@@ -403,19 +555,34 @@ pub fn evaluate_route_table(name: &str, table: &RouteTableState, internet_allowe
             ControlId::NoUnrestrictedRouteToIgw,
             setting,
             true,
-            "no default route to an internet gateway",
+            "no route sends public addresses to an internet gateway",
             "",
         );
     }
+    let mut destinations = AddressRanges::new();
+    for route in &to_igw {
+        if let Some(block) = AddressBlock::parse(&route.destination) {
+            destinations.insert(block);
+        }
+    }
+    let together = if destinations.covers_everything(Family::V4)
+        || destinations.covers_everything(Family::V6)
+    {
+        " (together a default route)"
+    } else {
+        ""
+    };
+    let rendered: Vec<String> = to_igw.iter().map(|route| route.render()).collect();
     Check::require(
         ControlId::NoUnrestrictedRouteToIgw,
         setting,
         internet_allowed,
-        "the default route to the internet gateway serves the explicitly requested ingress tier \
+        "the route to the internet gateway serves the explicitly requested ingress tier \
          (the cdk-nag rule would flag it; it is the tier's purpose)",
         format!(
-            "default route to an internet gateway: {}",
-            to_igw.join(", ")
+            "routes send public addresses to an internet gateway{together} (any block outside \
+             the private ranges, or a prefix list, counts, not only 0.0.0.0/0 and ::/0): {}",
+            rendered.join(", ")
         ),
     )
 }
@@ -863,3 +1030,7 @@ pub fn evaluate_snapshot(snapshot: &super::live::SnapshotState) -> Check {
         "anyone may restore the snapshot (createVolumePermission group all)",
     )
 }
+
+#[cfg(test)]
+#[path = "checks_tests.rs"]
+mod tests;

@@ -50,8 +50,8 @@ pub use live::{
 pub(crate) use live::groups::{converge_rules, make_empty_group, read_rules};
 pub use nacl::{EPHEMERAL_PORTS, MAX_ENTRIES_PER_DIRECTION};
 pub use rules::{
-    Peer, Protocol, Rule, RulePeer, SgRule, ADMIN_PORTS, COMMON_RESTRICTED_PORTS, DATABASE_PORTS,
-    HTTPS_PORT,
+    Peer, PrefixListEntries, Protocol, Rule, RulePeer, SgRule, ADMIN_PORTS,
+    COMMON_RESTRICTED_PORTS, DATABASE_PORTS, HTTPS_PORT, RESTRICTED_INCOMING_PORTS,
 };
 pub use security_group::{
     GroupHandle, SecurityGroup, SecurityGroupBuilder, SecurityGroupProps, SecurityGroupState,

@@ -20,6 +20,15 @@ pub const ADMIN_PORTS: &[u16] = &[20, 21, 22, 3389];
 /// The high-risk ports of the cdk-nag `EC2RestrictedCommonPorts` rule and the AWS Config
 /// `RESTRICTED_INCOMING_TRAFFIC` rule.
 pub const COMMON_RESTRICTED_PORTS: &[u16] = &[20, 21, 3389, 3306, 3309, 4333];
+/// The ports RESTRICTED_INCOMING_TRAFFIC keeps closed to public addresses, over TCP and UDP:
+/// the strictest of the rule sets, their union. AWS Config `restricted-common-ports` (20, 21,
+/// 3389, 3306, 4333), cdk-nag `EC2RestrictedCommonPorts` (adds 3309) and Prowler's
+/// `ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports` (adds 25, 110, 135,
+/// 143, 445, 3000, 5000, 5500, 8080, 8088). SSH and the database ports have controls of their
+/// own (INCOMING_SSH_DISABLED, HIPAA_AWS_SG_ADMIN_AND_DATABASE_PORTS_INTERNAL).
+pub const RESTRICTED_INCOMING_PORTS: &[u16] = &[
+    20, 21, 25, 110, 135, 143, 445, 3000, 3306, 3309, 3389, 4333, 5000, 5500, 8080, 8088,
+];
 /// The only port a group of the ingress tier may open to the internet (HTTPS).
 pub const HTTPS_PORT: u16 = 443;
 
@@ -198,6 +207,7 @@ impl Rule {
             peer,
             id: None,
             description: self.description.clone(),
+            prefix_list: None,
         }
     }
 }
@@ -279,6 +289,17 @@ impl fmt::Display for RulePeer {
     }
 }
 
+/// The entries of a managed prefix list a rule names, as EC2 reports them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrefixListEntries {
+    /// The list's name (`com.amazonaws.us-east-1.s3` for the S3 list AWS manages).
+    pub name: String,
+    /// True when AWS manages the list (its owner is `AWS`): a service's public ranges.
+    pub aws_managed: bool,
+    /// The blocks it holds (IPv4 or IPv6).
+    pub cidrs: Vec<String>,
+}
+
 /// A security group rule as AWS reports it (or as a spec asks for it), normalized: the
 /// protocol is `tcp`, `udp`, `icmp`, `all` or a protocol number; ports are `-1` when the
 /// protocol has none.
@@ -300,6 +321,11 @@ pub struct SgRule {
     /// The description (not compared: AWS keeps it as given).
     #[serde(skip)]
     pub description: Option<String>,
+    /// For a prefix-list peer read from AWS, the list's entries. `None` in a spec and when
+    /// the list could not be found: its blocks are unknown, so the controls count it as
+    /// public address space.
+    #[serde(skip)]
+    pub prefix_list: Option<PrefixListEntries>,
 }
 
 impl SgRule {
@@ -336,6 +362,18 @@ impl SgRule {
         match self.protocol.as_str() {
             "all" => true,
             "tcp" => {
+                (self.from_port == -1 && self.to_port == -1)
+                    || (self.from_port <= i32::from(port) && i32::from(port) <= self.to_port)
+            }
+            _ => false,
+        }
+    }
+
+    /// True when the rule lets `port` through over TCP or UDP.
+    pub fn covers_port(&self, port: u16) -> bool {
+        match self.protocol.as_str() {
+            "all" => true,
+            "tcp" | "udp" => {
                 (self.from_port == -1 && self.to_port == -1)
                     || (self.from_port <= i32::from(port) && i32::from(port) <= self.to_port)
             }

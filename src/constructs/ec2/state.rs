@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::construct::{Setting, State, NOT_REPORTED};
 
+use super::cidr::is_public_block;
 use super::rules::{render_rules, SgRule};
 
 /// The part name of the default network ACL and the default security group.
@@ -108,6 +109,13 @@ impl Route {
     /// True when the destination is every IPv4 or IPv6 address.
     pub fn is_default_route(&self) -> bool {
         self.destination == "0.0.0.0/0" || self.destination == "::/0"
+    }
+
+    /// True when the destination holds a public address: any block outside the private
+    /// ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7), and a prefix list (whose
+    /// entries a route table does not show).
+    pub fn to_public_destination(&self) -> bool {
+        is_public_block(&self.destination)
     }
 
     /// The text compared by plans, e.g. `0.0.0.0/0 -> nat_gateway nat-1`.
@@ -215,6 +223,12 @@ impl NaclEntry {
     /// True when the entry matches every address.
     pub fn from_anywhere(&self) -> bool {
         self.cidr == "0.0.0.0/0" || self.cidr == "::/0"
+    }
+
+    /// True when the entry matches a public address: any block outside 10.0.0.0/8,
+    /// 172.16.0.0/12, 192.168.0.0/16 and fc00::/7 (a block that does not parse counts too).
+    pub fn from_public(&self) -> bool {
+        is_public_block(&self.cidr)
     }
 
     /// True when the entry matches every port of every protocol, or every port of TCP or UDP.

@@ -3,7 +3,7 @@
 use crate::controls::{Check, ControlId};
 use crate::policy::{denies_insecure_transport, denies_tls_below, public_access};
 
-use super::state::BucketState;
+use super::state::{BucketState, LifecycleRule};
 
 /// Audit logs are kept at least this many days (six years).
 pub const LOG_RETENTION_FLOOR_DAYS: u32 = 2192;
@@ -33,6 +33,49 @@ impl BucketExpectations {
         replication: true,
         event_notifications: true,
     };
+}
+
+/// The services that deliver audit logs to a bucket: S3 server access logs, CloudTrail, VPC
+/// flow logs (and other vended logs) and AWS Config.
+pub const LOG_DELIVERY_SERVICES: [&str; 4] = [
+    "logging.s3.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+    "config.amazonaws.com",
+];
+
+/// The log-delivery service the bucket policy lets put objects, if any: such a bucket holds
+/// audit logs, whoever made it.
+pub fn log_delivery_service(state: &BucketState) -> Option<&'static str> {
+    let policy = state.policy.as_ref()?;
+    policy
+        .statements
+        .iter()
+        .filter(|statement| statement.effect == crate::policy::Effect::Allow)
+        .filter(|statement| {
+            statement
+                .typed_actions()
+                .iter()
+                .any(|action| action.matches("s3:PutObject"))
+        })
+        .find_map(|statement| {
+            let services = statement.principal.as_ref()?.values("Service");
+            LOG_DELIVERY_SERVICES
+                .into_iter()
+                .find(|service| services.iter().any(|s| s.eq_ignore_ascii_case(service)))
+        })
+}
+
+impl BucketExpectations {
+    /// What an audit expects of the bucket read as `state`: [`BucketExpectations::AUDIT`],
+    /// plus the six-year floor on its lifecycle when its policy lets a log-delivery service
+    /// write to it (see [`log_delivery_service`]).
+    pub fn audit_of(state: &BucketState) -> BucketExpectations {
+        BucketExpectations {
+            retention_floor_days: log_delivery_service(state).map(|_| LOG_RETENTION_FLOOR_DAYS),
+            ..BucketExpectations::AUDIT
+        }
+    }
 }
 
 /// Judges a bucket's state against the S3 controls.
@@ -205,15 +248,58 @@ fn transport_checks(state: &BucketState, checks: &mut Vec<Check>) {
     ));
 }
 
+/// The problem with the key prefix of server access logs, if any: it must be non-empty (logs
+/// at the bucket's root mix with everything else), hold no wildcard (`*`, `?`: S3 takes them
+/// literally, and lifecycle filters and readers that treat them as patterns would miss or
+/// over-match the logs), and never be under `AWSLogs/` in any letter case (its first segment
+/// is not `AWSLogs`: there CloudTrail, AWS Config and VPC flow logs deliver, and access logs
+/// would mix with that evidence, its lifecycle and its permissions). S3 keys are
+/// case-sensitive, but `awslogs/` next to `AWSLogs/` is the same confusion for a reviewer, so
+/// any case is refused; `awslogs-archive/` is another folder and is accepted.
+pub fn access_log_prefix_problem(prefix: &str) -> Option<String> {
+    if prefix.trim().is_empty() {
+        return Some(
+            "the access-log prefix is empty: logs would land at the root of the log bucket, mixed with every other object"
+                .to_string(),
+        );
+    }
+    if let Some(wildcard) = prefix.chars().find(|c| matches!(c, '*' | '?')) {
+        return Some(format!(
+            "the access-log prefix {prefix:?} contains the wildcard {wildcard:?}: S3 takes it literally, so filters and readers that treat it as a pattern miss or over-match the logs"
+        ));
+    }
+    let first_segment = prefix
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if first_segment.eq_ignore_ascii_case("AWSLogs") {
+        return Some(format!(
+            "the access-log prefix {prefix:?} is under AWSLogs/, where CloudTrail, AWS Config and flow logs deliver: access logs would mix with that evidence"
+        ));
+    }
+    None
+}
+
 fn logging_check(state: &BucketState, expect: &BucketExpectations) -> Check {
     match (&state.access_logging, expect.log_target) {
-        (Some(logging), _) => Check::require(
-            ControlId::S3BucketLoggingEnabled,
-            "access_logging",
-            true,
-            format!("server access logs go to {}", logging.target_bucket),
-            "",
-        ),
+        (Some(logging), _) => {
+            let problem = access_log_prefix_problem(&logging.target_prefix);
+            Check::require(
+                ControlId::S3BucketLoggingEnabled,
+                "access_logging",
+                problem.is_none(),
+                format!(
+                    "server access logs go to {} under {}",
+                    logging.target_bucket, logging.target_prefix
+                ),
+                format!(
+                    "server access logs go to {}, but {} (the AWS Config rule's targetPrefix parameter judges the prefix too)",
+                    logging.target_bucket,
+                    problem.unwrap_or_default()
+                ),
+            )
+        }
         (None, true) => Check::require(
             ControlId::S3BucketLoggingEnabled,
             "access_logging",
@@ -257,31 +343,55 @@ fn versioning_checks(state: &BucketState, checks: &mut Vec<Check>) {
     });
 }
 
-fn retention_check(state: &BucketState, floor: u32) -> Check {
+/// What an enabled lifecycle rule deletes before `floor` days, in words. Disabled rules
+/// delete nothing. A filtered rule (prefix, tag, size) still deletes the logs it matches, so it
+/// counts like any other. A fixed expiration date fails whatever the date: every object written
+/// less than `floor` days before it is deleted before it is `floor` days old, and logs are
+/// written every day (the strictest reading).
+fn early_deletions(rule: &LifecycleRule, floor: u32) -> Vec<String> {
+    if !rule.enabled {
+        return Vec::new();
+    }
+    let scope = rule
+        .filter
+        .as_deref()
+        .map(|filter| format!(" (on objects with {filter})"))
+        .unwrap_or_default();
+    let mut found: Vec<String> = [
+        ("Expiration.Days", rule.expiration_days),
+        (
+            "NoncurrentVersionExpiration.NoncurrentDays",
+            rule.noncurrent_expiration_days,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(what, days)| {
+        days.filter(|days| *days < floor)
+            .map(|days| format!("rule {} sets {what} = {days}{scope}", rule.id))
+    })
+    .collect();
+    if let Some(date) = &rule.expiration_date {
+        found.push(format!(
+            "rule {} sets Expiration.Date = {date}{scope}: every log written less than {floor} days before that date is deleted younger than {floor} days",
+            rule.id
+        ));
+    }
+    found
+}
+
+/// Judges that no lifecycle rule deletes logs before `floor` days (current or noncurrent
+/// versions, by days or by date).
+pub fn retention_check(state: &BucketState, floor: u32) -> Check {
     let short: Vec<String> = state
         .lifecycle
         .iter()
-        .filter(|rule| rule.enabled)
-        .flat_map(|rule| {
-            [
-                ("expiration_days", rule.expiration_days),
-                (
-                    "noncurrent_expiration_days",
-                    rule.noncurrent_expiration_days,
-                ),
-            ]
-            .into_iter()
-            .filter_map(move |(what, days)| {
-                days.filter(|days| *days < floor)
-                    .map(|days| format!("rule {} sets {what} = {days}", rule.id))
-            })
-        })
+        .flat_map(|rule| early_deletions(rule, floor))
         .collect();
     Check::require(
         ControlId::LogRetentionSixYears,
         "lifecycle",
         short.is_empty(),
-        format!("no lifecycle rule removes logs before {floor} days"),
+        format!("no enabled lifecycle rule removes logs before {floor} days (filtered rules and expiration dates included)"),
         format!(
             "logs would be deleted before {floor} days: {}",
             short.join(", ")
@@ -306,3 +416,7 @@ fn object_lock_check(state: &BucketState, expect: &BucketExpectations) -> Check 
         "Object Lock is not enabled",
     )
 }
+
+#[cfg(test)]
+#[path = "checks_tests.rs"]
+mod tests;

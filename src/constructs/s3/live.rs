@@ -384,6 +384,15 @@ async fn read_lifecycle(env: &Environment, name: &str) -> Result<Vec<LifecycleRu
             id: rule.id.clone().unwrap_or_default(),
             enabled: rule.status == ExpirationStatus::Enabled,
             expiration_days: days(rule.expiration.as_ref().and_then(|e| e.days)),
+            expiration_date: rule
+                .expiration
+                .as_ref()
+                .and_then(|e| e.date())
+                .map(|date| {
+                    date.fmt(aws_smithy_types::date_time::Format::DateTime)
+                        .unwrap_or_else(|_| date.secs().to_string())
+                }),
+            filter: lifecycle_filter(&rule),
             noncurrent_expiration_days: days(
                 rule.noncurrent_version_expiration
                     .as_ref()
@@ -402,6 +411,45 @@ async fn read_lifecycle(env: &Environment, name: &str) -> Result<Vec<LifecycleRu
         .collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(rules)
+}
+
+/// The part of the bucket a lifecycle rule applies to, in words; `None` for every object (no
+/// filter, or an empty prefix).
+fn lifecycle_filter(rule: &aws_sdk_s3::types::LifecycleRule) -> Option<String> {
+    let tag = |tag: &aws_sdk_s3::types::Tag| format!("tag {}={}", tag.key(), tag.value());
+    let prefix = |prefix: Option<&str>| {
+        prefix
+            .filter(|prefix| !prefix.is_empty())
+            .map(|prefix| format!("prefix {prefix}"))
+    };
+    let size = |greater: Option<i64>, less: Option<i64>| {
+        [
+            greater.map(|bytes| format!("size > {bytes}")),
+            less.map(|bytes| format!("size < {bytes}")),
+        ]
+    };
+    #[allow(deprecated)]
+    let legacy_prefix = prefix(rule.prefix());
+    let mut parts: Vec<String> = legacy_prefix.into_iter().collect();
+    if let Some(filter) = &rule.filter {
+        parts.extend(prefix(filter.prefix()));
+        parts.extend(filter.tag().map(tag));
+        parts.extend(
+            size(filter.object_size_greater_than(), filter.object_size_less_than())
+                .into_iter()
+                .flatten(),
+        );
+        if let Some(and) = filter.and() {
+            parts.extend(prefix(and.prefix()));
+            parts.extend(and.tags().iter().map(tag));
+            parts.extend(
+                size(and.object_size_greater_than(), and.object_size_less_than())
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" and "))
 }
 
 async fn read_object_lock(env: &Environment, name: &str) -> Result<Option<ObjectLockState>> {

@@ -179,11 +179,13 @@ impl From<LogBucketProps> for Result<LogBucket> {
                     id: "hipaa-aws-log-retention".to_string(),
                     enabled: true,
                     expiration_days: retention_days,
+                    expiration_date: None,
                     noncurrent_expiration_days: retention_days,
                     transition: props
                         .archive_after_days
                         .map(|days| (days, "GLACIER".to_string())),
                     abort_incomplete_multipart_days: Some(ABORT_INCOMPLETE_UPLOADS_DAYS),
+                    filter: None,
                 },
                 object_lock: props.object_lock,
                 holds_phi: false,

@@ -12,7 +12,10 @@ mod state;
 pub use bucket_policy::{
     access_log_delivery, access_log_key_use, bucket_arn, transport_statements,
 };
-pub use checks::{evaluate_bucket, BucketExpectations, LOG_RETENTION_FLOOR_DAYS};
+pub use checks::{
+    access_log_prefix_problem, evaluate_bucket, log_delivery_service, retention_check,
+    BucketExpectations, LOG_DELIVERY_SERVICES, LOG_RETENTION_FLOOR_DAYS,
+};
 pub use encrypted_bucket::{EncryptedBucket, EncryptedBucketBuilder, EncryptedBucketProps};
 pub use log_bucket::{LogBucket, LogBucketBuilder, LogBucketProps, LogRetention};
 pub use name::bucket_name_problems;

@@ -64,12 +64,20 @@ pub struct LifecycleRule {
     pub enabled: bool,
     /// Current versions expire this many days after creation.
     pub expiration_days: Option<u32>,
+    /// Current versions expire on this date (ISO 8601), whatever their age.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<String>,
     /// Noncurrent versions expire this many days after becoming noncurrent.
     pub noncurrent_expiration_days: Option<u32>,
     /// Current versions move to this storage class after this many days.
     pub transition: Option<(u32, String)>,
     /// Incomplete multipart uploads are aborted after this many days.
     pub abort_incomplete_multipart_days: Option<u32>,
+    /// The objects the rule applies to when it does not apply to every object, e.g.
+    /// `prefix logs/` or `tag retention=short`; `None` for the whole bucket. A filtered rule
+    /// still deletes what it matches, so the retention control judges it like any other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
 }
 
 /// Object Lock on a bucket.

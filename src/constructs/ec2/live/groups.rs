@@ -14,7 +14,7 @@ use crate::controls::ControlId;
 use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 
-use super::super::rules::{RulePeer, SgRule};
+use super::super::rules::{PrefixListEntries, RulePeer, SgRule};
 use super::super::security_group::{SecurityGroup, SecurityGroupState};
 use super::super::security_group_rules::{SecurityGroupRules, SecurityGroupRulesState};
 use super::util::{ec2_tags, filter, required, tag_map, tag_spec, SERVICE};
@@ -51,7 +51,72 @@ fn to_rule(rule: &SecurityGroupRule, names: &BTreeMap<String, String>) -> SgRule
         peer,
         id: rule.security_group_rule_id().map(str::to_string),
         description: rule.description().map(str::to_string),
+        prefix_list: None,
     }
+}
+
+/// What EC2 answers when a prefix list does not exist (any more).
+const PREFIX_LIST_MISSING: &[&str] = &["InvalidPrefixListID.NotFound", "InvalidPrefixListId.NotFound"];
+
+/// The entries of the managed prefix lists `ids` (customer-managed and AWS-managed alike). A
+/// list that is not found is left out: the controls count it as public address space.
+async fn prefix_list_entries(
+    env: &Environment,
+    ids: &[String],
+) -> Result<BTreeMap<String, PrefixListEntries>> {
+    let mut lists = BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(lists);
+    }
+    let resource = ids.join(",");
+    let Some(described) = env
+        .ec2()
+        .describe_managed_prefix_lists()
+        .set_prefix_list_ids(Some(ids.to_vec()))
+        .send()
+        .await
+        .aws_optional(
+            SERVICE,
+            "DescribeManagedPrefixLists",
+            &resource,
+            PREFIX_LIST_MISSING,
+        )?
+    else {
+        return Ok(lists);
+    };
+    for list in described.prefix_lists() {
+        let Some(id) = list.prefix_list_id() else {
+            continue;
+        };
+        let mut cidrs = Vec::new();
+        let mut pages = env
+            .ec2()
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(id)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.aws(SERVICE, "GetManagedPrefixListEntries", id)?;
+            cidrs.extend(
+                page.entries()
+                    .iter()
+                    .filter_map(|entry| entry.cidr().map(str::to_string)),
+            );
+        }
+        cidrs.sort();
+        cidrs.dedup();
+        lists.insert(
+            id.to_string(),
+            PrefixListEntries {
+                name: list.prefix_list_name().unwrap_or(id).to_string(),
+                aws_managed: list
+                    .owner_id()
+                    .is_some_and(|owner| owner.eq_ignore_ascii_case("aws")),
+                cidrs,
+            },
+        );
+    }
+    Ok(lists)
 }
 
 /// The logical ids (from tags) of groups, by id.
@@ -120,12 +185,25 @@ pub(crate) async fn read_rules(
     unknown.dedup();
     let mut names = known.clone();
     names.extend(group_logical_ids(env, &unknown).await?);
+    // Ingress from a prefix list is judged by the list's entries.
+    let mut list_ids: Vec<String> = raw
+        .iter()
+        .filter(|rule| rule.is_egress() != Some(true))
+        .filter_map(|rule| rule.prefix_list_id().map(str::to_string))
+        .collect();
+    list_ids.sort();
+    list_ids.dedup();
+    let lists = prefix_list_entries(env, &list_ids).await?;
     for rule in &raw {
         if let Some(group_id) = rule.group_id() {
+            let mut normalized = to_rule(rule, &names);
+            if let RulePeer::PrefixList(id) = &normalized.peer {
+                normalized.prefix_list = lists.get(id).cloned();
+            }
             by_group
                 .entry(group_id.to_string())
                 .or_default()
-                .push(to_rule(rule, &names));
+                .push(normalized);
         }
     }
     for rules in by_group.values_mut() {
