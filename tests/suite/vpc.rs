@@ -1413,7 +1413,12 @@ fn vpc_security_group_rules_open_to_the_world_or_wide_are_refused() {
             "ssh from a partner network",
             &app,
             Rule::tcp(22, Peer::cidr("203.0.113.0/24")),
-            &[ControlId::SgAdminAndDatabasePortsInternal],
+            // A public block is the internet, not only 0.0.0.0/0.
+            &[
+                ControlId::IncomingSshDisabled,
+                ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+                ControlId::SgAdminAndDatabasePortsInternal,
+            ],
         ),
         (
             "redis from another private network",
@@ -1425,7 +1430,10 @@ fn vpc_security_group_rules_open_to_the_world_or_wide_are_refused() {
             "mongodb from ipv6",
             &app,
             Rule::tcp(27017, Peer::ipv6_cidr("2001:db8::/32")),
-            &[ControlId::SgAdminAndDatabasePortsInternal],
+            &[
+                ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+                ControlId::SgAdminAndDatabasePortsInternal,
+            ],
         ),
         (
             "a malformed block",

@@ -321,11 +321,6 @@ impl AddressRanges {
         self.blocks.push(block);
     }
 
-    /// True when no block was added.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
-    }
-
     /// True when the union holds every address of `block`.
     pub(crate) fn covers(&self, block: &AddressBlock) -> bool {
         let mut ranges: Vec<(u128, u128)> = self

@@ -60,7 +60,9 @@ impl Protocol {
 pub enum Peer {
     /// Another security group (of this stack).
     Group(Ref<SecurityGroup>),
-    /// A managed prefix list, e.g. `pl-63a5400a` (the S3 prefix list).
+    /// A managed prefix list, e.g. `pl-63a5400a` (the S3 prefix list). Egress to a list is
+    /// accepted; in ingress a list counts as public at `build()` (its entries are not known
+    /// there), so only HTTPS into the ingress tier may come from one.
     PrefixList(String),
     /// An IPv4 block, e.g. `10.20.0.0/16`.
     Cidr(String),

@@ -57,9 +57,13 @@ pub struct SecurityGroupRulesProps {
 }
 
 /// Every rule of one [`SecurityGroup`]: apply adds what is missing and revokes what is not
-/// declared. Ingress from `0.0.0.0/0` or `::/0` is refused except TCP 443 into a group of the
-/// ingress tier; rules over every port are refused (every protocol cannot be written); SSH,
-/// RDP, FTP and database ports are refused from any block outside the VPC.
+/// declared. Ingress from a public address is refused except TCP 443 into a group of the
+/// ingress tier: every block outside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and fc00::/7
+/// counts (`0.0.0.0/0`, `0.0.0.0/1`, `1.2.3.4/32`, `100.64.0.0/10`, `::/0`), and so does a
+/// prefix list in ingress, whose entries `build()` cannot see and which can change after apply
+/// (verify and the audit judge a list by its entries). Rules over every port are refused
+/// (every protocol cannot be written); SSH, RDP, FTP and database ports are refused from any
+/// block outside the VPC.
 ///
 /// ```
 /// use hipaa_aws::prelude::*;
