@@ -1150,9 +1150,19 @@ fn vpc_blocks_that_are_public_too_large_or_too_small_are_refused() {
         "10.0.0.0",       // no prefix
         "not-a-cidr",
     ] {
-        let violations = assert_refused(cidr, vpc_with(cidr, 2), &[ControlId::VpcCidrPrivate]);
+        // A public VPC block also makes the app ACL's allow from the VPC an allow from the
+        // internet.
+        let public = ["8.8.0.0/16", "172.32.0.0/16", "100.64.0.0/16"].contains(&cidr);
+        let expected: &[ControlId] = if public {
+            &[ControlId::VpcCidrPrivate, ControlId::NaclNoUnrestrictedIngress]
+        } else {
+            &[ControlId::VpcCidrPrivate]
+        };
+        let violations = assert_refused(cidr, vpc_with(cidr, 2), expected);
         assert!(
-            violations.iter().all(|v| v.setting == "cidr"),
+            violations
+                .iter()
+                .all(|v| v.setting == "cidr" || (public && v.setting.starts_with("network_acl."))),
             "{cidr}: {violations}"
         );
     }
