@@ -147,5 +147,8 @@ async fn judge_bucket(scan: &RegionScan, name: &str) -> Result<Vec<crate::contro
     let (replication, notifications) = read_bucket_extras(&env, name).await?;
     state.replication = Some(replication);
     state.event_notifications = Some(notifications);
-    Ok(evaluate_bucket(&state, &BucketExpectations::audit_of(&state)))
+    Ok(evaluate_bucket(
+        &state,
+        &BucketExpectations::audit_of(&state),
+    ))
 }

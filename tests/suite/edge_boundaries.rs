@@ -102,7 +102,12 @@ async fn vpc(ec2: &aws_sdk_ec2::Client, cidr: &str) -> String {
         .expect("vpc id")
 }
 
-async fn group(ec2: &aws_sdk_ec2::Client, vpc: &str, name: &str, ingress: Vec<IpPermission>) -> String {
+async fn group(
+    ec2: &aws_sdk_ec2::Client,
+    vpc: &str,
+    name: &str,
+    ingress: Vec<IpPermission>,
+) -> String {
     let id = ec2
         .create_security_group()
         .vpc_id(vpc)
@@ -163,7 +168,10 @@ async fn prefix_list(ec2: &aws_sdk_ec2::Client, name: &str, cidrs: &[&str]) -> S
 /// The S3 prefix list AWS manages in the region.
 async fn s3_prefix_list(ec2: &aws_sdk_ec2::Client) -> String {
     ec2.describe_managed_prefix_lists()
-        .filters(filter("prefix-list-name", &format!("com.amazonaws.{REGION}.s3")))
+        .filters(filter(
+            "prefix-list-name",
+            &format!("com.amazonaws.{REGION}.s3"),
+        ))
         .send()
         .await
         .expect("managed prefix lists")
@@ -173,7 +181,12 @@ async fn s3_prefix_list(ec2: &aws_sdk_ec2::Client) -> String {
         .expect("the S3 prefix list")
 }
 
-async fn route_table(ec2: &aws_sdk_ec2::Client, vpc: &str, igw: &str, destinations: &[&str]) -> String {
+async fn route_table(
+    ec2: &aws_sdk_ec2::Client,
+    vpc: &str,
+    igw: &str,
+    destinations: &[&str],
+) -> String {
     let table = ec2
         .create_route_table()
         .vpc_id(vpc)
@@ -249,11 +262,27 @@ async fn network_cases(account: &TestAccount) -> NetworkCases {
     )
     .await;
     let public_postgres = group(&ec2, &inside, "pg-public", vec![tcp(5432, &["1.2.3.4/32"])]).await;
-    let internal_postgres =
-        group(&ec2, &inside, "pg-internal", vec![tcp(5432, &["10.50.0.0/16"])]).await;
-    let listed_public = group(&ec2, &inside, "pl-public", vec![tcp_from_list(22, &public_list)]).await;
-    let listed_private =
-        group(&ec2, &inside, "pl-private", vec![tcp_from_list(22, &private_list)]).await;
+    let internal_postgres = group(
+        &ec2,
+        &inside,
+        "pg-internal",
+        vec![tcp(5432, &["10.50.0.0/16"])],
+    )
+    .await;
+    let listed_public = group(
+        &ec2,
+        &inside,
+        "pl-public",
+        vec![tcp_from_list(22, &public_list)],
+    )
+    .await;
+    let listed_private = group(
+        &ec2,
+        &inside,
+        "pl-private",
+        vec![tcp_from_list(22, &private_list)],
+    )
+    .await;
     let listed_by_aws = group(&ec2, &inside, "pl-aws", vec![tcp_from_list(5432, &s3_list)]).await;
     let cgnat_rdp = group(&ec2, &inside, "cgnat", vec![tcp(3389, &["100.64.0.0/10"])]).await;
 
@@ -320,13 +349,38 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
     // The two halves of the address space on SSH: open to everyone.
     let reason = expect(report, C::IncomingSshDisabled, &sg(&cases.halves), Fail);
     assert!(reason.contains("every IPv4 address"), "{reason}");
-    expect(report, C::VpcSgOpenOnlyToAuthorizedPorts, &sg(&cases.halves), Fail);
-    expect(report, C::SgAdminAndDatabasePortsInternal, &sg(&cases.halves), Fail);
+    expect(
+        report,
+        C::VpcSgOpenOnlyToAuthorizedPorts,
+        &sg(&cases.halves),
+        Fail,
+    );
+    expect(
+        report,
+        C::SgAdminAndDatabasePortsInternal,
+        &sg(&cases.halves),
+        Fail,
+    );
 
     // One public address on PostgreSQL, against the VPC's own block.
-    expect(report, C::SgAdminAndDatabasePortsInternal, &sg(&cases.public_postgres), Fail);
-    expect(report, C::VpcSgOpenOnlyToAuthorizedPorts, &sg(&cases.public_postgres), Fail);
-    expect(report, C::IncomingSshDisabled, &sg(&cases.public_postgres), Pass);
+    expect(
+        report,
+        C::SgAdminAndDatabasePortsInternal,
+        &sg(&cases.public_postgres),
+        Fail,
+    );
+    expect(
+        report,
+        C::VpcSgOpenOnlyToAuthorizedPorts,
+        &sg(&cases.public_postgres),
+        Fail,
+    );
+    expect(
+        report,
+        C::IncomingSshDisabled,
+        &sg(&cases.public_postgres),
+        Pass,
+    );
     for control in [
         C::SgAdminAndDatabasePortsInternal,
         C::VpcSgOpenOnlyToAuthorizedPorts,
@@ -337,15 +391,40 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
     }
 
     // Prefix lists, judged by their entries.
-    let reason = expect(report, C::IncomingSshDisabled, &sg(&cases.listed_public), Fail);
+    let reason = expect(
+        report,
+        C::IncomingSshDisabled,
+        &sg(&cases.listed_public),
+        Fail,
+    );
     assert!(reason.contains("203.0.113.7/32"), "{reason}");
-    expect(report, C::IncomingSshDisabled, &sg(&cases.listed_private), Pass);
-    expect(report, C::SgAdminAndDatabasePortsInternal, &sg(&cases.listed_private), Pass);
-    let reason = expect(report, C::SgAdminAndDatabasePortsInternal, &sg(&cases.listed_by_aws), Fail);
+    expect(
+        report,
+        C::IncomingSshDisabled,
+        &sg(&cases.listed_private),
+        Pass,
+    );
+    expect(
+        report,
+        C::SgAdminAndDatabasePortsInternal,
+        &sg(&cases.listed_private),
+        Pass,
+    );
+    let reason = expect(
+        report,
+        C::SgAdminAndDatabasePortsInternal,
+        &sg(&cases.listed_by_aws),
+        Fail,
+    );
     assert!(reason.contains("AWS-managed"), "{reason}");
 
     // Carrier-grade NAT is not a private network.
-    expect(report, C::RestrictedIncomingTraffic, &sg(&cases.cgnat_rdp), Fail);
+    expect(
+        report,
+        C::RestrictedIncomingTraffic,
+        &sg(&cases.cgnat_rdp),
+        Fail,
+    );
 
     // Routes to the internet gateway: split default route, one host, none.
     let reason = expect(
@@ -399,14 +478,20 @@ fn selector(name: &str, fields: Vec<AdvancedFieldSelector>) -> AdvancedEventSele
 }
 
 fn management(extra: Vec<AdvancedFieldSelector>) -> AdvancedEventSelector {
-    let mut fields = vec![field("eventCategory").equals("Management").build().expect("field")];
+    let mut fields = vec![field("eventCategory")
+        .equals("Management")
+        .build()
+        .expect("field")];
     fields.extend(extra);
     selector("management", fields)
 }
 
 fn s3_objects(extra: Vec<AdvancedFieldSelector>) -> AdvancedEventSelector {
     let mut fields = vec![
-        field("eventCategory").equals("Data").build().expect("field"),
+        field("eventCategory")
+            .equals("Data")
+            .build()
+            .expect("field"),
         field("resources.type")
             .equals("AWS::S3::Object")
             .build()
@@ -541,12 +626,27 @@ async fn trail_cases(account: &TestAccount) -> TrailCases {
 fn judge_trails(account: &TestAccount, report: &AuditReport, cases: &TrailCases) {
     use ControlId as C;
     use Status::{Fail, Pass};
-    expect(report, C::CloudTrailManagementEvents, &cases.narrow_buckets, Pass);
-    let reason = expect(report, C::CloudTrailManagementEvents, &cases.excluded_kms, Fail);
+    expect(
+        report,
+        C::CloudTrailManagementEvents,
+        &cases.narrow_buckets,
+        Pass,
+    );
+    let reason = expect(
+        report,
+        C::CloudTrailManagementEvents,
+        &cases.excluded_kms,
+        Fail,
+    );
     assert!(reason.contains("kms.amazonaws.com"), "{reason}");
     let reason = expect(report, C::CloudTrailManagementEvents, &cases.negated, Fail);
     assert!(reason.contains("NotEquals"), "{reason}");
-    expect(report, C::CloudTrailManagementEvents, &cases.read_only, Fail);
+    expect(
+        report,
+        C::CloudTrailManagementEvents,
+        &cases.read_only,
+        Fail,
+    );
     // Four logging multi-region trails, and none records read and write data events of every
     // bucket without narrowing.
     let account_arn = format!("arn:aws:::{}", account.env.account_id());
@@ -573,7 +673,11 @@ fn expiring(id: &str) -> aws_sdk_s3::types::builders::LifecycleRuleBuilder {
 async fn log_bucket(account: &TestAccount, stem: &str, rules: Vec<LifecycleRule>) -> String {
     let s3 = account.s3();
     let name = account.bucket(stem);
-    s3.create_bucket().bucket(&name).send().await.expect("bucket");
+    s3.create_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("bucket");
     s3.put_bucket_policy()
         .bucket(&name)
         .policy(log_delivery_policy(&name))
@@ -599,7 +703,11 @@ async fn log_bucket(account: &TestAccount, stem: &str, rules: Vec<LifecycleRule>
 async fn logging_to(account: &TestAccount, stem: &str, target: &str, prefix: &str) -> String {
     let s3 = account.s3();
     let name = account.bucket(stem);
-    s3.create_bucket().bucket(&name).send().await.expect("bucket");
+    s3.create_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("bucket");
     s3.put_bucket_logging()
         .bucket(&name)
         .bucket_logging_status(
@@ -646,7 +754,11 @@ async fn bucket_cases(account: &TestAccount) -> BucketCases {
         account,
         "edge-dated",
         vec![expiring("dated")
-            .expiration(LifecycleExpiration::builder().date(midnight_in(2200)).build())
+            .expiration(
+                LifecycleExpiration::builder()
+                    .date(midnight_in(2200))
+                    .build(),
+            )
             .build()
             .expect("rule")],
     )
@@ -745,18 +857,38 @@ fn judge_buckets(report: &AuditReport, cases: &BucketCases) {
     let arn = |name: &str| format!("arn:aws:s3:::{name}");
     let reason = expect(report, C::LogRetentionSixYears, &arn(&cases.dated), Fail);
     assert!(reason.contains("Expiration.Date"), "{reason}");
-    let reason = expect(report, C::LogRetentionSixYears, &arn(&cases.one_day_short), Fail);
+    let reason = expect(
+        report,
+        C::LogRetentionSixYears,
+        &arn(&cases.one_day_short),
+        Fail,
+    );
     assert!(reason.contains("2191"), "{reason}");
-    expect(report, C::LogRetentionSixYears, &arn(&cases.at_the_floor), Pass);
+    expect(
+        report,
+        C::LogRetentionSixYears,
+        &arn(&cases.at_the_floor),
+        Pass,
+    );
     let reason = expect(report, C::LogRetentionSixYears, &arn(&cases.filtered), Fail);
     assert!(reason.contains("prefix AWSLogs/"), "{reason}");
     assert!(
         findings(report, C::LogRetentionSixYears, &arn(&cases.not_logs)).is_empty(),
         "a bucket no log service writes to has no retention floor"
     );
-    let reason = expect(report, C::S3BucketLoggingEnabled, &arn(&cases.under_awslogs), Fail);
+    let reason = expect(
+        report,
+        C::S3BucketLoggingEnabled,
+        &arn(&cases.under_awslogs),
+        Fail,
+    );
     assert!(reason.contains("AWSLogs/"), "{reason}");
-    expect(report, C::S3BucketLoggingEnabled, &arn(&cases.wildcard), Fail);
+    expect(
+        report,
+        C::S3BucketLoggingEnabled,
+        &arn(&cases.wildcard),
+        Fail,
+    );
     expect(report, C::S3BucketLoggingEnabled, &arn(&cases.access), Pass);
 }
 
@@ -912,7 +1044,11 @@ async fn edge_verify_reports_disguised_changes_made_behind_the_library() {
             BucketLifecycleConfiguration::builder()
                 .rules(
                     expiring("hipaa-aws-log-retention")
-                        .expiration(LifecycleExpiration::builder().date(midnight_in(3000)).build())
+                        .expiration(
+                            LifecycleExpiration::builder()
+                                .date(midnight_in(3000))
+                                .build(),
+                        )
                         .build()
                         .expect("rule"),
                 )
@@ -971,37 +1107,64 @@ async fn edge_verify_reports_disguised_changes_made_behind_the_library() {
     let (app_id, logs_id, data_id, trail_id) = &ids;
     let group_failures = failed(&report, app_id);
     assert!(
-        has_failed(&group_failures, ControlId::IncomingSshDisabled, "every IPv4 address"),
+        has_failed(
+            &group_failures,
+            ControlId::IncomingSshDisabled,
+            "every IPv4 address"
+        ),
         "{group_failures:?}"
     );
     assert!(
-        has_failed(&group_failures, ControlId::SgAdminAndDatabasePortsInternal, "198.51.100.10/32"),
+        has_failed(
+            &group_failures,
+            ControlId::SgAdminAndDatabasePortsInternal,
+            "198.51.100.10/32"
+        ),
         "{group_failures:?}"
     );
     let trail_failures = failed(&report, trail_id);
     assert!(
-        has_failed(&trail_failures, ControlId::CloudTrailManagementEvents, "NotEquals"),
+        has_failed(
+            &trail_failures,
+            ControlId::CloudTrailManagementEvents,
+            "NotEquals"
+        ),
         "{trail_failures:?}"
     );
     assert!(
-        has_failed(&trail_failures, ControlId::CloudTrailS3DataEventsEnabled, "eventName"),
+        has_failed(
+            &trail_failures,
+            ControlId::CloudTrailS3DataEventsEnabled,
+            "eventName"
+        ),
         "{trail_failures:?}"
     );
     let log_failures = failed(&report, logs_id);
     assert!(
-        has_failed(&log_failures, ControlId::LogRetentionSixYears, "Expiration.Date"),
+        has_failed(
+            &log_failures,
+            ControlId::LogRetentionSixYears,
+            "Expiration.Date"
+        ),
         "{log_failures:?}"
     );
     let data_failures = failed(&report, data_id);
     assert!(
-        has_failed(&data_failures, ControlId::S3BucketLoggingEnabled, "AWSLogs/"),
+        has_failed(
+            &data_failures,
+            ControlId::S3BucketLoggingEnabled,
+            "AWSLogs/"
+        ),
         "{data_failures:?}"
     );
 }
 
 // ------------------------------------------------------------------------------ build()
 
-fn refused_controls<T: std::fmt::Debug>(case: &str, result: hipaa_aws::Result<T>) -> Vec<ControlId> {
+fn refused_controls<T: std::fmt::Debug>(
+    case: &str,
+    result: hipaa_aws::Result<T>,
+) -> Vec<ControlId> {
     let error = match result {
         Ok(value) => panic!("{case}: accepted {value:?}"),
         Err(error) => error,
@@ -1048,7 +1211,10 @@ fn edge_build_refuses_public_blocks_halves_and_prefix_lists_in_ingress() {
         .build()
         .expect("lb");
     let rules = |group: &SecurityGroup, ingress: Vec<Rule>| {
-        SecurityGroupRules::builder().group(group).ingress(ingress).build()
+        SecurityGroupRules::builder()
+            .group(group)
+            .ingress(ingress)
+            .build()
     };
     let ssh_everywhere = [
         C::IncomingSshDisabled,
@@ -1074,13 +1240,19 @@ fn edge_build_refuses_public_blocks_halves_and_prefix_lists_in_ingress() {
     ];
     expected.sort();
     assert_eq!(
-        refused_controls("a public /32 on 5432", rules(&app, vec![Rule::tcp(5432, Peer::cidr("1.2.3.4/32"))])),
+        refused_controls(
+            "a public /32 on 5432",
+            rules(&app, vec![Rule::tcp(5432, Peer::cidr("1.2.3.4/32"))])
+        ),
         expected
     );
     assert_eq!(
         refused_controls(
             "a prefix list in ingress",
-            rules(&app, vec![Rule::tcp(8443, Peer::prefix_list("pl-0123456789abcdef0"))])
+            rules(
+                &app,
+                vec![Rule::tcp(8443, Peer::prefix_list("pl-0123456789abcdef0"))]
+            )
         ),
         vec![C::VpcSgOpenOnlyToAuthorizedPorts]
     );
@@ -1103,7 +1275,11 @@ fn edge_build_refuses_public_blocks_halves_and_prefix_lists_in_ingress() {
     // (every source is authorized there, so no list can widen it).
     assert!(rules(&app, vec![Rule::tcp(5432, Peer::cidr("10.60.0.0/16"))]).is_ok());
     assert!(rules(&app, vec![Rule::tcp(22, &lb)]).is_ok());
-    assert!(rules(&lb, vec![Rule::tcp(443, Peer::prefix_list("pl-0123456789abcdef0"))]).is_ok());
+    assert!(rules(
+        &lb,
+        vec![Rule::tcp(443, Peer::prefix_list("pl-0123456789abcdef0"))]
+    )
+    .is_ok());
     assert!(rules(&lb, vec![Rule::tcp(443, Peer::cidr("0.0.0.0/1"))]).is_ok());
     // Egress to a prefix list (the S3 gateway endpoint's) stays allowed.
     assert!(SecurityGroupRules::builder()

@@ -1154,7 +1154,10 @@ fn vpc_blocks_that_are_public_too_large_or_too_small_are_refused() {
         // internet.
         let public = ["8.8.0.0/16", "172.32.0.0/16", "100.64.0.0/16"].contains(&cidr);
         let expected: &[ControlId] = if public {
-            &[ControlId::VpcCidrPrivate, ControlId::NaclNoUnrestrictedIngress]
+            &[
+                ControlId::VpcCidrPrivate,
+                ControlId::NaclNoUnrestrictedIngress,
+            ]
         } else {
             &[ControlId::VpcCidrPrivate]
         };

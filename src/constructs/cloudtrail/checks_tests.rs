@@ -146,7 +146,8 @@ fn negated_operators_narrow_data_events() {
         FieldSelector::new("eventName").equals(["GetObject"]),
         FieldSelector::new("eventName").not_equals(["DeleteObject"]),
         FieldSelector::new("eventSource").equals(["s3.amazonaws.com"]),
-        FieldSelector::new("userIdentity.arn").not_starts_with(["arn:aws:iam::123456789012:role/etl"]),
+        FieldSelector::new("userIdentity.arn")
+            .not_starts_with(["arn:aws:iam::123456789012:role/etl"]),
         FieldSelector::new("readOnly").equals(["true"]),
         FieldSelector::new("readOnly").equals(["false"]),
         FieldSelector::new("readOnly").not_equals(["false"]),
@@ -156,7 +157,11 @@ fn negated_operators_narrow_data_events() {
         let state = advanced_trail(vec![management_selector(vec![]), s3_selector(vec![field])]);
         let judged = check(&state, DATA, &TrailExpectations::default());
         assert_eq!(judged.status, Status::Fail, "{rendered}");
-        assert!(judged.reason.contains("narrowed"), "{rendered}: {}", judged.reason);
+        assert!(
+            judged.reason.contains("narrowed"),
+            "{rendered}: {}",
+            judged.reason
+        );
     }
     // readOnly with both values is every event.
     let both = advanced_trail(vec![s3_selector(vec![
@@ -187,7 +192,11 @@ fn excluded_sources_and_narrowing_fields_narrow_management_events() {
         let state = advanced_trail(vec![management_selector(vec![field]), s3_selector(vec![])]);
         let judged = check(&state, MANAGEMENT, &TrailExpectations::default());
         assert_eq!(judged.status, Status::Fail, "{rendered}");
-        assert!(judged.reason.contains("narrowed"), "{rendered}: {}", judged.reason);
+        assert!(
+            judged.reason.contains("narrowed"),
+            "{rendered}: {}",
+            judged.reason
+        );
         assert_ne!(management_events_recorded(&state), "All", "{rendered}");
     }
     let basic_excluded = trail(Some(EventSelectors::Basic(vec![basic(
@@ -198,7 +207,11 @@ fn excluded_sources_and_narrowing_fields_narrow_management_events() {
     )])));
     let judged = check(&basic_excluded, MANAGEMENT, &TrailExpectations::default());
     assert_eq!(judged.status, Status::Fail);
-    assert!(judged.reason.contains("kms.amazonaws.com"), "{}", judged.reason);
+    assert!(
+        judged.reason.contains("kms.amazonaws.com"),
+        "{}",
+        judged.reason
+    );
     assert_eq!(management_events_recorded(&basic_excluded), "Partial");
     // The data events of the same selector are not narrowed by the exclusion.
     assert_eq!(status(&basic_excluded, DATA), Status::Pass);
@@ -241,7 +254,9 @@ fn read_only_and_write_only_basic_selectors_are_partial() {
 fn a_narrowed_selector_beside_a_full_one_still_passes() {
     // Selectors are a union: a full selector records everything whatever another narrows.
     let state = advanced_trail(vec![
-        management_selector(vec![FieldSelector::new("eventSource").not_equals(["kms.amazonaws.com"])]),
+        management_selector(vec![
+            FieldSelector::new("eventSource").not_equals(["kms.amazonaws.com"])
+        ]),
         management_selector(vec![]),
         s3_selector(vec![FieldSelector::new("eventName").equals(["GetObject"])]),
         s3_selector(vec![]),
@@ -257,7 +272,10 @@ fn summaries_name_what_is_recorded() {
         "aws-us-gov",
     );
     assert_eq!(coverage.management_events(), "All");
-    assert_eq!(coverage.s3_data_events, vec!["arn:aws-us-gov:s3".to_string()]);
+    assert_eq!(
+        coverage.s3_data_events,
+        vec!["arn:aws-us-gov:s3".to_string()]
+    );
     let none = selector_coverage(&EventSelectors::Basic(Vec::new()), "aws");
     assert_eq!(none.management_events(), "None");
     assert!(none.s3_data_events.is_empty());

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 
 use super::checks::selector_coverage;
 use super::state::{
-    AdvancedEventSelector, BasicEventSelector, DataResourceSelector, EventSelectors,
-    FieldSelector, TrailState,
+    AdvancedEventSelector, BasicEventSelector, DataResourceSelector, EventSelectors, FieldSelector,
+    TrailState,
 };
 
 const SERVICE: &str = "cloudtrail";
@@ -146,9 +146,7 @@ fn read_selectors(
                         .read_write_type()
                         .map(|rw| rw.as_str().to_string())
                         .unwrap_or_else(|| "All".to_string()),
-                    include_management_events: selector
-                        .include_management_events()
-                        .unwrap_or(true),
+                    include_management_events: selector.include_management_events().unwrap_or(true),
                     exclude_management_event_sources: selector
                         .exclude_management_event_sources()
                         .to_vec(),

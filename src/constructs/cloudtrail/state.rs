@@ -154,7 +154,8 @@ impl FieldSelector {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.not_starts_with.extend(values.into_iter().map(Into::into));
+        self.not_starts_with
+            .extend(values.into_iter().map(Into::into));
         self
     }
 
@@ -174,7 +175,8 @@ impl FieldSelector {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.not_ends_with.extend(values.into_iter().map(Into::into));
+        self.not_ends_with
+            .extend(values.into_iter().map(Into::into));
         self
     }
 

@@ -423,12 +423,12 @@ pub fn evaluate_network_acl(
             everyone.insert(block);
         }
     }
-    let together = if everyone.covers_everything(Family::V4) || everyone.covers_everything(Family::V6)
-    {
-        " (together they admit every address)"
-    } else {
-        ""
-    };
+    let together =
+        if everyone.covers_everything(Family::V4) || everyone.covers_everything(Family::V6) {
+            " (together they admit every address)"
+        } else {
+            ""
+        };
     let mut checks = vec![Check::require(
         ControlId::NaclNoUnrestrictedIngress,
         &setting,

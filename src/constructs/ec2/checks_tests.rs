@@ -116,16 +116,25 @@ fn ssh_from_any_public_block_fails_and_from_private_blocks_passes() {
     }
     // Private but outside the VPC: internal to the internet controls, not to the admin control.
     assert_eq!(
-        status_of(&[tcp(22, "10.41.0.0/16")], ControlId::SgAdminAndDatabasePortsInternal),
+        status_of(
+            &[tcp(22, "10.41.0.0/16")],
+            ControlId::SgAdminAndDatabasePortsInternal
+        ),
         Status::Fail
     );
     assert_eq!(
-        status_of(&[tcp(22, "10.40.0.0/16")], ControlId::SgAdminAndDatabasePortsInternal),
+        status_of(
+            &[tcp(22, "10.40.0.0/16")],
+            ControlId::SgAdminAndDatabasePortsInternal
+        ),
         Status::Pass
     );
     // IPv6 blocks of the VPC are not known: even a unique local block counts as outside.
     assert_eq!(
-        status_of(&[tcp(22, "fd00::/8")], ControlId::SgAdminAndDatabasePortsInternal),
+        status_of(
+            &[tcp(22, "fd00::/8")],
+            ControlId::SgAdminAndDatabasePortsInternal
+        ),
         Status::Fail
     );
 }
@@ -133,7 +142,12 @@ fn ssh_from_any_public_block_fails_and_from_private_blocks_passes() {
 #[test]
 fn the_edges_of_the_private_ranges() {
     // Just inside and just outside 10/8, 172.16/12 and 192.168/16, on a database port.
-    let judge = |cidr: &str| status_of(&[tcp(8443, cidr)], ControlId::VpcSgOpenOnlyToAuthorizedPorts);
+    let judge = |cidr: &str| {
+        status_of(
+            &[tcp(8443, cidr)],
+            ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+        )
+    };
     for (inside, outside) in [
         ("10.255.255.255/32", "11.0.0.0/32"),
         ("10.0.0.0/32", "9.255.255.255/32"),
@@ -165,7 +179,10 @@ fn a_public_block_on_a_database_port_fails() {
         Status::Pass
     );
     assert_eq!(
-        status_of(&[tcp(5432, "10.40.0.0/16")], ControlId::SgAdminAndDatabasePortsInternal),
+        status_of(
+            &[tcp(5432, "10.40.0.0/16")],
+            ControlId::SgAdminAndDatabasePortsInternal
+        ),
         Status::Pass
     );
 }
@@ -186,7 +203,10 @@ fn the_halves_of_the_address_space_are_open_to_everyone() {
         tcp(3389, "192.0.0.0/2"),
     ];
     let reason = reason_of(&quarters, ControlId::RestrictedIncomingTraffic);
-    assert!(reason.contains("port 3389 to every IPv4 address"), "{reason}");
+    assert!(
+        reason.contains("port 3389 to every IPv4 address"),
+        "{reason}"
+    );
     // Three quarters are still public, but not everyone.
     let reason = reason_of(&quarters[..3], ControlId::RestrictedIncomingTraffic);
     assert!(!reason.contains("every IPv4 address"), "{reason}");
@@ -205,9 +225,14 @@ fn the_halves_of_the_address_space_are_open_to_everyone() {
 
 #[test]
 fn restricted_ports_are_the_strictest_union_over_tcp_and_udp() {
-    for port in [20, 21, 25, 110, 445, 3000, 3306, 3309, 3389, 4333, 5500, 8080, 8088] {
+    for port in [
+        20, 21, 25, 110, 445, 3000, 3306, 3309, 3389, 4333, 5500, 8080, 8088,
+    ] {
         assert_eq!(
-            status_of(&[tcp(port, "203.0.113.0/24")], ControlId::RestrictedIncomingTraffic),
+            status_of(
+                &[tcp(port, "203.0.113.0/24")],
+                ControlId::RestrictedIncomingTraffic
+            ),
             Status::Fail,
             "{port}"
         );
@@ -219,15 +244,27 @@ fn restricted_ports_are_the_strictest_union_over_tcp_and_udp() {
     );
     // Just beside a restricted port, and the same port from inside.
     assert_eq!(
-        status_of(&[tcp(3390, "1.2.3.4/32")], ControlId::RestrictedIncomingTraffic),
+        status_of(
+            &[tcp(3390, "1.2.3.4/32")],
+            ControlId::RestrictedIncomingTraffic
+        ),
         Status::Pass
     );
     assert_eq!(
-        status_of(&[tcp(3389, "10.40.0.0/16")], ControlId::RestrictedIncomingTraffic),
+        status_of(
+            &[tcp(3389, "10.40.0.0/16")],
+            ControlId::RestrictedIncomingTraffic
+        ),
         Status::Pass
     );
-    let reason = reason_of(&[tcp(3389, "1.2.3.4/32")], ControlId::RestrictedIncomingTraffic);
-    assert!(reason.contains("strictest of AWS Config, cdk-nag and Prowler"), "{reason}");
+    let reason = reason_of(
+        &[tcp(3389, "1.2.3.4/32")],
+        ControlId::RestrictedIncomingTraffic,
+    );
+    assert!(
+        reason.contains("strictest of AWS Config, cdk-nag and Prowler"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -245,7 +282,11 @@ fn https_from_public_blocks_is_authorized_only_on_the_ingress_tier() {
             "{peer}"
         );
         assert_eq!(
-            status_on(&[tcp(80, peer)], ControlId::VpcSgOpenOnlyToAuthorizedPorts, true),
+            status_on(
+                &[tcp(80, peer)],
+                ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+                true
+            ),
             Status::Fail,
             "{peer}"
         );
@@ -264,9 +305,15 @@ fn prefix_list(id: &str, entries: Option<(&[&str], bool)>) -> SgRule {
 
 #[test]
 fn prefix_lists_are_judged_by_their_entries() {
-    let private = prefix_list("pl-private", Some((&["10.40.1.0/24", "10.40.2.0/24"], false)));
+    let private = prefix_list(
+        "pl-private",
+        Some((&["10.40.1.0/24", "10.40.2.0/24"], false)),
+    );
     assert_eq!(
-        status_of(&[private.clone()], ControlId::IncomingSshDisabled),
+        status_of(
+            std::slice::from_ref(&private),
+            ControlId::IncomingSshDisabled
+        ),
         Status::Pass
     );
     assert_eq!(
@@ -276,7 +323,7 @@ fn prefix_lists_are_judged_by_their_entries() {
     // One public entry among private ones makes the list public.
     let mixed = prefix_list("pl-mixed", Some((&["10.40.1.0/24", "1.2.3.4/32"], false)));
     assert_eq!(
-        status_of(&[mixed.clone()], ControlId::IncomingSshDisabled),
+        status_of(std::slice::from_ref(&mixed), ControlId::IncomingSshDisabled),
         Status::Fail
     );
     let reason = reason_of(&[mixed], ControlId::IncomingSshDisabled);
@@ -288,15 +335,24 @@ fn prefix_lists_are_judged_by_their_entries() {
     // Entries not known (a spec): public.
     let unknown = prefix_list("pl-unknown", None);
     assert_eq!(
-        status_of(&[unknown.clone()], ControlId::IncomingSshDisabled),
+        status_of(
+            std::slice::from_ref(&unknown),
+            ControlId::IncomingSshDisabled
+        ),
         Status::Fail
     );
     let reason = reason_of(&[unknown], ControlId::IncomingSshDisabled);
     assert!(reason.contains("entries unknown"), "{reason}");
     // An AWS-managed list holds public service ranges: public.
-    let s3 = prefix_list("pl-63a5400a", Some((&["52.216.0.0/15", "3.5.0.0/19"], true)));
+    let s3 = prefix_list(
+        "pl-63a5400a",
+        Some((&["52.216.0.0/15", "3.5.0.0/19"], true)),
+    );
     assert_eq!(
-        status_of(&[s3.clone()], ControlId::SgAdminAndDatabasePortsInternal),
+        status_of(
+            std::slice::from_ref(&s3),
+            ControlId::SgAdminAndDatabasePortsInternal
+        ),
         Status::Fail
     );
     let reason = reason_of(&[s3], ControlId::SgAdminAndDatabasePortsInternal);
@@ -367,7 +423,13 @@ fn nacl_status(acl: &NetworkAclState) -> Status {
 
 #[test]
 fn acl_entries_from_public_blocks_are_the_internet() {
-    for public in ["0.0.0.0/0", "0.0.0.0/1", "1.2.3.4/32", "::/0", "100.64.0.0/10"] {
+    for public in [
+        "0.0.0.0/0",
+        "0.0.0.0/1",
+        "1.2.3.4/32",
+        "::/0",
+        "100.64.0.0/10",
+    ] {
         assert_eq!(
             nacl_status(&acl(&[(100, "allow", "all", public)])),
             Status::Fail,
@@ -378,7 +440,10 @@ fn acl_entries_from_public_blocks_are_the_internet() {
         nacl_status(&acl(&[(100, "allow", "all", "10.40.0.0/16")])),
         Status::Pass
     );
-    let halves = acl(&[(100, "allow", "all", "0.0.0.0/1"), (110, "allow", "all", "128.0.0.0/1")]);
+    let halves = acl(&[
+        (100, "allow", "all", "0.0.0.0/1"),
+        (110, "allow", "all", "128.0.0.0/1"),
+    ]);
     let check = evaluate_network_acl("test", &halves, &NaclExpectations::default())
         .into_iter()
         .find(|check| check.control == ControlId::NaclNoUnrestrictedIngress)
@@ -390,9 +455,15 @@ fn acl_entries_from_public_blocks_are_the_internet() {
 #[test]
 fn acl_denies_shadow_per_family_and_together() {
     // A deny of every IPv4 address does not shadow an IPv6 allow (it did before).
-    let v6_after_v4_deny = acl(&[(50, "deny", "all", "0.0.0.0/0"), (100, "allow", "all", "::/0")]);
+    let v6_after_v4_deny = acl(&[
+        (50, "deny", "all", "0.0.0.0/0"),
+        (100, "allow", "all", "::/0"),
+    ]);
     assert_eq!(nacl_status(&v6_after_v4_deny), Status::Fail);
-    let v4_after_v6_deny = acl(&[(50, "deny", "all", "::/0"), (100, "allow", "all", "0.0.0.0/0")]);
+    let v4_after_v6_deny = acl(&[
+        (50, "deny", "all", "::/0"),
+        (100, "allow", "all", "0.0.0.0/0"),
+    ]);
     assert_eq!(nacl_status(&v4_after_v6_deny), Status::Fail);
     // Two half denies shadow everything after them.
     let split_deny = acl(&[
@@ -402,7 +473,10 @@ fn acl_denies_shadow_per_family_and_together() {
     ]);
     assert_eq!(nacl_status(&split_deny), Status::Pass);
     // One half is not enough: the other half still comes in.
-    let half_deny = acl(&[(10, "deny", "all", "0.0.0.0/1"), (100, "allow", "all", "0.0.0.0/0")]);
+    let half_deny = acl(&[
+        (10, "deny", "all", "0.0.0.0/1"),
+        (100, "allow", "all", "0.0.0.0/0"),
+    ]);
     assert_eq!(nacl_status(&half_deny), Status::Fail);
     // A port-specific deny shadows nothing; a deny after the allow is too late.
     let port_deny = NetworkAclState {
@@ -427,7 +501,10 @@ fn acl_denies_shadow_per_family_and_together() {
         ..acl(&[])
     };
     assert_eq!(nacl_status(&port_deny), Status::Fail);
-    let late_deny = acl(&[(100, "allow", "all", "0.0.0.0/0"), (200, "deny", "all", "0.0.0.0/0")]);
+    let late_deny = acl(&[
+        (100, "allow", "all", "0.0.0.0/0"),
+        (200, "deny", "all", "0.0.0.0/0"),
+    ]);
     assert_eq!(nacl_status(&late_deny), Status::Fail);
 }
 
@@ -453,7 +530,13 @@ fn table(routes: &[(&str, TargetKind)]) -> RouteTableState {
 #[test]
 fn any_public_route_to_an_internet_gateway_counts() {
     use TargetKind::InternetGateway as Igw;
-    for public in ["0.0.0.0/0", "::/0", "1.2.3.4/32", "8.0.0.0/7", "pl-12345678"] {
+    for public in [
+        "0.0.0.0/0",
+        "::/0",
+        "1.2.3.4/32",
+        "8.0.0.0/7",
+        "pl-12345678",
+    ] {
         let check = evaluate_route_table("main", &table(&[(public, Igw)]), false);
         assert_eq!(check.status, Status::Fail, "{public}");
         let allowed = evaluate_route_table("ingress-1", &table(&[(public, Igw)]), true);
@@ -465,10 +548,18 @@ fn any_public_route_to_an_internet_gateway_counts() {
         false,
     );
     assert_eq!(halves.status, Status::Fail);
-    assert!(halves.reason.contains("together a default route"), "{}", halves.reason);
+    assert!(
+        halves.reason.contains("together a default route"),
+        "{}",
+        halves.reason
+    );
     // Private destinations to a gateway reach nothing; public ones through NAT are not to the IGW.
     let private = evaluate_route_table("main", &table(&[("10.0.0.0/8", Igw)]), false);
     assert_eq!(private.status, Status::Pass);
-    let nat = evaluate_route_table("app-1", &table(&[("0.0.0.0/0", TargetKind::NatGateway)]), false);
+    let nat = evaluate_route_table(
+        "app-1",
+        &table(&[("0.0.0.0/0", TargetKind::NatGateway)]),
+        false,
+    );
     assert_eq!(nat.status, Status::Pass);
 }

@@ -476,8 +476,10 @@ mod tests {
         assert!(union(&["0.0.0.0/0"]).covers_everything(Family::V4));
         assert!(union(&["0.0.0.0/1", "128.0.0.0/1"]).covers_everything(Family::V4));
         assert!(union(&["128.0.0.0/1", "0.0.0.0/1"]).covers_everything(Family::V4));
-        assert!(union(&["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"])
-            .covers_everything(Family::V4));
+        assert!(
+            union(&["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"])
+                .covers_everything(Family::V4)
+        );
         assert!(!union(&["0.0.0.0/2", "64.0.0.0/2", "192.0.0.0/2"]).covers_everything(Family::V4));
         assert!(!union(&["0.0.0.0/1"]).covers_everything(Family::V4));
         assert!(!union(&[]).covers_everything(Family::V4));
@@ -505,14 +507,24 @@ mod tests {
         assert!(staircase.covers_everything(Family::V4));
 
         // A one-address hole at the start and in the middle.
-        assert!(!union(&["0.0.0.1/32", "0.0.0.2/31", "0.0.0.4/30", "0.0.0.8/29"])
-            .covers(&block("0.0.0.0/28")));
-        assert!(union(&["0.0.0.0/32", "0.0.0.1/32", "0.0.0.2/31", "0.0.0.4/30", "0.0.0.8/29"])
-            .covers(&block("0.0.0.0/28")));
+        assert!(
+            !union(&["0.0.0.1/32", "0.0.0.2/31", "0.0.0.4/30", "0.0.0.8/29"])
+                .covers(&block("0.0.0.0/28"))
+        );
+        assert!(union(&[
+            "0.0.0.0/32",
+            "0.0.0.1/32",
+            "0.0.0.2/31",
+            "0.0.0.4/30",
+            "0.0.0.8/29"
+        ])
+        .covers(&block("0.0.0.0/28")));
         assert!(!union(&["10.0.0.0/25", "10.0.0.129/32"]).covers(&block("10.0.0.0/24")));
         // Overlapping blocks still cover.
-        assert!(union(&["0.0.0.0/1", "64.0.0.0/2", "96.0.0.0/3", "128.0.0.0/1"])
-            .covers_everything(Family::V4));
+        assert!(
+            union(&["0.0.0.0/1", "64.0.0.0/2", "96.0.0.0/3", "128.0.0.0/1"])
+                .covers_everything(Family::V4)
+        );
         // IPv6: everything but the last address, then everything.
         let mut v6 = union(&["::/1", "8000::/2", "c000::/2"]);
         assert!(v6.covers_everything(Family::V6));

@@ -49,12 +49,22 @@ fn retention(rules: Vec<LifecycleRule>) -> Check {
 
 #[test]
 fn days_at_the_six_year_boundary() {
-    for (days, expected) in [(2191, Status::Fail), (2192, Status::Pass), (2193, Status::Pass), (1, Status::Fail), (0, Status::Fail)] {
+    for (days, expected) in [
+        (2191, Status::Fail),
+        (2192, Status::Pass),
+        (2193, Status::Pass),
+        (1, Status::Fail),
+        (0, Status::Fail),
+    ] {
         let current = LifecycleRule {
             expiration_days: Some(days),
             ..rule("current")
         };
-        assert_eq!(retention(vec![current]).status, expected, "Expiration.Days {days}");
+        assert_eq!(
+            retention(vec![current]).status,
+            expected,
+            "Expiration.Days {days}"
+        );
         let noncurrent = LifecycleRule {
             noncurrent_expiration_days: Some(days),
             ..rule("noncurrent")
@@ -72,7 +82,11 @@ fn days_at_the_six_year_boundary() {
 #[test]
 fn any_fixed_expiration_date_fails() {
     // Even a date far in the future deletes the logs written in the six years before it.
-    for date in ["2020-01-01T00:00:00Z", "2032-06-01T00:00:00Z", "2999-12-31T00:00:00Z"] {
+    for date in [
+        "2020-01-01T00:00:00Z",
+        "2032-06-01T00:00:00Z",
+        "2999-12-31T00:00:00Z",
+    ] {
         let dated = LifecycleRule {
             expiration_date: Some(date.to_string()),
             ..rule("dated")
@@ -142,7 +156,13 @@ fn access_log_prefixes_at_the_boundary() {
         assert_eq!(check.control, ControlId::S3BucketLoggingEnabled);
         assert_eq!(check.status, Status::Fail, "{bad:?}");
     }
-    for good in ["access/", "acme-phi/", "awslogs-archive/", "logs/AWSLogs/", "s3-access-logs/"] {
+    for good in [
+        "access/",
+        "acme-phi/",
+        "awslogs-archive/",
+        "logs/AWSLogs/",
+        "s3-access-logs/",
+    ] {
         assert_eq!(access_log_prefix_problem(good), None, "{good:?}");
         let check = logging_check(&bucket(Vec::new(), Some(good)), &BucketExpectations::AUDIT);
         assert_eq!(check.status, Status::Pass, "{good:?}");

@@ -384,14 +384,10 @@ async fn read_lifecycle(env: &Environment, name: &str) -> Result<Vec<LifecycleRu
             id: rule.id.clone().unwrap_or_default(),
             enabled: rule.status == ExpirationStatus::Enabled,
             expiration_days: days(rule.expiration.as_ref().and_then(|e| e.days)),
-            expiration_date: rule
-                .expiration
-                .as_ref()
-                .and_then(|e| e.date())
-                .map(|date| {
-                    date.fmt(aws_smithy_types::date_time::Format::DateTime)
-                        .unwrap_or_else(|_| date.secs().to_string())
-                }),
+            expiration_date: rule.expiration.as_ref().and_then(|e| e.date()).map(|date| {
+                date.fmt(aws_smithy_types::date_time::Format::DateTime)
+                    .unwrap_or_else(|_| date.secs().to_string())
+            }),
             filter: lifecycle_filter(&rule),
             noncurrent_expiration_days: days(
                 rule.noncurrent_version_expiration
@@ -435,9 +431,12 @@ fn lifecycle_filter(rule: &aws_sdk_s3::types::LifecycleRule) -> Option<String> {
         parts.extend(prefix(filter.prefix()));
         parts.extend(filter.tag().map(tag));
         parts.extend(
-            size(filter.object_size_greater_than(), filter.object_size_less_than())
-                .into_iter()
-                .flatten(),
+            size(
+                filter.object_size_greater_than(),
+                filter.object_size_less_than(),
+            )
+            .into_iter()
+            .flatten(),
         );
         if let Some(and) = filter.and() {
             parts.extend(prefix(and.prefix()));

@@ -56,7 +56,10 @@ fn to_rule(rule: &SecurityGroupRule, names: &BTreeMap<String, String>) -> SgRule
 }
 
 /// What EC2 answers when a prefix list does not exist (any more).
-const PREFIX_LIST_MISSING: &[&str] = &["InvalidPrefixListID.NotFound", "InvalidPrefixListId.NotFound"];
+const PREFIX_LIST_MISSING: &[&str] = &[
+    "InvalidPrefixListID.NotFound",
+    "InvalidPrefixListId.NotFound",
+];
 
 /// The entries of the managed prefix lists `ids` (customer-managed and AWS-managed alike). A
 /// list that is not found is left out: the controls count it as public address space.
