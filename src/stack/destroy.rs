@@ -16,7 +16,8 @@ use super::Stack;
 /// Which guarded resources the caller consents to delete, each named by logical id
 /// (`s3-bucket/acme-phi`) or physical name (`acme-phi`, `alias/phi`). Nothing is consented by
 /// default; a name that matches nothing in the stack is refused, so a typo cannot silently
-/// protect (or expose) anything.
+/// protect (or expose) anything, and so is a name that more than one resource carries (a bucket
+/// and a log group both named `acme`): name that one by its logical id.
 #[derive(Debug, Clone, Default)]
 pub struct DestroyOptions {
     consents: BTreeSet<String>,
@@ -39,24 +40,64 @@ impl DestroyOptions {
     }
 
     pub(super) fn check_names(&self, stack: &Stack) -> Result<()> {
-        let unknown: Vec<&String> = self
-            .consents
-            .iter()
-            .filter(|name| {
-                !stack
-                    .nodes()
-                    .any(|node| node.id().as_str() == name.as_str() || node.name() == name.as_str())
-            })
+        check_consent_names(stack, &self.consents, "destroy", "DestroyOptions::new().consent_to")
+    }
+}
+
+/// Refuses consent names that match nothing in the stack (a typo would silently protect, or
+/// expose, something) and names that match more than one resource (a bucket and a log group
+/// both called `acme`): a consent must name exactly one resource, by logical id when its
+/// physical name is shared.
+pub(super) fn check_consent_names(
+    stack: &Stack,
+    names: &BTreeSet<String>,
+    what: &str,
+    method: &str,
+) -> Result<()> {
+    let mut unknown = Vec::new();
+    let mut ambiguous = Vec::new();
+    for name in names {
+        let matches: Vec<&dyn Node> = stack
+            .nodes()
+            .filter(|node| node.id().as_str() == name.as_str() || node.name() == name.as_str())
             .collect();
-        if unknown.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Stack {
-                stack: stack.name().to_string(),
-                reason: format!("destroy consent names resources not in the stack: {unknown:?}"),
-            })
+        match matches.as_slice() {
+            [] => unknown.push(name.clone()),
+            [_] => {}
+            several => ambiguous.push(ambiguity(name, several, method)),
         }
     }
+    let mut problems = Vec::new();
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "{what} consent names resources not in the stack: {unknown:?}"
+        ));
+    }
+    problems.extend(ambiguous);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Stack {
+            stack: stack.name().to_string(),
+            reason: problems.join("; "),
+        })
+    }
+}
+
+fn ambiguity(name: &str, matches: &[&dyn Node], method: &str) -> String {
+    let listed: Vec<String> = matches
+        .iter()
+        .map(|node| format!("{} {} ({})", node.kind(), node.name(), node.id()))
+        .collect();
+    let example = matches
+        .first()
+        .map(|node| node.id().as_str().to_string())
+        .unwrap_or_default();
+    format!(
+        "consent {name:?} matches {} resources of kinds {}; name the one meant by its logical id, e.g. {method}({example:?})",
+        matches.len(),
+        listed.join(", ")
+    )
 }
 
 /// What destroy did to a resource.

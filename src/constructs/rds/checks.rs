@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::construct::KNOWN_AFTER_APPLY;
 use crate::constructs::ec2::{evaluate_security_group_rules, Ipv4Cidr, SecurityGroupExpectations};
-use crate::controls::{Check, ControlId};
+use crate::controls::{Check, ControlId, Status};
 
 use super::engine::{is_mysql_kind, is_postgres_kind, required_log_exports};
 use super::state::DatabaseState;
@@ -174,9 +174,9 @@ pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -
             format!("engine {} is not judged by this library", state.engine),
         ),
     });
-    checks.extend(evaluate_parameters(
-        &state.parameter_family_or_engine(),
-        &state.parameters,
+    checks.extend(pending_parameters_unjudged(
+        state,
+        evaluate_parameters(&state.parameter_family_or_engine(), &state.parameters),
     ));
     if let Some(cidrs) = &expect.data_subnet_cidrs {
         let mut wanted = cidrs.clone();
@@ -208,6 +208,28 @@ pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -
         ));
     }
     checks
+}
+
+/// While the parameter group has values pending a reboot (or still being applied), the group
+/// is not what the database runs with: its checks are errors until the values are in effect,
+/// never a pass judged on values the database does not use.
+fn pending_parameters_unjudged(state: &DatabaseState, checks: Vec<Check>) -> Vec<Check> {
+    if !state.parameters_pending() {
+        return checks;
+    }
+    let status = state.parameter_apply_status.as_deref().unwrap_or_default();
+    checks
+        .into_iter()
+        .map(|check| Check {
+            status: Status::Error,
+            reason: format!(
+                "parameter group {} is {status}: its values are not in effect until the instance reboots \
+                 (reboot it in a maintenance window, then verify again); judged on the group, {}",
+                state.parameter_group, check.reason
+            ),
+            ..check
+        })
+        .collect()
 }
 
 impl DatabaseState {

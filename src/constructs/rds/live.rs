@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 use super::database::EncryptedDatabase;
 use super::state::DatabaseState;
-use super::{monitoring, network, parameters};
+use super::{log_groups, monitoring, network, parameters};
 
 const RDS: &str = "rds";
 const NOT_FOUND: &[&str] = &["DBInstanceNotFound", "DBInstanceNotFoundFault"];
@@ -160,6 +160,12 @@ pub async fn read_instance_state(
             .map(str::to_string),
         master_username: instance.master_username().unwrap_or_default().to_string(),
         tags: tag_map(instance.tag_list()),
+        parameter_apply_status: instance
+            .db_parameter_groups()
+            .first()
+            .and_then(|group| group.parameter_apply_status())
+            .map(str::to_string),
+        log_groups: BTreeMap::new(),
         identifier,
     })
 }
@@ -197,6 +203,7 @@ pub(super) async fn read(
     let mut state = read_instance_state(ctx.env, &instance).await?;
     let wanted = ctx.scope.tags_for(db.logical_id(), true);
     state.tags.retain(|key, _| wanted.contains_key(key));
+    state.log_groups = log_groups::read_log_groups(ctx, db, &state.log_exports).await?;
     Ok(Some(Live {
         outputs: outputs(&instance),
         state,
@@ -238,6 +245,8 @@ pub(super) async fn create(
     network::ensure_subnet_group(ctx, db).await?;
     parameters::ensure_parameter_group(ctx, db, &desired.parameters).await?;
     monitoring::ensure_role(ctx, db).await?;
+    // Before the instance: RDS would otherwise make them unencrypted on its first export.
+    log_groups::ensure_log_groups(ctx, desired).await?;
     let key = desired.kms_key.clone().unwrap_or_default();
     let resource = db.resource_name();
     ctx.env
@@ -337,6 +346,13 @@ pub(super) async fn update(
     }
     if changed("monitoring_role") || changed("monitoring_interval") {
         monitoring::ensure_role(ctx, db).await?;
+    }
+    if changes
+        .iter()
+        .any(|change| change.setting.starts_with(super::state::LOG_GROUPS))
+        || changed("log_exports")
+    {
+        log_groups::ensure_log_groups(ctx, desired).await?;
     }
     let key = desired.kms_key.clone().unwrap_or_default();
     let mut modify = ctx
@@ -532,7 +548,8 @@ pub(super) async fn replace(
 }
 
 /// Deletes the instance with a final snapshot (deletion protection lifted first), then its
-/// parameter group, subnet group, security group and monitoring role.
+/// parameter group, subnet group, security group and monitoring role. Its log groups stay:
+/// they are audit evidence, kept six years.
 pub(super) async fn delete(
     ctx: &Ctx<'_>,
     db: &EncryptedDatabase,
