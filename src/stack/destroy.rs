@@ -215,3 +215,82 @@ impl fmt::Display for DestroyReport {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constructs::kms::HipaaKey;
+    use crate::constructs::logs::EncryptedLogGroup;
+    use crate::constructs::s3::{EncryptedBucket, LogBucket};
+    use crate::stack::ApplyOptions;
+
+    fn shared_name_stack() -> Stack {
+        let key = HipaaKey::builder().alias("phi").build().expect("key");
+        let logs = LogBucket::builder()
+            .name("acme-logs")
+            .key(&key)
+            .build()
+            .expect("logs");
+        let bucket = EncryptedBucket::builder()
+            .name("acme")
+            .key(&key)
+            .access_logs(&logs)
+            .build()
+            .expect("bucket");
+        let group = EncryptedLogGroup::builder()
+            .name("acme")
+            .key(&key)
+            .build()
+            .expect("group");
+        Stack::builder("shared")
+            .with(key)
+            .with(logs)
+            .with(bucket)
+            .with(group)
+            .build()
+            .expect("stack")
+    }
+
+    #[test]
+    fn a_name_two_resources_carry_is_refused_naming_their_kinds_and_ids() {
+        let stack = shared_name_stack();
+        let refused = DestroyOptions::new()
+            .consent_to("acme")
+            .check_names(&stack)
+            .expect_err("ambiguous");
+        let text = refused.to_string();
+        assert!(text.contains("2 resources"), "{text}");
+        assert!(text.contains("encrypted bucket") && text.contains("log group"), "{text}");
+        assert!(text.contains("s3-bucket/acme") && text.contains("log-group/acme"), "{text}");
+        assert!(text.contains("DestroyOptions::new().consent_to("), "{text}");
+        let refused = ApplyOptions::new()
+            .consent_to_replace("acme")
+            .check_names(&stack)
+            .expect_err("ambiguous");
+        assert!(refused.to_string().contains("consent_to_replace("), "{refused}");
+    }
+
+    #[test]
+    fn a_logical_id_or_a_unique_name_is_exact_and_an_unknown_name_refused() {
+        let stack = shared_name_stack();
+        for exact in ["s3-bucket/acme", "log-group/acme", "acme-logs", "alias/phi"] {
+            DestroyOptions::new()
+                .consent_to(exact)
+                .check_names(&stack)
+                .unwrap_or_else(|error| panic!("{exact}: {error}"));
+        }
+        let unknown = DestroyOptions::new()
+            .consent_to("acme-typo")
+            .check_names(&stack)
+            .expect_err("unknown");
+        assert!(unknown.to_string().contains("not in the stack"), "{unknown}");
+        // Both problems at once are both reported.
+        let both = DestroyOptions::new()
+            .consent_to("acme")
+            .consent_to("nope")
+            .check_names(&stack)
+            .expect_err("both");
+        let text = both.to_string();
+        assert!(text.contains("not in the stack") && text.contains("2 resources"), "{text}");
+    }
+}

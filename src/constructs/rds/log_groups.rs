@@ -149,6 +149,7 @@ pub(super) async fn ensure_log_groups(ctx: &Ctx<'_>, desired: &DatabaseState) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::construct::Construct;
     use crate::constructs::rds::safety_tests::database;
     use crate::constructs::rds::Engine;
     use crate::controls::Status;
