@@ -94,6 +94,26 @@ pub fn judge_partial(checks: Vec<Check>, unread: &Unread, feeds: Feeds) -> Vec<C
         .collect()
 }
 
+/// Turns every check of one sub-evaluation (a database's parameter group, its security
+/// group) into an error when the read behind it failed: judged per source, so a control that
+/// evaluation adds later is covered too.
+pub fn unread_source(checks: Vec<Check>, unread: &Unread, operation: &str) -> Vec<Check> {
+    let Some(error) = unread.failed(operation) else {
+        return checks;
+    };
+    checks
+        .into_iter()
+        .map(|check| Check {
+            status: Status::Error,
+            reason: format!(
+                "{} could not be read ({operation} failed: {error})",
+                check.setting
+            ),
+            ..check
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +161,17 @@ mod tests {
         assert_eq!(unread.settle("GetA", Ok(3), 0), 3);
         assert!(unread.is_empty());
         assert_eq!(judge_partial(checks(), &unread, FEEDS), checks());
+    }
+
+    #[test]
+    fn a_failed_source_errors_all_its_checks_and_only_then() {
+        let mut unread = Unread::none();
+        assert_eq!(unread_source(checks(), &unread, "GetA"), checks());
+        unread.record("GetA", &Error::unexpected("s3", "GetA", "denied"));
+        assert!(unread_source(checks(), &unread, "GetA")
+            .iter()
+            .all(|check| check.status == Status::Error && check.reason.contains("GetA failed")));
+        assert_eq!(unread_source(checks(), &unread, "GetB"), checks());
     }
 
     #[test]

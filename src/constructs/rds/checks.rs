@@ -9,7 +9,8 @@ use crate::constructs::ec2::{evaluate_security_group_rules, Ipv4Cidr, SecurityGr
 use crate::controls::{Check, ControlId, Status};
 
 use super::engine::{is_mysql_kind, is_postgres_kind, required_log_exports};
-use super::state::DatabaseState;
+use super::state::{DatabaseState, PARAMETERS_READ, RULES_READ, SUBNETS_READ};
+use crate::constructs::partial::unread_source;
 
 /// The shortest backup retention this library accepts, in days.
 pub const MIN_BACKUP_RETENTION_DAYS: u32 = 7;
@@ -174,14 +175,19 @@ pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -
             format!("engine {} is not judged by this library", state.engine),
         ),
     });
-    checks.extend(pending_parameters_unjudged(
-        state,
-        evaluate_parameters(&state.parameter_family_or_engine(), &state.parameters),
+    checks.extend(unread_source(
+        pending_parameters_unjudged(
+            state,
+            evaluate_parameters(&state.parameter_family_or_engine(), &state.parameters),
+        ),
+        &state.unread,
+        PARAMETERS_READ,
     ));
     if let Some(cidrs) = &expect.data_subnet_cidrs {
         let mut wanted = cidrs.clone();
         wanted.sort();
-        checks.push(Check::require(
+        checks.extend(unread_source(
+            vec![Check::require(
             ControlId::RdsInDataSubnets,
             "subnet_group.cidrs",
             !wanted.is_empty() && state.subnet_cidrs == wanted,
@@ -195,16 +201,23 @@ pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -
                 },
                 wanted.join(", ")
             ),
+            )],
+            &state.unread,
+            SUBNETS_READ,
         ));
     }
     if let Some(vpc_cidrs) = &expect.security_group {
-        checks.extend(evaluate_security_group_rules(
-            &state.rules,
-            &SecurityGroupExpectations {
-                vpc_cidrs: vpc_cidrs.clone(),
-                ingress_tier: false,
-                judge_egress: true,
-            },
+        checks.extend(unread_source(
+            evaluate_security_group_rules(
+                &state.rules,
+                &SecurityGroupExpectations {
+                    vpc_cidrs: vpc_cidrs.clone(),
+                    ingress_tier: false,
+                    judge_egress: true,
+                },
+            ),
+            &state.unread,
+            RULES_READ,
         ));
     }
     checks

@@ -454,6 +454,7 @@ impl Construct for EncryptedDatabase {
             tags: scope.tags_for(&self.id, true),
             parameter_apply_status: Some("in-sync".to_string()),
             log_groups: self.desired_log_groups(scope),
+            unread: crate::constructs::partial::Unread::none(),
         }
     }
 

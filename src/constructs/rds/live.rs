@@ -13,7 +13,8 @@ use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 
 use super::database::EncryptedDatabase;
-use super::state::DatabaseState;
+use super::state::{DatabaseState, PARAMETERS_READ, RULES_READ, SUBNETS_READ};
+use crate::constructs::partial::Unread;
 use super::{log_groups, monitoring, network, parameters};
 
 const RDS: &str = "rds";
@@ -84,19 +85,31 @@ pub async fn read_instance_state(
         .and_then(|group| group.db_parameter_group_name())
         .unwrap_or_default()
         .to_string();
+    // Each part is its own read: one that fails errors only the checks it feeds.
+    let mut unread = Unread::none();
     let (parameter_family, parameters) = if parameter_group.is_empty() {
         (String::new(), BTreeMap::new())
     } else {
-        parameters::read_parameter_group(env, &parameter_group)
-            .await?
-            .unwrap_or_default()
+        let read = parameters::read_parameter_group(env, &parameter_group)
+            .await
+            .map(Option::unwrap_or_default);
+        unread.settle(PARAMETERS_READ, read, Default::default())
     };
     let security_group_ids: Vec<String> = instance
         .vpc_security_groups()
         .iter()
         .filter_map(|group| group.vpc_security_group_id().map(str::to_string))
         .collect();
-    let rules = network::rules_of(env, &security_group_ids).await?;
+    let rules = unread.settle(
+        RULES_READ,
+        network::rules_of(env, &security_group_ids).await,
+        Vec::new(),
+    );
+    let subnet_cidrs = unread.settle(
+        SUBNETS_READ,
+        network::subnet_cidrs(env, &subnet_ids).await,
+        Vec::new(),
+    );
     let secret = instance.master_user_secret();
     Ok(DatabaseState {
         engine_major_version: major(instance.engine_version().unwrap_or_default(), &engine),
@@ -119,7 +132,7 @@ pub async fn read_instance_state(
             .and_then(|group| group.db_subnet_group_name())
             .unwrap_or_default()
             .to_string(),
-        subnet_cidrs: network::subnet_cidrs(env, &subnet_ids).await?,
+        subnet_cidrs,
         vpc_id: subnet_group
             .and_then(|group| group.vpc_id())
             .unwrap_or_default()
@@ -166,6 +179,7 @@ pub async fn read_instance_state(
             .and_then(|group| group.parameter_apply_status())
             .map(str::to_string),
         log_groups: BTreeMap::new(),
+        unread,
         identifier,
     })
 }

@@ -181,3 +181,50 @@ fn an_unknown_declared_key_is_an_error_not_a_pass() {
     assert!(!checks.is_empty());
     assert!(checks.iter().all(|check| check.status == Status::Error));
 }
+
+#[test]
+fn a_failed_part_read_errors_only_the_checks_it_feeds() {
+    use super::state::{PARAMETERS_READ, RULES_READ, SUBNETS_READ};
+    let db = database(Engine::Postgres16);
+    let desired = db.desired(&Scope::for_build());
+    let judged = db.evaluate(&desired);
+    let cases: [(&str, &[ControlId]); 3] = [
+        (
+            PARAMETERS_READ,
+            &[ControlId::RdsTlsEnforced, ControlId::RdsParametersForEngine],
+        ),
+        (SUBNETS_READ, &[ControlId::RdsInDataSubnets]),
+        (RULES_READ, &[ControlId::IncomingSshDisabled, ControlId::SgNoAllPortsRules]),
+    ];
+    for (operation, fed) in cases {
+        let mut state = desired.clone();
+        match operation {
+            PARAMETERS_READ => state.parameters.clear(),
+            SUBNETS_READ => state.subnet_cidrs.clear(),
+            _ => state.rules.clear(),
+        }
+        state.unread.record(
+            operation,
+            &crate::error::Error::unexpected("rds", operation, "denied"),
+        );
+        let partial = db.evaluate(&state);
+        assert_eq!(partial.len(), judged.len(), "{operation}");
+        for control in fed {
+            assert!(
+                statuses(&partial, *control).contains(&Status::Error),
+                "{operation} feeds {control}: {partial:?}"
+            );
+        }
+        for (before, after) in judged.iter().zip(&partial) {
+            if after.status == Status::Error {
+                assert!(after.reason.contains(operation), "{}", after.reason);
+            } else {
+                assert_eq!(after, before, "{operation} changed {}", after.control);
+            }
+        }
+        assert_eq!(
+            statuses(&partial, ControlId::RdsStorageEncrypted),
+            vec![Status::Pass]
+        );
+    }
+}

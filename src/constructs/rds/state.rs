@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::construct::{KeyInUse, Setting, State};
 use crate::constructs::ec2::SgRule;
 use crate::constructs::logs::LogGroupState;
+use crate::constructs::partial::Unread;
 
 /// A DB instance with its subnet group, parameter group and security group. The master user
 /// secret is known only by its existence and key: no password is ever read or held.
@@ -84,7 +85,17 @@ pub struct DatabaseState {
     /// database construct makes them: encrypted with the database key, kept six years. Empty
     /// when not read (the audit judges every log group on its own).
     pub log_groups: BTreeMap<String, LogGroupState>,
+    /// The reads that failed (parameter group, security group rules, subnets): the checks
+    /// they feed are errors, every other control is still judged.
+    pub unread: Unread,
 }
+
+/// DescribeDBParameters (and DescribeDBParameterGroups): feeds the parameter checks.
+pub const PARAMETERS_READ: &str = "DescribeDBParameters";
+/// DescribeSecurityGroups: feeds the security group checks.
+pub const RULES_READ: &str = "DescribeSecurityGroups";
+/// DescribeSubnets: feeds the data-subnet check.
+pub const SUBNETS_READ: &str = "DescribeSubnets";
 
 impl DatabaseState {
     /// The parameter group has values that take effect only after the instance reboots (or
@@ -168,6 +179,19 @@ impl State for DatabaseState {
                 .iter()
                 .map(|(key, value)| Setting::new(format!("tags.{key}"), value)),
         );
+        // A setting whose read failed is not its fallback: plans say so, and apply writes the
+        // desired value again.
+        for (setting, operation) in [
+            ("subnet_group.cidrs", SUBNETS_READ),
+            ("security_group.ingress", RULES_READ),
+            ("security_group.egress", RULES_READ),
+        ] {
+            if let Some(error) = self.unread.failed(operation)
+                && let Some(found) = settings.iter_mut().find(|s| s.name == setting)
+            {
+                found.value = format!("(could not be read: {operation} failed: {error})");
+            }
+        }
         for (log, group) in &self.log_groups {
             settings.extend(group.settings().into_iter().map(|setting| Setting {
                 name: format!("{LOG_GROUPS}{log}.{}", setting.name),
