@@ -631,10 +631,19 @@ mod key_identity_tests {
     fn a_key_is_the_same_by_arn_or_bare_id_never_by_alias_or_another_account() {
         assert!(same_key(ARN, ARN));
         assert!(same_key("1234", ARN) && same_key(ARN, "1234"));
-        assert!(!same_key(ARN, "arn:aws:kms:us-east-1:111122223333:key/12345"));
-        assert!(!same_key(ARN, "arn:aws:kms:us-east-1:444455556666:key/1234"));
+        assert!(!same_key(
+            ARN,
+            "arn:aws:kms:us-east-1:111122223333:key/12345"
+        ));
+        assert!(!same_key(
+            ARN,
+            "arn:aws:kms:us-east-1:444455556666:key/1234"
+        ));
         assert!(!same_key(ARN, "alias/phi"));
-        assert!(!same_key(ARN, "arn:aws:kms:us-east-1:111122223333:alias/phi"));
+        assert!(!same_key(
+            ARN,
+            "arn:aws:kms:us-east-1:111122223333:alias/phi"
+        ));
         assert!(!same_key("", ""));
         assert!(!same_key(ARN, ""));
     }

@@ -50,7 +50,9 @@ impl Unread {
 
     /// The failed operations with their errors.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(op, error)| (op.as_str(), error.as_str()))
+        self.0
+            .iter()
+            .map(|(op, error)| (op.as_str(), error.as_str()))
     }
 }
 
@@ -86,7 +88,11 @@ pub fn judge_partial(checks: Vec<Check>, unread: &Unread, feeds: Feeds) -> Vec<C
             } else {
                 Check {
                     status: Status::Error,
-                    reason: format!("{} could not be read ({})", check.setting, failed.join("; ")),
+                    reason: format!(
+                        "{} could not be read ({})",
+                        check.setting,
+                        failed.join("; ")
+                    ),
                     ..check
                 }
             }
@@ -131,9 +137,27 @@ mod tests {
 
     fn checks() -> Vec<Check> {
         vec![
-            Check::require(ControlId::S3BucketVersioningEnabled, "versioning", true, "on", ""),
-            Check::require(ControlId::S3DefaultEncryptionKms, "encryption", false, "", "off"),
-            Check::require(ControlId::S3BucketLoggingEnabled, "access_logging", true, "on", ""),
+            Check::require(
+                ControlId::S3BucketVersioningEnabled,
+                "versioning",
+                true,
+                "on",
+                "",
+            ),
+            Check::require(
+                ControlId::S3DefaultEncryptionKms,
+                "encryption",
+                false,
+                "",
+                "off",
+            ),
+            Check::require(
+                ControlId::S3BucketLoggingEnabled,
+                "access_logging",
+                true,
+                "on",
+                "",
+            ),
         ]
     }
 
@@ -149,7 +173,11 @@ mod tests {
         assert!(unread.failed("GetA").is_some_and(|e| e.contains("denied")));
         let judged = judge_partial(checks(), &unread, FEEDS);
         assert_eq!(judged[0].status, Status::Error);
-        assert!(judged[0].reason.contains("GetA failed"), "{}", judged[0].reason);
+        assert!(
+            judged[0].reason.contains("GetA failed"),
+            "{}",
+            judged[0].reason
+        );
         // Not fed by GetA: judged as read, pass or fail.
         assert_eq!(judged[1].status, Status::Fail);
         assert_eq!(judged[2].status, Status::Pass);

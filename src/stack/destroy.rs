@@ -40,7 +40,12 @@ impl DestroyOptions {
     }
 
     pub(super) fn check_names(&self, stack: &Stack) -> Result<()> {
-        check_consent_names(stack, &self.consents, "destroy", "DestroyOptions::new().consent_to")
+        check_consent_names(
+            stack,
+            &self.consents,
+            "destroy",
+            "DestroyOptions::new().consent_to",
+        )
     }
 }
 
@@ -260,14 +265,23 @@ mod tests {
             .expect_err("ambiguous");
         let text = refused.to_string();
         assert!(text.contains("2 resources"), "{text}");
-        assert!(text.contains("encrypted bucket") && text.contains("log group"), "{text}");
-        assert!(text.contains("s3-bucket/acme") && text.contains("log-group/acme"), "{text}");
+        assert!(
+            text.contains("encrypted bucket") && text.contains("log group"),
+            "{text}"
+        );
+        assert!(
+            text.contains("s3-bucket/acme") && text.contains("log-group/acme"),
+            "{text}"
+        );
         assert!(text.contains("DestroyOptions::new().consent_to("), "{text}");
         let refused = ApplyOptions::new()
             .consent_to_replace("acme")
             .check_names(&stack)
             .expect_err("ambiguous");
-        assert!(refused.to_string().contains("consent_to_replace("), "{refused}");
+        assert!(
+            refused.to_string().contains("consent_to_replace("),
+            "{refused}"
+        );
     }
 
     #[test]
@@ -283,7 +297,10 @@ mod tests {
             .consent_to("acme-typo")
             .check_names(&stack)
             .expect_err("unknown");
-        assert!(unknown.to_string().contains("not in the stack"), "{unknown}");
+        assert!(
+            unknown.to_string().contains("not in the stack"),
+            "{unknown}"
+        );
         // Both problems at once are both reported.
         let both = DestroyOptions::new()
             .consent_to("acme")
@@ -291,6 +308,9 @@ mod tests {
             .check_names(&stack)
             .expect_err("both");
         let text = both.to_string();
-        assert!(text.contains("not in the stack") && text.contains("2 resources"), "{text}");
+        assert!(
+            text.contains("not in the stack") && text.contains("2 resources"),
+            "{text}"
+        );
     }
 }

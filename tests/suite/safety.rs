@@ -176,7 +176,10 @@ async fn an_empty_bucket_is_deleted_without_consent_and_a_full_one_kept_untouche
         .await
         .expect("destroy");
     assert!(
-        matches!(&report.resource(&b.data).expect("data").removal, Removal::Kept(_)),
+        matches!(
+            &report.resource(&b.data).expect("data").removal,
+            Removal::Kept(_)
+        ),
         "{report}"
     );
     // Emptied behind the library's back (the TLS-only policy lifted for the endpoint's plain
@@ -247,13 +250,22 @@ async fn a_consent_name_two_kinds_of_resource_share_is_refused_naming_both() {
         .build()
         .expect("stack");
     let refused = stack
-        .destroy(&account.env, &DestroyOptions::new().consent_to(name.clone()))
+        .destroy(
+            &account.env,
+            &DestroyOptions::new().consent_to(name.clone()),
+        )
         .await
         .expect_err("an ambiguous destroy consent is refused");
     let text = refused.to_string();
     assert!(matches!(refused, Error::Stack { .. }), "{text}");
-    assert!(text.contains("encrypted bucket") && text.contains("log group"), "{text}");
-    assert!(text.contains("logical id") && text.contains(bucket_id.as_str()), "{text}");
+    assert!(
+        text.contains("encrypted bucket") && text.contains("log group"),
+        "{text}"
+    );
+    assert!(
+        text.contains("logical id") && text.contains(bucket_id.as_str()),
+        "{text}"
+    );
     let refused = stack
         .apply_with(
             &account.env,
@@ -449,8 +461,13 @@ async fn verify_fails_a_key_or_policy_swapped_behind_the_library_with_its_contro
     // A harmless policy (it passes every identity-policy control) and one under the grants
     // path that no grant of this stack made.
     let extra = attach_policy(&account, &d.role_name, "extra-reader", "/").await;
-    let disguised =
-        attach_policy(&account, &d.role_name, "not-our-grant", "/hipaa-aws/grants/").await;
+    let disguised = attach_policy(
+        &account,
+        &d.role_name,
+        "not-our-grant",
+        "/hipaa-aws/grants/",
+    )
+    .await;
 
     let report = d.stack.verify(env).await.expect("verify");
     assert!(!report.passed());
@@ -499,7 +516,10 @@ async fn verify_fails_a_key_or_policy_swapped_behind_the_library_with_its_contro
         role_check.reason
     );
     let drift = d.stack.drift(env).await.expect("drift");
-    assert!(drift.to_string().contains("HIPAA_AWS_DECLARED_KEY_IN_USE"), "{drift}");
+    assert!(
+        drift.to_string().contains("HIPAA_AWS_DECLARED_KEY_IN_USE"),
+        "{drift}"
+    );
 
     // Apply restores the declared key and detaches what the spec does not declare.
     d.stack.apply(env).await.expect("apply restores");
@@ -518,10 +538,19 @@ async fn one_failed_read_errors_only_the_controls_it_feeds_in_verify_and_the_aud
     b.stack.apply(&account.env).await.expect("apply");
     // moto cannot be made to fail one S3 call, so the fault proxy denies GetBucketVersioning
     // (GET /bucket?versioning) and forwards everything else.
-    let proxy = FaultProxy::start(&crate::support::endpoint().await.url(), deny_path("?versioning"));
+    let proxy = FaultProxy::start(
+        &crate::support::endpoint().await.url(),
+        deny_path("?versioning"),
+    );
     let env = env_through(&account, &proxy).await;
     let report = b.stack.verify(&env).await.expect("verify still answers");
-    assert!(proxy.stats.by_path.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    assert!(
+        proxy
+            .stats
+            .by_path
+            .load(std::sync::atomic::Ordering::SeqCst)
+            > 0
+    );
     for control in [
         ControlId::S3BucketVersioningEnabled,
         ControlId::S3VersionLifecyclePolicyCheck,
@@ -584,7 +613,10 @@ async fn one_failed_read_errors_only_the_controls_it_feeds_in_verify_and_the_aud
     };
     assert_eq!(finding(ControlId::S3BucketVersioningEnabled), Status::Error);
     assert_eq!(finding(ControlId::S3DefaultEncryptionKms), Status::Pass);
-    assert_eq!(finding(ControlId::S3BucketLevelPublicAccessProhibited), Status::Pass);
+    assert_eq!(
+        finding(ControlId::S3BucketLevelPublicAccessProhibited),
+        Status::Pass
+    );
     assert_eq!(finding(ControlId::S3BucketSslRequestsOnly), Status::Pass);
 }
 
@@ -645,15 +677,27 @@ async fn a_twin_key_is_scheduled_only_without_alias_and_unused_by_the_stack() {
             )
             .send()
     };
-    let unused = tagged().await.expect("twin").key_metadata.expect("metadata");
-    let aliased = tagged().await.expect("twin").key_metadata.expect("metadata");
+    let unused = tagged()
+        .await
+        .expect("twin")
+        .key_metadata
+        .expect("metadata");
+    let aliased = tagged()
+        .await
+        .expect("twin")
+        .key_metadata
+        .expect("metadata");
     kms.create_alias()
         .alias_name(format!("alias/keep-{}", account.suffix))
         .target_key_id(aliased.key_id())
         .send()
         .await
         .expect("alias the second twin");
-    let used = tagged().await.expect("twin").key_metadata.expect("metadata");
+    let used = tagged()
+        .await
+        .expect("twin")
+        .key_metadata
+        .expect("metadata");
     logs_client(&account)
         .associate_kms_key()
         .log_group_name(&group_name)
@@ -685,7 +729,11 @@ async fn a_twin_key_is_scheduled_only_without_alias_and_unused_by_the_stack() {
         }
     };
     assert_eq!(state(unused.key_id().to_string()).await, "PendingDeletion");
-    assert_eq!(state(aliased.key_id().to_string()).await, "Enabled", "it has an alias");
+    assert_eq!(
+        state(aliased.key_id().to_string()).await,
+        "Enabled",
+        "it has an alias"
+    );
     assert_eq!(
         state(used.key_id().to_string()).await,
         "Enabled",
@@ -785,7 +833,10 @@ async fn a_database_makes_its_log_groups_first_encrypted_with_its_key_and_kept_s
             .tags
             .unwrap_or_default();
         assert_eq!(tags.get(STACK_TAG).map(String::as_str), Some("dblogs"));
-        assert_eq!(tags.get(LOGICAL_ID_TAG).map(String::as_str), Some(db.as_str()));
+        assert_eq!(
+            tags.get(LOGICAL_ID_TAG).map(String::as_str),
+            Some(db.as_str())
+        );
     }
     // The key policy lets CloudWatch Logs use the key for exactly those log groups.
     let policy = account

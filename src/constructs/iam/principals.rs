@@ -565,7 +565,10 @@ mod overflow_tests {
         // saturated one; nothing panics.
         let ancient = user_with_key(Some(i64::MIN), Some(i64::MIN));
         let checks = evaluate_user(&ancient, i64::MAX, &CredentialRequirements::default());
-        assert_eq!(status(&checks, ControlId::AccessKeysRotated), Some(Status::Fail));
+        assert_eq!(
+            status(&checks, ControlId::AccessKeysRotated),
+            Some(Status::Fail)
+        );
         assert_eq!(
             status(&checks, ControlId::IamUserUnusedCredentialsCheck),
             Some(Status::Fail)
@@ -575,6 +578,9 @@ mod overflow_tests {
         // A date in the far future is not old.
         let future = user_with_key(Some(i64::MAX), Some(i64::MAX));
         let checks = evaluate_user(&future, i64::MIN, &CredentialRequirements::default());
-        assert_eq!(status(&checks, ControlId::AccessKeysRotated), Some(Status::Pass));
+        assert_eq!(
+            status(&checks, ControlId::AccessKeysRotated),
+            Some(Status::Pass)
+        );
     }
 }

@@ -265,13 +265,21 @@ impl HipaaRole {
         if !extra.is_empty() {
             problems.push(format!(
                 "attached but not declared: {}",
-                extra.iter().map(|arn| arn.as_str()).collect::<Vec<_>>().join(", ")
+                extra
+                    .iter()
+                    .map(|arn| arn.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if !missing.is_empty() {
             problems.push(format!(
                 "declared but not attached: {}",
-                missing.iter().map(|arn| arn.as_str()).collect::<Vec<_>>().join(", ")
+                missing
+                    .iter()
+                    .map(|arn| arn.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         Check::require(

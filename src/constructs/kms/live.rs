@@ -246,7 +246,11 @@ async fn find_unaliased(ctx: &Ctx<'_>, key: &HipaaKey) -> Result<Vec<KeyMetadata
         }
     }
     // Oldest first: the key an earlier apply made is the one most likely to hold data.
-    found.sort_by_key(|metadata| metadata.creation_date().map(|date| (date.secs(), date.subsec_nanos())));
+    found.sort_by_key(|metadata| {
+        metadata
+            .creation_date()
+            .map(|date| (date.secs(), date.subsec_nanos()))
+    });
     Ok(found)
 }
 
@@ -285,7 +289,10 @@ pub(super) enum TwinUsage {
 /// Anything else, including not knowing, keeps it (`Err` says why).
 pub(super) fn may_retire(evidence: &TwinEvidence) -> std::result::Result<(), String> {
     if !evidence.aliases.is_empty() {
-        return Err(format!("alias {} points at it", evidence.aliases.join(", ")));
+        return Err(format!(
+            "alias {} points at it",
+            evidence.aliases.join(", ")
+        ));
     }
     match evidence.created_apart_secs {
         Some(apart) if apart <= TWIN_WINDOW_SECS => {}

@@ -188,19 +188,19 @@ pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -
         wanted.sort();
         checks.extend(unread_source(
             vec![Check::require(
-            ControlId::RdsInDataSubnets,
-            "subnet_group.cidrs",
-            !wanted.is_empty() && state.subnet_cidrs == wanted,
-            format!("in the data subnets {}", wanted.join(", ")),
-            format!(
-                "the subnet group holds {} instead of exactly the data subnets {}",
-                if state.subnet_cidrs.is_empty() {
-                    "nothing".to_string()
-                } else {
-                    state.subnet_cidrs.join(", ")
-                },
-                wanted.join(", ")
-            ),
+                ControlId::RdsInDataSubnets,
+                "subnet_group.cidrs",
+                !wanted.is_empty() && state.subnet_cidrs == wanted,
+                format!("in the data subnets {}", wanted.join(", ")),
+                format!(
+                    "the subnet group holds {} instead of exactly the data subnets {}",
+                    if state.subnet_cidrs.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        state.subnet_cidrs.join(", ")
+                    },
+                    wanted.join(", ")
+                ),
             )],
             &state.unread,
             SUBNETS_READ,

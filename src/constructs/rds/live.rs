@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 
 use super::database::EncryptedDatabase;
 use super::state::{DatabaseState, PARAMETERS_READ, RULES_READ, SUBNETS_READ};
-use crate::constructs::partial::Unread;
 use super::{log_groups, monitoring, network, parameters};
+use crate::constructs::partial::Unread;
 
 const RDS: &str = "rds";
 const NOT_FOUND: &[&str] = &["DBInstanceNotFound", "DBInstanceNotFoundFault"];

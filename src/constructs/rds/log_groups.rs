@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::construct::{tags_check, Ctx, PolicyContribution, Scope};
 use crate::constructs::logs::{
-    converge_log_group, evaluate_log_group, log_group_arn, log_group_key_use,
-    read_log_group_state, LogGroupExpectations, LogGroupState, RetentionFloor,
+    converge_log_group, evaluate_log_group, log_group_arn, log_group_key_use, read_log_group_state,
+    LogGroupExpectations, LogGroupState, RetentionFloor,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::Result;
@@ -198,11 +198,19 @@ mod tests {
         let checks = db.log_group_checks(&state);
         let setting = |name: &str| format!("log_groups.{first}.{name}");
         assert_eq!(
-            status_of(&checks, ControlId::CloudWatchLogGroupEncrypted, &setting("kms_key")),
+            status_of(
+                &checks,
+                ControlId::CloudWatchLogGroupEncrypted,
+                &setting("kms_key")
+            ),
             Some(Status::Fail)
         );
         assert_eq!(
-            status_of(&checks, ControlId::LogRetentionSixYears, &setting("retention_days")),
+            status_of(
+                &checks,
+                ControlId::LogRetentionSixYears,
+                &setting("retention_days")
+            ),
             Some(Status::Fail)
         );
         assert_eq!(
@@ -216,7 +224,11 @@ mod tests {
         state.log_groups.remove(first);
         let checks = db.log_group_checks(&state);
         assert_eq!(
-            status_of(&checks, ControlId::CloudWatchLogGroupEncrypted, &setting("kms_key")),
+            status_of(
+                &checks,
+                ControlId::CloudWatchLogGroupEncrypted,
+                &setting("kms_key")
+            ),
             Some(Status::Fail)
         );
     }

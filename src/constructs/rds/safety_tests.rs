@@ -83,7 +83,10 @@ fn parameters_pending_a_reboot_are_errors_until_applied() {
 }
 
 fn resolved_scope<'a>(
-    outputs: &'a std::collections::BTreeMap<crate::construct::LogicalId, crate::construct::ResourceOutputs>,
+    outputs: &'a std::collections::BTreeMap<
+        crate::construct::LogicalId,
+        crate::construct::ResourceOutputs,
+    >,
     tags: &'a std::collections::BTreeMap<String, String>,
 ) -> Scope<'a> {
     Scope {
@@ -97,7 +100,8 @@ fn resolved_scope<'a>(
     }
 }
 
-const DECLARED: &str = "arn:aws:kms:us-east-1:111122223333:key/11111111-1111-1111-1111-111111111111";
+const DECLARED: &str =
+    "arn:aws:kms:us-east-1:111122223333:key/11111111-1111-1111-1111-111111111111";
 const OTHER: &str = "arn:aws:kms:us-east-1:111122223333:key/22222222-2222-2222-2222-222222222222";
 
 #[test]
@@ -194,7 +198,10 @@ fn a_failed_part_read_errors_only_the_checks_it_feeds() {
             &[ControlId::RdsTlsEnforced, ControlId::RdsParametersForEngine],
         ),
         (SUBNETS_READ, &[ControlId::RdsInDataSubnets]),
-        (RULES_READ, &[ControlId::IncomingSshDisabled, ControlId::SgNoAllPortsRules]),
+        (
+            RULES_READ,
+            &[ControlId::IncomingSshDisabled, ControlId::SgNoAllPortsRules],
+        ),
     ];
     for (operation, fed) in cases {
         let mut state = desired.clone();

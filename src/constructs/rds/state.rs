@@ -208,10 +208,16 @@ impl State for DatabaseState {
                 "performance_insights_kms_key",
                 self.performance_insights_kms_key.as_deref(),
             ),
-            KeyInUse::new("master_secret_kms_key", self.master_secret_kms_key.as_deref()),
+            KeyInUse::new(
+                "master_secret_kms_key",
+                self.master_secret_kms_key.as_deref(),
+            ),
         ];
         keys.extend(self.log_groups.iter().map(|(log, group)| {
-            KeyInUse::new(format!("{LOG_GROUPS}{log}.kms_key"), group.kms_key.as_deref())
+            KeyInUse::new(
+                format!("{LOG_GROUPS}{log}.kms_key"),
+                group.kms_key.as_deref(),
+            )
         }));
         keys
     }

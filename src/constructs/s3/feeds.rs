@@ -56,7 +56,10 @@ pub const BUCKET_FEEDS: Feeds = &[
     ),
     (
         VERSIONING,
-        &[C::S3BucketVersioningEnabled, C::S3VersionLifecyclePolicyCheck],
+        &[
+            C::S3BucketVersioningEnabled,
+            C::S3VersionLifecyclePolicyCheck,
+        ],
     ),
     (
         POLICY,
@@ -75,7 +78,10 @@ pub const BUCKET_FEEDS: Feeds = &[
     (OBJECT_LOCK, &[C::S3BucketDefaultLockEnabled]),
     (
         ACL,
-        &[C::S3BucketPublicReadProhibited, C::S3BucketPublicWriteProhibited],
+        &[
+            C::S3BucketPublicReadProhibited,
+            C::S3BucketPublicWriteProhibited,
+        ],
     ),
     (REPLICATION, &[C::S3BucketReplicationEnabled]),
     (NOTIFICATIONS, &[C::S3EventNotificationsEnabled]),
@@ -252,10 +258,17 @@ mod tests {
             .into_iter()
             .find(|setting| setting.name == "versioning")
             .expect("versioning");
-        assert!(versioning.value.contains("could not be read"), "{}", versioning.value);
+        assert!(
+            versioning.value.contains("could not be read"),
+            "{}",
+            versioning.value
+        );
         let changes = crate::construct::diff_states(&compliant(), &state);
         assert_eq!(
-            changes.iter().map(|c| c.setting.as_str()).collect::<Vec<_>>(),
+            changes
+                .iter()
+                .map(|c| c.setting.as_str())
+                .collect::<Vec<_>>(),
             vec!["versioning"],
             "apply writes the unread setting again, and nothing else"
         );

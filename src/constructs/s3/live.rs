@@ -21,10 +21,10 @@ use crate::policy::PolicyDocument;
 
 use super::feeds;
 use super::spec::BucketSpec;
-use crate::constructs::partial::Unread;
 use super::state::{
     AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
+use crate::constructs::partial::Unread;
 
 const SERVICE: &str = "s3";
 const PUBLIC_GROUPS: [&str; 2] = [
