@@ -433,8 +433,10 @@ pub struct Ctx<'a> {
     /// Account, stack, resolved outputs and contributions.
     pub scope: Scope<'a>,
     /// The caller named this resource in its destroy consent (set by destroy only).
+    #[cfg_attr(not(feature = "s3"), allow(dead_code))] // read by buckets
     pub(crate) deletion_consented: bool,
     /// What the stack's other resources use (set by apply only).
+    #[cfg_attr(not(feature = "kms"), allow(dead_code))] // read by keys
     pub(crate) usage: Option<&'a dyn StackUsage>,
 }
 
@@ -467,11 +469,13 @@ impl<'a> Ctx<'a> {
 
     /// True when the caller consented to deleting this resource by name: only then may a
     /// delete remove what the resource holds (a bucket's objects).
+    #[cfg_attr(not(feature = "s3"), allow(dead_code))] // read by buckets
     pub(crate) fn deletion_consented(&self) -> bool {
         self.deletion_consented
     }
 
     /// What the stack's other resources use, when the operation offers that view.
+    #[cfg_attr(not(feature = "kms"), allow(dead_code))] // read by keys
     pub(crate) fn usage(&self) -> Option<&'a dyn StackUsage> {
         self.usage
     }
@@ -479,6 +483,7 @@ impl<'a> Ctx<'a> {
 
 /// A view of the other resources of a stack, so a construct can learn, before it removes
 /// something it made (a twin key), whether another resource of the stack still uses it.
+#[cfg_attr(not(feature = "kms"), allow(dead_code))] // asked by keys
 pub(crate) trait StackUsage: fmt::Debug + Send + Sync {
     /// The logical id of a resource of the stack (other than the one asking) whose live
     /// settings name any of `values` (a key id or ARN), or `None` when none does. An error

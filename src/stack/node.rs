@@ -79,6 +79,7 @@ pub(crate) trait Node: fmt::Debug + Send + Sync {
     fn destroy<'a>(&'a self, ctx: Ctx<'a>, consented: bool) -> BoxFuture<'a, Result<NodeRemoval>>;
     /// The live settings of the resource (`None` when it does not exist), for questions one
     /// construct asks about the others (which resources use a key).
+    #[cfg_attr(not(feature = "kms"), allow(dead_code))] // asked by keys
     fn live_settings<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<Option<Vec<Setting>>>>;
 }
 

@@ -688,7 +688,7 @@ mod tests {
             Some(2)
         );
         assert_eq!(choose_kept(&[oldest.clone(), aliased.clone()]), Some(1));
-        assert_eq!(choose_kept(&[oldest.clone()]), Some(0));
+        assert_eq!(choose_kept(std::slice::from_ref(&oldest)), Some(0));
         assert_eq!(choose_kept(&[]), None);
     }
 }

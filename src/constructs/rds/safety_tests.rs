@@ -104,6 +104,9 @@ const DECLARED: &str =
     "arn:aws:kms:us-east-1:111122223333:key/11111111-1111-1111-1111-111111111111";
 const OTHER: &str = "arn:aws:kms:us-east-1:111122223333:key/22222222-2222-2222-2222-222222222222";
 
+/// Changes one key of a state.
+type Swap = fn(&mut super::DatabaseState);
+
 #[test]
 fn every_key_of_a_database_must_be_the_declared_one() {
     let db = database(Engine::Postgres16);
@@ -131,7 +134,7 @@ fn every_key_of_a_database_must_be_the_declared_one() {
         .all(|check| check.status == Status::Pass));
 
     // Another customer-managed key in any one place fails, naming that place.
-    let swaps: [(&str, fn(&mut super::DatabaseState)); 4] = [
+    let swaps: [(&str, Swap); 4] = [
         ("kms_key", |state| state.kms_key = Some(OTHER.to_string())),
         ("performance_insights_kms_key", |state| {
             state.performance_insights_kms_key = Some(OTHER.to_string())
