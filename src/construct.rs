@@ -158,6 +158,114 @@ pub const NOT_REPORTED: &str = "(not reported by AWS)";
 pub trait State: Clone + fmt::Debug + Send + Sync + Serialize + 'static {
     /// Every setting, in a stable order.
     fn settings(&self) -> Vec<Setting>;
+
+    /// The keys this state names, each with the setting that names it (a bucket's default
+    /// encryption, a database's storage): verify compares those of the live state with those
+    /// of the spec ([`declared_key_checks`]). States that name no key keep this default.
+    fn keys_in_use(&self) -> Vec<KeyInUse> {
+        Vec::new()
+    }
+}
+
+/// A key named by one setting of a state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyInUse {
+    /// The setting, e.g. `encryption.kms_key`.
+    pub setting: String,
+    /// The key's ARN or id as the state holds it (`None`: no customer key).
+    pub key: Option<String>,
+    /// Why the setting could not be read, when its read failed (the key is then unknown).
+    pub unreadable: Option<String>,
+}
+
+impl KeyInUse {
+    /// A key named by `setting`.
+    pub fn new(setting: impl Into<String>, key: Option<&str>) -> KeyInUse {
+        KeyInUse {
+            setting: setting.into(),
+            key: key.map(str::to_string),
+            unreadable: None,
+        }
+    }
+
+    /// A setting whose read failed: its key is unknown, and judging it is an error.
+    pub fn unreadable(setting: impl Into<String>, why: impl Into<String>) -> KeyInUse {
+        KeyInUse {
+            setting: setting.into(),
+            key: None,
+            unreadable: Some(why.into()),
+        }
+    }
+}
+
+/// The key id of a key ARN (`arn:aws:kms:…:key/<id>`), or the text itself when it is a bare id.
+fn key_id_of(key: &str) -> Option<&str> {
+    match key.strip_prefix("arn:") {
+        Some(_) => key.split_once(":key/").map(|(_, id)| id),
+        None if key.starts_with("alias/") => None,
+        None => Some(key),
+    }
+}
+
+/// True when two references denote the same key: equal ARNs, or a bare key id equal to the id
+/// of the other's ARN. An alias never counts as its key (it can be re-pointed).
+pub fn same_key(a: &str, b: &str) -> bool {
+    if a == b {
+        return !a.is_empty();
+    }
+    let both_arns = a.starts_with("arn:") && b.starts_with("arn:");
+    if both_arns {
+        return false;
+    }
+    matches!((key_id_of(a), key_id_of(b)), (Some(x), Some(y)) if !x.is_empty() && x == y)
+}
+
+/// Judges the keys a live state names against those its spec declares
+/// ([`ControlId::KmsDeclaredKeyInUse`]): each setting must name the declared key itself, not
+/// merely some customer-managed key. A declared key not yet known (its resource is missing) is
+/// an error, never a pass.
+pub fn declared_key_checks<S: State>(desired: &S, live: &S) -> Vec<Check> {
+    let live_keys = live.keys_in_use();
+    desired
+        .keys_in_use()
+        .into_iter()
+        .filter_map(|declared| {
+            let wanted = declared.key?;
+            let found = live_keys
+                .iter()
+                .find(|candidate| candidate.setting == declared.setting);
+            let actual = found.and_then(|found| found.key.clone());
+            let setting = declared.setting;
+            if let Some(why) = found.and_then(|found| found.unreadable.clone()) {
+                return Some(Check {
+                    control: ControlId::KmsDeclaredKeyInUse,
+                    setting,
+                    status: crate::controls::Status::Error,
+                    reason: format!("the key in use could not be read ({why})"),
+                });
+            }
+            Some(if wanted == KNOWN_AFTER_APPLY {
+                Check {
+                    control: ControlId::KmsDeclaredKeyInUse,
+                    setting,
+                    status: crate::controls::Status::Error,
+                    reason: "the declared key is not known: its key does not exist in the account"
+                        .to_string(),
+                }
+            } else {
+                Check::require(
+                    ControlId::KmsDeclaredKeyInUse,
+                    setting,
+                    actual.as_deref().is_some_and(|key| same_key(key, &wanted)),
+                    format!("encrypted with the declared key {wanted}"),
+                    match &actual {
+                        None => format!("uses no customer key; the spec declares {wanted}"),
+                        Some(key) => format!("uses key {key}, not the declared key {wanted}"),
+                    },
+                )
+            })
+        })
+        .collect()
 }
 
 /// A setting whose desired and live values differ.
@@ -324,6 +432,66 @@ pub struct Ctx<'a> {
     pub env: &'a Environment,
     /// Account, stack, resolved outputs and contributions.
     pub scope: Scope<'a>,
+    /// The caller named this resource in its destroy consent (set by destroy only).
+    #[cfg_attr(not(feature = "s3"), allow(dead_code))] // read by buckets
+    pub(crate) deletion_consented: bool,
+    /// What the stack's other resources use (set by apply only).
+    #[cfg_attr(not(feature = "kms"), allow(dead_code))] // read by keys
+    pub(crate) usage: Option<&'a dyn StackUsage>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context without destroy consent and without a view of the other resources.
+    pub(crate) fn new(env: &'a Environment, scope: Scope<'a>) -> Ctx<'a> {
+        Ctx {
+            env,
+            scope,
+            deletion_consented: false,
+            usage: None,
+        }
+    }
+
+    /// The same context, with the caller's destroy consent for this resource (or not).
+    pub(crate) fn with_deletion_consent(self, consented: bool) -> Ctx<'a> {
+        Ctx {
+            deletion_consented: consented,
+            ..self
+        }
+    }
+
+    /// The same context, able to ask what the stack's other resources use.
+    pub(crate) fn with_usage(self, usage: &'a dyn StackUsage) -> Ctx<'a> {
+        Ctx {
+            usage: Some(usage),
+            ..self
+        }
+    }
+
+    /// True when the caller consented to deleting this resource by name: only then may a
+    /// delete remove what the resource holds (a bucket's objects).
+    #[cfg_attr(not(feature = "s3"), allow(dead_code))] // read by buckets
+    pub(crate) fn deletion_consented(&self) -> bool {
+        self.deletion_consented
+    }
+
+    /// What the stack's other resources use, when the operation offers that view.
+    #[cfg_attr(not(feature = "kms"), allow(dead_code))] // read by keys
+    pub(crate) fn usage(&self) -> Option<&'a dyn StackUsage> {
+        self.usage
+    }
+}
+
+/// A view of the other resources of a stack, so a construct can learn, before it removes
+/// something it made (a twin key), whether another resource of the stack still uses it.
+#[cfg_attr(not(feature = "kms"), allow(dead_code))] // asked by keys
+pub(crate) trait StackUsage: fmt::Debug + Send + Sync {
+    /// The logical id of a resource of the stack (other than the one asking) whose live
+    /// settings name any of `values` (a key id or ARN), or `None` when none does. An error
+    /// means the question could not be answered: callers treat that as "in use".
+    fn used_by<'a>(
+        &'a self,
+        values: &'a [String],
+    ) -> futures::future::BoxFuture<'a, Result<Option<LogicalId>>>;
 }
 
 /// A construct: a validated spec that knows how to read, create and update its resources and
@@ -456,4 +624,32 @@ pub fn tags_check(tags: &BTreeMap<String, String>) -> Check {
         "tagged with its stack and logical id",
         format!("the {STACK_TAG} and {LOGICAL_ID_TAG} tags are missing"),
     )
+}
+
+#[cfg(test)]
+mod key_identity_tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1234";
+
+    #[test]
+    fn a_key_is_the_same_by_arn_or_bare_id_never_by_alias_or_another_account() {
+        assert!(same_key(ARN, ARN));
+        assert!(same_key("1234", ARN) && same_key(ARN, "1234"));
+        assert!(!same_key(
+            ARN,
+            "arn:aws:kms:us-east-1:111122223333:key/12345"
+        ));
+        assert!(!same_key(
+            ARN,
+            "arn:aws:kms:us-east-1:444455556666:key/1234"
+        ));
+        assert!(!same_key(ARN, "alias/phi"));
+        assert!(!same_key(
+            ARN,
+            "arn:aws:kms:us-east-1:111122223333:alias/phi"
+        ));
+        assert!(!same_key("", ""));
+        assert!(!same_key(ARN, ""));
+    }
 }

@@ -141,14 +141,10 @@ async fn judge_bucket(scan: &RegionScan, name: &str) -> Result<Vec<crate::contro
         scan.env.in_region(&region)
     };
     let arn = bucket_arn(env.partition(), name);
+    // Each setting is read on its own: a failed read errors only the controls it feeds.
     let Some((mut state, _tags)) = read_bucket_state(&env, name, arn).await? else {
         return Ok(Vec::new());
     };
-    let (replication, notifications) = read_bucket_extras(&env, name).await?;
-    state.replication = Some(replication);
-    state.event_notifications = Some(notifications);
-    Ok(evaluate_bucket(
-        &state,
-        &BucketExpectations::audit_of(&state),
-    ))
+    read_bucket_extras(&env, name, &mut state).await;
+    Ok(evaluate_bucket(&state, &BucketExpectations::audit_of(&state)))
 }

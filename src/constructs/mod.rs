@@ -23,3 +23,5 @@ pub mod rds;
 pub mod s3;
 #[cfg(feature = "securityhub")]
 pub mod securityhub;
+
+pub mod partial;

@@ -473,6 +473,12 @@ catalog! {
         service: Kms, cdk_nag: None, config_rule: None, removed: None,
         citations: [ACCESS_CONTROL], source: HipaaAwsMapping,
     },
+    KmsDeclaredKeyInUse {
+        id: "HIPAA_AWS_DECLARED_KEY_IN_USE",
+        title: "Each resource is encrypted with the key its spec declares (bucket default encryption, database storage, Performance Insights and master secret, trail, log group), not merely some customer-managed key",
+        service: Kms, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ENCRYPTION_DECRYPTION, ACCESS_CONTROL], source: HipaaAwsMapping,
+    },
     // ---------------------------------------------------------------- IAM
     IamPolicyNoStatementsWithAdminAccess {
         id: "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
@@ -623,6 +629,12 @@ catalog! {
         title: "Role and policy names and paths follow the IAM naming rules, so they can be found again and audited",
         service: Iam, cdk_nag: None, config_rule: None, removed: None,
         citations: [AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    IamRolePoliciesAsDeclared {
+        id: "HIPAA_AWS_IAM_ROLE_POLICIES_AS_DECLARED",
+        title: "A role's attached managed policies are exactly the ones its spec declares and this stack's grants: nothing attached behind the library's back",
+        service: Iam, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_AUTHORIZATION, ACCESS_ESTABLISHMENT, ACCESS_CONTROL], source: HipaaAwsMapping,
     },
     // ---------------------------------------------------------------- RDS
     RdsStorageEncrypted {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 use super::node::Node;
 use super::Stack;
@@ -10,7 +10,8 @@ use super::Stack;
 /// Which resources apply may replace when a changed setting can only be changed that way (a
 /// database's engine or storage key), each named by logical id (`rds-db/phi`) or physical name
 /// (`phi`). Nothing is consented by default; a name that matches nothing in the stack is
-/// refused, so a typo cannot silently consent to anything.
+/// refused, so a typo cannot silently consent to anything, and so is a name that more than one
+/// resource carries (name that one by its logical id).
 #[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
     replacements: BTreeSet<String>,
@@ -34,24 +35,11 @@ impl ApplyOptions {
     }
 
     pub(super) fn check_names(&self, stack: &Stack) -> Result<()> {
-        let unknown: Vec<&String> = self
-            .replacements
-            .iter()
-            .filter(|name| {
-                !stack
-                    .nodes()
-                    .any(|node| node.id().as_str() == name.as_str() || node.name() == name.as_str())
-            })
-            .collect();
-        if unknown.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Stack {
-                stack: stack.name().to_string(),
-                reason: format!(
-                    "replacement consent names resources not in the stack: {unknown:?}"
-                ),
-            })
-        }
+        super::destroy::check_consent_names(
+            stack,
+            &self.replacements,
+            "replacement",
+            "ApplyOptions::new().consent_to_replace",
+        )
     }
 }

@@ -8,6 +8,7 @@ mod events;
 mod graph;
 mod node;
 mod reports;
+mod usage;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -349,7 +350,7 @@ impl Stack {
                 |node, outputs| {
                     async move {
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
-                        let plan = inner.nodes[node].plan(Ctx { env, scope }).await?;
+                        let plan = inner.nodes[node].plan(Ctx::new(env, scope)).await?;
                         let found = plan.outputs.clone();
                         Ok((plan, found))
                     }
@@ -396,6 +397,7 @@ impl Stack {
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
         let inner = &self.inner;
+        let stack = self;
         let contributions = &contributions;
         let results = self
             .run(
@@ -407,8 +409,16 @@ impl Stack {
                         let node_started = Instant::now();
                         let span = tracing::info_span!("apply", resource = %inner.ids[node]);
                         let consented = options.consents_to(inner.nodes[node].as_ref());
+                        let probe = usage::UsageProbe {
+                            stack,
+                            env,
+                            outputs: &outputs,
+                            contributions,
+                            asking: node,
+                        };
+                        let ctx = Ctx::new(env, scope).with_usage(&probe);
                         let applied = tracing::Instrument::instrument(
-                            inner.nodes[node].apply(Ctx { env, scope }, consented),
+                            inner.nodes[node].apply(ctx, consented),
                             span,
                         )
                         .await?;
@@ -454,7 +464,7 @@ impl Stack {
                 |node, outputs| {
                     async move {
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
-                        let verified = inner.nodes[node].verify(Ctx { env, scope }).await?;
+                        let verified = inner.nodes[node].verify(Ctx::new(env, scope)).await?;
                         let outputs = verified.outputs.clone();
                         Ok((verified, outputs))
                     }
@@ -502,7 +512,7 @@ impl Stack {
                 |node, outputs| {
                     async move {
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
-                        let drift = inner.nodes[node].drift(Ctx { env, scope }).await?;
+                        let drift = inner.nodes[node].drift(Ctx::new(env, scope)).await?;
                         let outputs = drift.outputs.clone();
                         Ok((drift, outputs))
                     }
@@ -570,7 +580,7 @@ impl Stack {
                                 let scope = base_scope(env, &inner.name, &outputs, contributions);
                                 let consented = options.consents_to(inner.nodes[node].as_ref());
                                 inner.nodes[node]
-                                    .destroy(Ctx { env, scope }, consented)
+                                    .destroy(Ctx::new(env, scope), consented)
                                     .await?
                             }
                         };

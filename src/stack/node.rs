@@ -6,8 +6,8 @@ use futures::future::BoxFuture;
 use futures::FutureExt;
 
 use crate::construct::{
-    diff_states, Construct, Ctx, LogicalId, PolicyContribution, ResourceKind, ResourceOutputs,
-    Scope, SettingChange,
+    declared_key_checks, diff_states, Construct, Ctx, LogicalId, PolicyContribution, ResourceKind,
+    ResourceOutputs, Scope, Setting, SettingChange,
 };
 use crate::controls::{Check, Status};
 use crate::error::{Error, Result};
@@ -77,6 +77,10 @@ pub(crate) trait Node: fmt::Debug + Send + Sync {
     fn drift<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeDrift>>;
     /// Deletes the resource unless its guard keeps it and the caller did not consent.
     fn destroy<'a>(&'a self, ctx: Ctx<'a>, consented: bool) -> BoxFuture<'a, Result<NodeRemoval>>;
+    /// The live settings of the resource (`None` when it does not exist), for questions one
+    /// construct asks about the others (which resources use a key).
+    #[cfg_attr(not(feature = "kms"), allow(dead_code))] // asked by keys
+    fn live_settings<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<Option<Vec<Setting>>>>;
 }
 
 impl<C: Construct> Node for C {
@@ -204,6 +208,7 @@ impl<C: Construct> Node for C {
                     failing: self
                         .evaluate(&live.state)
                         .into_iter()
+                        .chain(declared_key_checks(&desired, &live.state))
                         .filter(|check| matches!(check.status, Status::Fail | Status::Error))
                         .collect(),
                     outputs: Some(live.outputs),
@@ -221,8 +226,28 @@ impl<C: Construct> Node for C {
             if !consented && let Some(reason) = self.deletion_guard(&ctx, &live).await? {
                 return Ok(NodeRemoval::Kept(reason));
             }
-            self.delete(&ctx, &live).await?;
-            Ok(NodeRemoval::Deleted)
+            let ctx = ctx.with_deletion_consent(consented);
+            match self.delete(&ctx, &live).await {
+                Ok(()) => Ok(NodeRemoval::Deleted),
+                // Without consent a delete only removes what holds nothing (a bucket gets
+                // DeleteBucket alone). If AWS refused because the resource came to hold
+                // something since the guard looked, the guard now says so: keep it.
+                Err(error) if !consented => match self.deletion_guard(&ctx, &live).await {
+                    Ok(Some(reason)) => Ok(NodeRemoval::Kept(reason)),
+                    _ => Err(error),
+                },
+                Err(error) => Err(error),
+            }
+        }
+        .boxed()
+    }
+
+    fn live_settings<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<Option<Vec<Setting>>>> {
+        async move {
+            Ok(self
+                .read(&ctx)
+                .await?
+                .map(|live| crate::construct::State::settings(&live.state)))
         }
         .boxed()
     }
@@ -230,7 +255,8 @@ impl<C: Construct> Node for C {
     fn verify<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodeVerified>> {
         async move {
             let desired = self.desired(&ctx.scope);
-            let expected = self.evaluate(&desired);
+            let mut expected = self.evaluate(&desired);
+            expected.extend(declared_key_checks(&desired, &desired));
             let with_status = |status: Status, reason: String| -> Vec<Check> {
                 expected
                     .iter()
@@ -242,10 +268,15 @@ impl<C: Construct> Node for C {
                     .collect()
             };
             Ok(match self.read(&ctx).await {
-                Ok(Some(live)) => NodeVerified {
-                    checks: self.evaluate(&live.state),
-                    outputs: Some(live.outputs),
-                },
+                Ok(Some(live)) => {
+                    let mut checks = self.evaluate(&live.state);
+                    // Verify judges against the spec too: the keys in use are the declared ones.
+                    checks.extend(declared_key_checks(&desired, &live.state));
+                    NodeVerified {
+                        checks,
+                        outputs: Some(live.outputs),
+                    }
+                }
                 Ok(None) => NodeVerified {
                     checks: with_status(Status::Fail, "the resource does not exist".to_string()),
                     outputs: None,

@@ -33,6 +33,13 @@ pub struct FaultPlan {
     pub cut_after_forwarding: bool,
     /// Requests whose body contains this text are denied (HTTP 403, AccessDenied).
     pub deny_containing: Option<&'static str>,
+    /// Requests whose path and query contain this text are denied (HTTP 403, AccessDenied):
+    /// how a test fails one REST call by name, e.g. `?versioning` for GetBucketVersioning.
+    pub deny_path_containing: Option<&'static str>,
+    /// The first request whose path and query contain the text gets this HTTP 200 body instead
+    /// of reaching the endpoint (later ones go through): a stale answer, as from a read that
+    /// raced a write.
+    pub answer_once: Option<(&'static str, &'static str)>,
     /// How long every request is held before it is forwarded.
     pub latency: std::time::Duration,
 }
@@ -46,6 +53,8 @@ impl FaultPlan {
             cut_after: None,
             cut_after_forwarding: false,
             deny_containing: None,
+            deny_path_containing: None,
+            answer_once: None,
             latency: std::time::Duration::ZERO,
         }
     }
@@ -58,6 +67,8 @@ impl FaultPlan {
             cut_after: Some(n),
             cut_after_forwarding: after_forwarding,
             deny_containing: None,
+            deny_path_containing: None,
+            answer_once: None,
             latency: std::time::Duration::ZERO,
         }
     }
@@ -70,7 +81,27 @@ impl FaultPlan {
             cut_after: None,
             cut_after_forwarding: false,
             deny_containing: Some(text),
+            deny_path_containing: None,
+            answer_once: None,
             latency: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Every request whose path and query contain `text` is denied; nothing else is touched.
+    #[allow(dead_code)] // used by the suite, not by benches/stack.rs
+    pub fn deny_path(text: &'static str) -> FaultPlan {
+        FaultPlan {
+            deny_path_containing: Some(text),
+            ..FaultPlan::random(0, 0.0)
+        }
+    }
+
+    /// The first request whose path and query contain `text` is answered with `body`.
+    #[allow(dead_code)] // used by the suite, not by benches/stack.rs
+    pub fn answer_once(text: &'static str, body: &'static str) -> FaultPlan {
+        FaultPlan {
+            answer_once: Some((text, body)),
+            ..FaultPlan::random(0, 0.0)
         }
     }
 
@@ -92,6 +123,10 @@ pub struct FaultStats {
     pub server_errors: AtomicU64,
     pub resets: AtomicU64,
     pub cut: AtomicU64,
+    /// Requests denied or answered by path (`deny_path_containing`, `answer_once`).
+    pub by_path: AtomicU64,
+    /// Every request's method, path and query, in order (what a test asserts was never sent).
+    pub seen: std::sync::Mutex<Vec<String>>,
 }
 
 impl FaultStats {
@@ -222,6 +257,37 @@ async fn handle(
     }
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map_err(|_| Reset)?.to_bytes();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    if let Ok(mut seen) = stats.seen.lock() {
+        seen.push(format!("{} {target}", parts.method));
+    }
+    if plan
+        .deny_path_containing
+        .is_some_and(|text| target.contains(text))
+    {
+        stats.by_path.fetch_add(1, Ordering::SeqCst);
+        let mut response = Response::new(Full::new(Bytes::from_static(
+            b"<Error><Code>AccessDenied</Code><Message>denied by the fault proxy</Message><RequestId>denied</RequestId></Error>",
+        )));
+        *response.status_mut() = StatusCode::FORBIDDEN;
+        return Ok(response);
+    }
+    if let Some((text, answer)) = plan.answer_once
+        && target.contains(text)
+        && stats.by_path.fetch_add(1, Ordering::SeqCst) == 0
+    {
+        let mut response = Response::new(Full::new(Bytes::from_static(answer.as_bytes())));
+        if let Ok(value) = hyper::header::HeaderValue::from_str("application/xml") {
+            response
+                .headers_mut()
+                .insert(hyper::header::CONTENT_TYPE, value);
+        }
+        return Ok(response);
+    }
     if plan
         .deny_containing
         .is_some_and(|text| String::from_utf8_lossy(&body).contains(text))

@@ -16,4 +16,5 @@ mod engine;
 mod foundation;
 mod governance;
 mod identity;
+mod safety;
 mod vpc;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::construct::{Setting, State};
+use crate::construct::{KeyInUse, Setting, State};
 use crate::constructs::iam::{GrantState, RoleState};
 
 /// A trail's settings, as GetTrail, GetTrailStatus, GetEventSelectors and ListTags report them.
@@ -288,5 +288,12 @@ impl State for AuditTrailState {
         settings.extend(part(ROLE, &self.delivery_role));
         settings.extend(part(GRANT, &self.delivery_grant));
         settings
+    }
+
+    fn keys_in_use(&self) -> Vec<KeyInUse> {
+        vec![KeyInUse::new(
+            format!("{TRAIL}kms_key"),
+            self.trail.kms_key.as_deref(),
+        )]
     }
 }

@@ -138,9 +138,11 @@ pub fn evaluate_instance(instance: &InstanceState, now_secs: i64) -> Vec<Check> 
         },
     );
     checks.push(if instance.state == "stopped" {
+        // Checked: the stop date comes from text AWS wrote.
         let days = instance
             .stopped_since_secs
-            .map(|since| (now_secs - since) / 86_400);
+            .and_then(|since| now_secs.checked_sub(since))
+            .map(|elapsed| elapsed / 86_400);
         Check::require(
             ControlId::Ec2StoppedInstance,
             "state",
@@ -182,10 +184,19 @@ pub fn stopped_since(reason: &str) -> Option<i64> {
         time_parts.next()?.ok()?,
         time_parts.next().and_then(Result::ok).unwrap_or(0),
     );
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    // Any value outside a calendar date is not a date (and could overflow below).
+    if !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || !(0..=23).contains(&hour)
+        || !(0..=59).contains(&minute)
+        || !(0..=60).contains(&second)
+    {
         return None;
     }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
+    days_from_civil(year, month, day)
+        .checked_mul(86_400)?
+        .checked_add(hour * 3_600 + minute * 60 + second)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -209,6 +220,53 @@ mod tests {
             Some(86_401)
         );
         assert_eq!(stopped_since("no date"), None);
+    }
+
+    #[test]
+    fn a_stop_date_out_of_range_or_not_numeric_is_no_date_and_never_overflows() {
+        for reason in [
+            "User initiated (9223372036854775807-01-01 00:00:00 GMT)",
+            "User initiated (-5-01-01 00:00:00 GMT)",
+            "User initiated (2026-13-01 00:00:00 GMT)",
+            "User initiated (2026-01-01 2147483647:00:00 GMT)",
+            "User initiated (2026-01-01 10:99:00 GMT)",
+            "User initiated (2026-01-01 10:00:-1 GMT)",
+            "User initiated (2026-xx-01 10:00:00 GMT)",
+            "User initiated (99999999999999999999-01-01 10:00:00 GMT)",
+            "User initiated ()",
+            "User initiated (",
+        ] {
+            assert_eq!(stopped_since(reason), None, "{reason}");
+        }
+        // The edges of the range still parse.
+        assert!(stopped_since("User initiated (9999-12-31 23:59:60 GMT)").is_some());
+        assert!(stopped_since("User initiated (0001-01-01 00:00:00 GMT)").is_some());
+    }
+
+    #[test]
+    fn a_stop_time_that_cannot_be_subtracted_is_an_unknown_date_not_a_panic() {
+        let mut instance = stopped_instance(Some(i64::MIN));
+        let check = stopped_check(&instance, i64::MAX);
+        assert_eq!(check.status, crate::controls::Status::Fail);
+        assert!(check.reason.contains("unknown date"), "{}", check.reason);
+        instance.stopped_since_secs = Some(i64::MAX);
+        let check = stopped_check(&instance, i64::MIN);
+        assert_eq!(check.status, crate::controls::Status::Fail);
+    }
+
+    fn stopped_instance(since: Option<i64>) -> InstanceState {
+        InstanceState {
+            state: "stopped".into(),
+            stopped_since_secs: since,
+            ..InstanceState::default()
+        }
+    }
+
+    fn stopped_check(instance: &InstanceState, now: i64) -> Check {
+        evaluate_instance(instance, now)
+            .into_iter()
+            .find(|c| c.control == ControlId::Ec2StoppedInstance)
+            .expect("the stopped check")
     }
 
     #[test]

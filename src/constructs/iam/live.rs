@@ -399,7 +399,7 @@ pub(super) async fn delete_role(ctx: &Ctx<'_>, live: &RoleState) -> Result<()> {
 
 // ---------------------------------------------------------------- managed policies
 
-async fn policy_tags(env: &Environment, arn: &str) -> Result<BTreeMap<String, String>> {
+pub(super) async fn policy_tags(env: &Environment, arn: &str) -> Result<BTreeMap<String, String>> {
     let mut tags = BTreeMap::new();
     let mut pages = env
         .iam()

@@ -175,7 +175,10 @@ pub fn evaluate_user(
         },
         "the user can sign in to the console without MFA",
     ));
-    let age_limit = requirements.max_access_key_age_days * DAY_SECS;
+    // Saturating: dates come from AWS and limits from the caller; neither may overflow.
+    let age_limit = requirements
+        .max_access_key_age_days
+        .saturating_mul(DAY_SECS);
     let old: Vec<&str> = user
         .access_keys
         .iter()
@@ -183,7 +186,7 @@ pub fn evaluate_user(
             key.active
                 && key
                     .created_secs
-                    .is_some_and(|made| now_secs - made > age_limit)
+                    .is_some_and(|made| now_secs.saturating_sub(made) > age_limit)
         })
         .map(|key| key.id.as_str())
         .collect();
@@ -201,10 +204,10 @@ pub fn evaluate_user(
             old.join(", ")
         ),
     ));
-    let unused_limit = requirements.max_unused_days * DAY_SECS;
+    let unused_limit = requirements.max_unused_days.saturating_mul(DAY_SECS);
     let stale = |last_used: Option<i64>| {
         let since = last_used.or(user.created_secs);
-        since.is_some_and(|since| now_secs - since > unused_limit)
+        since.is_some_and(|since| now_secs.saturating_sub(since) > unused_limit)
     };
     let mut unused: Vec<String> = user
         .access_keys
@@ -518,4 +521,66 @@ pub async fn read_root_state(env: &Environment) -> Result<RootState> {
         access_keys_present: flag(SummaryKeyType::AccountAccessKeysPresent),
         virtual_mfa,
     })
+}
+
+#[cfg(test)]
+mod overflow_tests {
+    use super::*;
+    use crate::controls::Status;
+
+    fn user_with_key(created: Option<i64>, last_used: Option<i64>) -> UserState {
+        UserState {
+            name: "u".to_string(),
+            arn: "arn:aws:iam::111122223333:user/u".to_string(),
+            groups: vec!["g".to_string()],
+            attached_documents: BTreeMap::new(),
+            inline_policies: BTreeMap::new(),
+            console_password: false,
+            password_last_used_secs: None,
+            created_secs: created,
+            mfa_devices: 1,
+            access_keys: vec![AccessKeyState {
+                id: "AKIA".to_string(),
+                active: true,
+                created_secs: created,
+                last_used_secs: last_used,
+            }],
+        }
+    }
+
+    fn status(checks: &[Check], control: ControlId) -> Option<Status> {
+        checks
+            .iter()
+            .find(|check| check.control == control)
+            .map(|check| check.status)
+    }
+
+    #[test]
+    fn extreme_dates_and_limits_judge_without_overflow() {
+        let limits = CredentialRequirements {
+            max_access_key_age_days: i64::MAX,
+            max_unused_days: i64::MAX,
+        };
+        // A key made at the earliest representable time is older than any limit short of the
+        // saturated one; nothing panics.
+        let ancient = user_with_key(Some(i64::MIN), Some(i64::MIN));
+        let checks = evaluate_user(&ancient, i64::MAX, &CredentialRequirements::default());
+        assert_eq!(
+            status(&checks, ControlId::AccessKeysRotated),
+            Some(Status::Fail)
+        );
+        assert_eq!(
+            status(&checks, ControlId::IamUserUnusedCredentialsCheck),
+            Some(Status::Fail)
+        );
+        let checks = evaluate_user(&ancient, i64::MAX, &limits);
+        assert!(status(&checks, ControlId::AccessKeysRotated).is_some());
+        // A date in the far future is not old.
+        let future = user_with_key(Some(i64::MAX), Some(i64::MAX));
+        let checks = evaluate_user(&future, i64::MIN, &CredentialRequirements::default());
+        assert_eq!(
+            status(&checks, ControlId::AccessKeysRotated),
+            Some(Status::Pass)
+        );
+    }
 }

@@ -230,6 +230,68 @@ impl From<HipaaRoleProps> for Result<HipaaRole> {
     }
 }
 
+impl HipaaRole {
+    /// The managed policies the spec attaches, as ARNs in the account and partition of the
+    /// role `arn` names.
+    fn declared_policy_arns(&self, arn: &str) -> Vec<String> {
+        let (partition, account) = crate::policy::Arn::parse(arn)
+            .map(|arn| (arn.partition, arn.account))
+            .unwrap_or_default();
+        let mut declared: Vec<String> = self
+            .managed_policies
+            .iter()
+            .map(|policy| policy_arn(&partition, &account, LIBRARY_PATH, policy.name()))
+            .collect();
+        declared.sort();
+        declared.dedup();
+        declared
+    }
+
+    /// The attached managed policies are exactly the declared ones (this stack's grants were
+    /// left out by the read): anything attached behind the library's back fails, even a
+    /// policy whose document passes every other control.
+    fn policies_as_declared(&self, state: &RoleState) -> Check {
+        let declared = self.declared_policy_arns(&state.arn);
+        let extra: Vec<&String> = state
+            .managed_policies
+            .iter()
+            .filter(|arn| !declared.contains(arn))
+            .collect();
+        let missing: Vec<&String> = declared
+            .iter()
+            .filter(|arn| !state.managed_policies.contains(arn))
+            .collect();
+        let mut problems = Vec::new();
+        if !extra.is_empty() {
+            problems.push(format!(
+                "attached but not declared: {}",
+                extra
+                    .iter()
+                    .map(|arn| arn.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !missing.is_empty() {
+            problems.push(format!(
+                "declared but not attached: {}",
+                missing
+                    .iter()
+                    .map(|arn| arn.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Check::require(
+            ControlId::IamRolePoliciesAsDeclared,
+            "managed_policies",
+            problems.is_empty(),
+            "the attached managed policies are exactly the declared ones and this stack's grants",
+            problems.join("; "),
+        )
+    }
+}
+
 impl Construct for HipaaRole {
     type State = RoleState;
 
@@ -288,6 +350,7 @@ impl Construct for HipaaRole {
     fn evaluate(&self, state: &RoleState) -> Vec<Check> {
         let mut checks = evaluate_role(state);
         checks.push(tags_check(&state.tags));
+        checks.push(self.policies_as_declared(state));
         checks
     }
 
@@ -298,10 +361,23 @@ impl Construct for HipaaRole {
         live::ensure_ours(ctx, &self.resource_name(), self.id.as_str(), &tags)?;
         let wanted = ctx.scope.tags_for(&self.id, false);
         state.tags = live::managed_tags(tags, &wanted);
-        // The stack's grants attach and detach themselves: the role leaves them alone.
-        state
-            .managed_policies
-            .retain(|arn| !arn.contains(&format!(":policy{GRANTS_PATH}")));
+        // This stack's grants attach and detach themselves: the role leaves them alone. Only
+        // they are left out (by their stack tag): a policy under the grants path that another
+        // stack, or someone else, attached counts as undeclared.
+        let mut kept = Vec::new();
+        for arn in std::mem::take(&mut state.managed_policies) {
+            if arn.contains(&format!(":policy{GRANTS_PATH}"))
+                && live::policy_tags(ctx.env, &arn)
+                    .await?
+                    .get(crate::env::STACK_TAG)
+                    .map(String::as_str)
+                    == Some(ctx.scope.stack)
+            {
+                continue;
+            }
+            kept.push(arn);
+        }
+        state.managed_policies = kept;
         Ok(Some(Live {
             outputs: ResourceOutputs {
                 arn: state.arn.clone(),

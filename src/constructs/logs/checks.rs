@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::construct::{Setting, State};
+use crate::construct::{KeyInUse, Setting, State};
 use crate::controls::{Check, ControlId};
 
 /// The retention periods CloudWatch Logs accepts, in days.
@@ -52,6 +52,10 @@ impl State for LogGroupState {
                 .map(|(key, value)| Setting::new(format!("tags.{key}"), value)),
         );
         settings
+    }
+
+    fn keys_in_use(&self) -> Vec<KeyInUse> {
+        vec![KeyInUse::new("kms_key", self.kms_key.as_deref())]
     }
 }
 

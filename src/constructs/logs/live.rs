@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 
 use crate::aws_error::AwsResultExt;
-use crate::construct::Ctx;
+use crate::construct::{diff_states, Ctx};
 use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 
@@ -117,6 +117,27 @@ pub(super) fn ensure_ours(
             id.unwrap_or("(none)")
         ),
     })
+}
+
+/// Makes a log group another construct owns as part of its resource (a database's exported
+/// logs) match `desired`: created encrypted, tagged and with its retention when missing;
+/// otherwise its key, retention and tags are brought to the desired values.
+pub(crate) async fn converge_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -> Result<()> {
+    match read_log_group_state(ctx.env, &desired.name).await? {
+        None => create_log_group(ctx, desired).await,
+        Some((mut live, tags)) => {
+            live.tags = tags
+                .into_iter()
+                .filter(|(key, _)| desired.tags.contains_key(key))
+                .collect();
+            let changes = diff_states(desired, &live);
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let changed = |name: &str| changes.iter().any(|change| change.setting == name);
+            update_log_group(ctx, &live, desired, &changed).await
+        }
+    }
 }
 
 /// Creates the log group, encrypted and tagged, and sets its retention. A log group of the same

@@ -10,6 +10,7 @@ pub use checks::{
     evaluate_log_group, log_group_name_problem, LogGroupExpectations, LogGroupState, ONE_YEAR_DAYS,
     RETENTION_DAYS_ALLOWED, SIX_YEARS_DAYS,
 };
+pub(crate) use live::converge_log_group;
 pub use live::{list_log_groups, read_log_group_state};
 pub use log_group::{
     log_group_arn, log_group_key_use, EncryptedLogGroup, EncryptedLogGroupBuilder,

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use crate::construct::KNOWN_AFTER_APPLY;
 use crate::constructs::ec2::{evaluate_security_group_rules, Ipv4Cidr, SecurityGroupExpectations};
-use crate::controls::{Check, ControlId};
+use crate::controls::{Check, ControlId, Status};
 
 use super::engine::{is_mysql_kind, is_postgres_kind, required_log_exports};
-use super::state::DatabaseState;
+use super::state::{DatabaseState, PARAMETERS_READ, RULES_READ, SUBNETS_READ};
+use crate::constructs::partial::unread_source;
 
 /// The shortest backup retention this library accepts, in days.
 pub const MIN_BACKUP_RETENTION_DAYS: u32 = 7;
@@ -174,40 +175,74 @@ pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -
             format!("engine {} is not judged by this library", state.engine),
         ),
     });
-    checks.extend(evaluate_parameters(
-        &state.parameter_family_or_engine(),
-        &state.parameters,
+    checks.extend(unread_source(
+        pending_parameters_unjudged(
+            state,
+            evaluate_parameters(&state.parameter_family_or_engine(), &state.parameters),
+        ),
+        &state.unread,
+        PARAMETERS_READ,
     ));
     if let Some(cidrs) = &expect.data_subnet_cidrs {
         let mut wanted = cidrs.clone();
         wanted.sort();
-        checks.push(Check::require(
-            ControlId::RdsInDataSubnets,
-            "subnet_group.cidrs",
-            !wanted.is_empty() && state.subnet_cidrs == wanted,
-            format!("in the data subnets {}", wanted.join(", ")),
-            format!(
-                "the subnet group holds {} instead of exactly the data subnets {}",
-                if state.subnet_cidrs.is_empty() {
-                    "nothing".to_string()
-                } else {
-                    state.subnet_cidrs.join(", ")
-                },
-                wanted.join(", ")
-            ),
+        checks.extend(unread_source(
+            vec![Check::require(
+                ControlId::RdsInDataSubnets,
+                "subnet_group.cidrs",
+                !wanted.is_empty() && state.subnet_cidrs == wanted,
+                format!("in the data subnets {}", wanted.join(", ")),
+                format!(
+                    "the subnet group holds {} instead of exactly the data subnets {}",
+                    if state.subnet_cidrs.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        state.subnet_cidrs.join(", ")
+                    },
+                    wanted.join(", ")
+                ),
+            )],
+            &state.unread,
+            SUBNETS_READ,
         ));
     }
     if let Some(vpc_cidrs) = &expect.security_group {
-        checks.extend(evaluate_security_group_rules(
-            &state.rules,
-            &SecurityGroupExpectations {
-                vpc_cidrs: vpc_cidrs.clone(),
-                ingress_tier: false,
-                judge_egress: true,
-            },
+        checks.extend(unread_source(
+            evaluate_security_group_rules(
+                &state.rules,
+                &SecurityGroupExpectations {
+                    vpc_cidrs: vpc_cidrs.clone(),
+                    ingress_tier: false,
+                    judge_egress: true,
+                },
+            ),
+            &state.unread,
+            RULES_READ,
         ));
     }
     checks
+}
+
+/// While the parameter group has values pending a reboot (or still being applied), the group
+/// is not what the database runs with: its checks are errors until the values are in effect,
+/// never a pass judged on values the database does not use.
+fn pending_parameters_unjudged(state: &DatabaseState, checks: Vec<Check>) -> Vec<Check> {
+    if !state.parameters_pending() {
+        return checks;
+    }
+    let status = state.parameter_apply_status.as_deref().unwrap_or_default();
+    checks
+        .into_iter()
+        .map(|check| Check {
+            status: Status::Error,
+            reason: format!(
+                "parameter group {} is {status}: its values are not in effect until the instance reboots \
+                 (reboot it in a maintenance window, then verify again); judged on the group, {}",
+                state.parameter_group, check.reason
+            ),
+            ..check
+        })
+        .collect()
 }
 
 impl DatabaseState {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
-    Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::ec2::{Ipv4Cidr, Peer, Rule, SubnetGroup, Tier};
 use crate::constructs::iam::LIBRARY_PATH;
@@ -128,7 +128,10 @@ pub struct EncryptedDatabaseProps {
 ///   the caller or this library), IAM database authentication on;
 /// - backups kept 7 to 35 days, deletion protection, Multi-AZ, every log type exported to
 ///   CloudWatch Logs, enhanced monitoring (with a role the construct makes), automatic minor
-///   version upgrades, tags copied to snapshots.
+///   version upgrades, tags copied to snapshots;
+/// - the log groups of the exported logs (`/aws/rds/instance/<id>/<log>`, which hold SQL text)
+///   made before the instance, encrypted with the same key and kept six years, so RDS never
+///   makes them unencrypted and never expiring. Destroy keeps them (audit evidence).
 ///
 /// Changing the engine, the key or the master user name replaces the database: plan shows it,
 /// and apply refuses unless the caller consents (the old database is then kept, renamed, with
@@ -378,6 +381,11 @@ impl Construct for EncryptedDatabase {
         true
     }
 
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        // The key lets CloudWatch Logs encrypt exactly this database's log groups.
+        self.log_group_key_contributions(scope)
+    }
+
     fn desired(&self, scope: &Scope<'_>) -> DatabaseState {
         let key = scope.arn_of(&self.key);
         let mut parameters: BTreeMap<String, String> = self
@@ -444,12 +452,16 @@ impl Construct for EncryptedDatabase {
             master_secret_kms_key: Some(key),
             master_username: self.master_username.clone(),
             tags: scope.tags_for(&self.id, true),
+            parameter_apply_status: Some("in-sync".to_string()),
+            log_groups: self.desired_log_groups(scope),
+            unread: crate::constructs::partial::Unread::none(),
         }
     }
 
     fn evaluate(&self, state: &DatabaseState) -> Vec<Check> {
         let mut checks = evaluate_database(state, &self.expectations());
         checks.push(tags_check(&state.tags));
+        checks.extend(self.log_group_checks(state));
         checks
     }
 

@@ -13,8 +13,9 @@ use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 
 use super::database::EncryptedDatabase;
-use super::state::DatabaseState;
-use super::{monitoring, network, parameters};
+use super::state::{DatabaseState, PARAMETERS_READ, RULES_READ, SUBNETS_READ};
+use super::{log_groups, monitoring, network, parameters};
+use crate::constructs::partial::Unread;
 
 const RDS: &str = "rds";
 const NOT_FOUND: &[&str] = &["DBInstanceNotFound", "DBInstanceNotFoundFault"];
@@ -84,19 +85,31 @@ pub async fn read_instance_state(
         .and_then(|group| group.db_parameter_group_name())
         .unwrap_or_default()
         .to_string();
+    // Each part is its own read: one that fails errors only the checks it feeds.
+    let mut unread = Unread::none();
     let (parameter_family, parameters) = if parameter_group.is_empty() {
         (String::new(), BTreeMap::new())
     } else {
-        parameters::read_parameter_group(env, &parameter_group)
-            .await?
-            .unwrap_or_default()
+        let read = parameters::read_parameter_group(env, &parameter_group)
+            .await
+            .map(Option::unwrap_or_default);
+        unread.settle(PARAMETERS_READ, read, Default::default())
     };
     let security_group_ids: Vec<String> = instance
         .vpc_security_groups()
         .iter()
         .filter_map(|group| group.vpc_security_group_id().map(str::to_string))
         .collect();
-    let rules = network::rules_of(env, &security_group_ids).await?;
+    let rules = unread.settle(
+        RULES_READ,
+        network::rules_of(env, &security_group_ids).await,
+        Vec::new(),
+    );
+    let subnet_cidrs = unread.settle(
+        SUBNETS_READ,
+        network::subnet_cidrs(env, &subnet_ids).await,
+        Vec::new(),
+    );
     let secret = instance.master_user_secret();
     Ok(DatabaseState {
         engine_major_version: major(instance.engine_version().unwrap_or_default(), &engine),
@@ -119,7 +132,7 @@ pub async fn read_instance_state(
             .and_then(|group| group.db_subnet_group_name())
             .unwrap_or_default()
             .to_string(),
-        subnet_cidrs: network::subnet_cidrs(env, &subnet_ids).await?,
+        subnet_cidrs,
         vpc_id: subnet_group
             .and_then(|group| group.vpc_id())
             .unwrap_or_default()
@@ -160,6 +173,13 @@ pub async fn read_instance_state(
             .map(str::to_string),
         master_username: instance.master_username().unwrap_or_default().to_string(),
         tags: tag_map(instance.tag_list()),
+        parameter_apply_status: instance
+            .db_parameter_groups()
+            .first()
+            .and_then(|group| group.parameter_apply_status())
+            .map(str::to_string),
+        log_groups: BTreeMap::new(),
+        unread,
         identifier,
     })
 }
@@ -197,6 +217,7 @@ pub(super) async fn read(
     let mut state = read_instance_state(ctx.env, &instance).await?;
     let wanted = ctx.scope.tags_for(db.logical_id(), true);
     state.tags.retain(|key, _| wanted.contains_key(key));
+    state.log_groups = log_groups::read_log_groups(ctx, db, &state.log_exports).await?;
     Ok(Some(Live {
         outputs: outputs(&instance),
         state,
@@ -238,6 +259,8 @@ pub(super) async fn create(
     network::ensure_subnet_group(ctx, db).await?;
     parameters::ensure_parameter_group(ctx, db, &desired.parameters).await?;
     monitoring::ensure_role(ctx, db).await?;
+    // Before the instance: RDS would otherwise make them unencrypted on its first export.
+    log_groups::ensure_log_groups(ctx, desired).await?;
     let key = desired.kms_key.clone().unwrap_or_default();
     let resource = db.resource_name();
     ctx.env
@@ -337,6 +360,13 @@ pub(super) async fn update(
     }
     if changed("monitoring_role") || changed("monitoring_interval") {
         monitoring::ensure_role(ctx, db).await?;
+    }
+    if changes
+        .iter()
+        .any(|change| change.setting.starts_with(super::state::LOG_GROUPS))
+        || changed("log_exports")
+    {
+        log_groups::ensure_log_groups(ctx, desired).await?;
     }
     let key = desired.kms_key.clone().unwrap_or_default();
     let mut modify = ctx
@@ -532,7 +562,8 @@ pub(super) async fn replace(
 }
 
 /// Deletes the instance with a final snapshot (deletion protection lifted first), then its
-/// parameter group, subnet group, security group and monitoring role.
+/// parameter group, subnet group, security group and monitoring role. Its log groups stay:
+/// they are audit evidence, kept six years.
 pub(super) async fn delete(
     ctx: &Ctx<'_>,
     db: &EncryptedDatabase,

@@ -7,10 +7,13 @@ mod checks;
 mod database;
 mod engine;
 mod live;
+mod log_groups;
 mod monitoring;
 mod names;
 mod network;
 mod parameters;
+#[cfg(test)]
+mod safety_tests;
 mod state;
 mod validate;
 
@@ -27,6 +30,7 @@ pub use engine::{
     MYSQL_LOG_EXPORTS, POSTGRES_LOG_EXPORTS,
 };
 pub use live::{describe_instance, read_instance_state};
+pub use log_groups::{database_log_group_name, DATABASE_LOG_RETENTION};
 pub use monitoring::{monitoring_policy_arn, MONITORING_SERVICE};
 pub use names::{user_problem, MAX_IDENTIFIER, REPLACING_SETTINGS};
 pub use parameters::read_parameter_group;

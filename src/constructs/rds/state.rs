@@ -4,8 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::construct::{Setting, State};
+use crate::construct::{KeyInUse, Setting, State};
 use crate::constructs::ec2::SgRule;
+use crate::constructs::logs::LogGroupState;
+use crate::constructs::partial::Unread;
 
 /// A DB instance with its subnet group, parameter group and security group. The master user
 /// secret is known only by its existence and key: no password is ever read or held.
@@ -75,6 +77,36 @@ pub struct DatabaseState {
     pub master_username: String,
     /// The tags the library manages.
     pub tags: BTreeMap<String, String>,
+    /// Whether the parameter group's values are in effect: `in-sync`, `applying` or
+    /// `pending-reboot` (the instance's ParameterApplyStatus; `None` when AWS did not say).
+    /// Not a setting: apply never reboots a database on its own.
+    pub parameter_apply_status: Option<String>,
+    /// The CloudWatch Logs log groups of the exported logs, by log type (`postgresql`), as the
+    /// database construct makes them: encrypted with the database key, kept six years. Empty
+    /// when not read (the audit judges every log group on its own).
+    pub log_groups: BTreeMap<String, LogGroupState>,
+    /// The reads that failed (parameter group, security group rules, subnets): the checks
+    /// they feed are errors, every other control is still judged.
+    pub unread: Unread,
+}
+
+/// DescribeDBParameters (and DescribeDBParameterGroups): feeds the parameter checks.
+pub const PARAMETERS_READ: &str = "DescribeDBParameters";
+/// DescribeSecurityGroups: feeds the security group checks.
+pub const RULES_READ: &str = "DescribeSecurityGroups";
+/// DescribeSubnets: feeds the data-subnet check.
+pub const SUBNETS_READ: &str = "DescribeSubnets";
+
+impl DatabaseState {
+    /// The parameter group has values that take effect only after the instance reboots (or
+    /// are still being applied): judging the group would judge settings the database does not
+    /// run with.
+    pub fn parameters_pending(&self) -> bool {
+        matches!(
+            self.parameter_apply_status.as_deref(),
+            Some("pending-reboot") | Some("applying")
+        )
+    }
 }
 
 fn on(value: bool) -> &'static str {
@@ -147,9 +179,52 @@ impl State for DatabaseState {
                 .iter()
                 .map(|(key, value)| Setting::new(format!("tags.{key}"), value)),
         );
+        // A setting whose read failed is not its fallback: plans say so, and apply writes the
+        // desired value again.
+        for (setting, operation) in [
+            ("subnet_group.cidrs", SUBNETS_READ),
+            ("security_group.ingress", RULES_READ),
+            ("security_group.egress", RULES_READ),
+        ] {
+            if let Some(error) = self.unread.failed(operation)
+                && let Some(found) = settings.iter_mut().find(|s| s.name == setting)
+            {
+                found.value = format!("(could not be read: {operation} failed: {error})");
+            }
+        }
+        for (log, group) in &self.log_groups {
+            settings.extend(group.settings().into_iter().map(|setting| Setting {
+                name: format!("{LOG_GROUPS}{log}.{}", setting.name),
+                value: setting.value,
+            }));
+        }
         settings
     }
+
+    fn keys_in_use(&self) -> Vec<KeyInUse> {
+        let mut keys = vec![
+            KeyInUse::new("kms_key", self.kms_key.as_deref()),
+            KeyInUse::new(
+                "performance_insights_kms_key",
+                self.performance_insights_kms_key.as_deref(),
+            ),
+            KeyInUse::new(
+                "master_secret_kms_key",
+                self.master_secret_kms_key.as_deref(),
+            ),
+        ];
+        keys.extend(self.log_groups.iter().map(|(log, group)| {
+            KeyInUse::new(
+                format!("{LOG_GROUPS}{log}.kms_key"),
+                group.kms_key.as_deref(),
+            )
+        }));
+        keys
+    }
 }
+
+/// The prefix of the settings of the database's log groups.
+pub(crate) const LOG_GROUPS: &str = "log_groups.";
 
 fn render(rules: &[SgRule], egress: bool) -> String {
     let mut rendered: Vec<String> = rules

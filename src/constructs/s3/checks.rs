@@ -3,7 +3,9 @@
 use crate::controls::{Check, ControlId};
 use crate::policy::{denies_insecure_transport, denies_tls_below, public_access};
 
+use super::feeds::BUCKET_FEEDS;
 use super::state::{BucketState, LifecycleRule};
+use crate::constructs::partial::judge_partial;
 
 /// Audit logs are kept at least this many days (six years).
 pub const LOG_RETENTION_FLOOR_DAYS: u32 = 2192;
@@ -111,7 +113,8 @@ pub fn evaluate_bucket(state: &BucketState, expect: &BucketExpectations) -> Vec<
             "",
         ));
     }
-    checks
+    // A read that failed makes errors of exactly the controls it feeds.
+    judge_partial(checks, &state.unread, BUCKET_FEEDS)
 }
 
 /// A control the bucket meets only when asked to: not applicable when not expected; an error

@@ -40,6 +40,7 @@ fn bucket(lifecycle: Vec<LifecycleRule>, prefix: Option<&str>) -> BucketState {
         tags: BTreeMap::new(),
         replication: None,
         event_notifications: None,
+        unread: Default::default(),
     }
 }
 

@@ -19,10 +19,12 @@ use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 use crate::policy::PolicyDocument;
 
+use super::feeds;
 use super::spec::BucketSpec;
 use super::state::{
     AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
+use crate::constructs::partial::Unread;
 
 const SERVICE: &str = "s3";
 const PUBLIC_GROUPS: [&str; 2] = [
@@ -31,12 +33,15 @@ const PUBLIC_GROUPS: [&str; 2] = [
 ];
 
 /// Reads every setting of a bucket the controls judge. Works for any bucket of the account,
-/// not only those the library made.
+/// not only those the library made. Each setting is its own call: one that fails is recorded
+/// in [`BucketState::unread`] (its controls become errors) and the others are still read and
+/// judged. Only HeadBucket failing fails the read. The tags come back as their own result:
+/// whoever needs them to know the owner decides what a failure means.
 pub(crate) async fn read_bucket_state(
     env: &Environment,
     name: &str,
     arn: String,
-) -> Result<Option<(BucketState, BTreeMap<String, String>)>> {
+) -> Result<Option<(BucketState, Result<BTreeMap<String, String>>)>> {
     let s3 = env.s3();
     let exists = s3.head_bucket().bucket(name).send().await.aws_optional(
         SERVICE,
@@ -47,20 +52,37 @@ pub(crate) async fn read_bucket_state(
     if exists.is_none() {
         return Ok(None);
     }
-    let (tags, encryption, block, ownership, versioning) = tokio::try_join!(
+    let (tags, encryption, block, ownership, versioning) = tokio::join!(
         read_tags(env, name),
         read_encryption(env, name),
         read_public_access_block(env, name),
         read_ownership(env, name),
         read_versioning(env, name),
-    )?;
-    let (policy, access_logging, lifecycle, object_lock, acl_grants_public) = tokio::try_join!(
+    );
+    let (policy, access_logging, lifecycle, object_lock, acl_grants_public) = tokio::join!(
         read_policy(env, name),
         read_logging(env, name),
         read_lifecycle(env, name),
         read_object_lock(env, name),
         read_acl_public(env, name),
-    )?;
+    );
+    // The fallbacks are never judged: the controls a failed read feeds become errors.
+    let mut unread = Unread::none();
+    let encryption = unread.settle(feeds::ENCRYPTION, encryption, None);
+    let block = unread.settle(feeds::PUBLIC_ACCESS_BLOCK, block, None);
+    let ownership = unread.settle(feeds::OWNERSHIP, ownership, None);
+    let versioning = unread.settle(feeds::VERSIONING, versioning, "Disabled".to_string());
+    let policy = unread.settle(feeds::POLICY, policy, None);
+    let access_logging = unread.settle(feeds::LOGGING, access_logging, None);
+    let lifecycle = unread.settle(feeds::LIFECYCLE, lifecycle, Vec::new());
+    let object_lock = unread.settle(feeds::OBJECT_LOCK, object_lock, None);
+    let acl_grants_public = match acl_grants_public {
+        Ok(public) => Some(public),
+        Err(error) => {
+            unread.record(feeds::ACL, &error);
+            None
+        }
+    };
     let state = BucketState {
         name: name.to_string(),
         arn,
@@ -72,10 +94,11 @@ pub(crate) async fn read_bucket_state(
         access_logging,
         lifecycle,
         object_lock,
-        acl_grants_public: Some(acl_grants_public),
+        acl_grants_public,
         tags: BTreeMap::new(),
         replication: None,
         event_notifications: None,
+        unread,
     };
     Ok(Some((state, tags)))
 }
@@ -92,12 +115,16 @@ pub(super) async fn read_bucket(
     else {
         return Ok(None);
     };
+    // The tags say whose bucket it is: without them nothing may be judged or changed.
+    let tags = tags?;
     let stack = tags.get(STACK_TAG).map(String::as_str);
     let logical_id = tags.get(LOGICAL_ID_TAG).map(String::as_str);
     let ours = stack == Some(ctx.scope.stack) && logical_id == Some(spec.id.as_str());
     if !ours {
-        let half_made =
-            tags.is_empty() && state.policy.is_none() && is_empty(ctx, &spec.name).await?;
+        let half_made = tags.is_empty()
+            && state.unread.failed(feeds::POLICY).is_none()
+            && state.policy.is_none()
+            && is_empty(ctx, &spec.name).await?;
         if !half_made {
             return Err(Error::Conflict {
                 resource: spec.resource_name(),
@@ -140,8 +167,25 @@ pub(super) async fn holds_objects(ctx: &Ctx<'_>, name: &str) -> Result<bool> {
     is_empty(ctx, name).await.map(|empty| !empty)
 }
 
-/// Deletes every object version and delete marker, then the bucket.
+/// Deletes the bucket. Only with the caller's consent are its object versions and delete
+/// markers deleted first; without it the bucket gets DeleteBucket alone, which S3 refuses
+/// (BucketNotEmpty) for a bucket that came to hold anything, and destroy then keeps it.
 pub(super) async fn delete_bucket(ctx: &Ctx<'_>, name: &str) -> Result<()> {
+    if ctx.deletion_consented() {
+        empty_bucket(ctx, name).await?;
+    }
+    ctx.env
+        .s3()
+        .delete_bucket()
+        .bucket(name)
+        .send()
+        .await
+        .aws(SERVICE, "DeleteBucket", name)?;
+    Ok(())
+}
+
+/// Deletes every object version and delete marker (destroy with consent only).
+async fn empty_bucket(ctx: &Ctx<'_>, name: &str) -> Result<()> {
     let s3 = ctx.env.s3();
     loop {
         let listing = s3
@@ -201,11 +245,6 @@ pub(super) async fn delete_bucket(ctx: &Ctx<'_>, name: &str) -> Result<()> {
             });
         }
     }
-    s3.delete_bucket()
-        .bucket(name)
-        .send()
-        .await
-        .aws(SERVICE, "DeleteBucket", name)?;
     Ok(())
 }
 
@@ -507,11 +546,25 @@ async fn read_acl_public(env: &Environment, name: &str) -> Result<bool> {
     }))
 }
 
-/// Reads what only audits judge: replication and event notifications.
+/// Reads what only audits judge, replication and event notifications, into `state`; a read
+/// that fails is recorded in `state.unread` and leaves its setting unknown.
 #[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
-pub(crate) async fn read_bucket_extras(env: &Environment, name: &str) -> Result<(bool, bool)> {
-    let s3 = env.s3();
-    let replication = s3
+pub(crate) async fn read_bucket_extras(env: &Environment, name: &str, state: &mut BucketState) {
+    let (replication, notifications) =
+        tokio::join!(read_replication(env, name), read_notifications(env, name));
+    match replication {
+        Ok(on) => state.replication = Some(on),
+        Err(error) => state.unread.record(feeds::REPLICATION, &error),
+    }
+    match notifications {
+        Ok(on) => state.event_notifications = Some(on),
+        Err(error) => state.unread.record(feeds::NOTIFICATIONS, &error),
+    }
+}
+
+async fn read_replication(env: &Environment, name: &str) -> Result<bool> {
+    let replication = env
+        .s3()
         .get_bucket_replication()
         .bucket(name)
         .send()
@@ -529,7 +582,12 @@ pub(crate) async fn read_bucket_extras(env: &Environment, name: &str) -> Result<
                 .iter()
                 .any(|rule| rule.status() == &aws_sdk_s3::types::ReplicationRuleStatus::Enabled)
         });
-    let notifications = s3
+    Ok(replication)
+}
+
+async fn read_notifications(env: &Environment, name: &str) -> Result<bool> {
+    let notifications = env
+        .s3()
         .get_bucket_notification_configuration()
         .bucket(name)
         .send()
@@ -539,7 +597,7 @@ pub(crate) async fn read_bucket_extras(env: &Environment, name: &str) -> Result<
         || !notifications.queue_configurations().is_empty()
         || !notifications.lambda_function_configurations().is_empty()
         || notifications.event_bridge_configuration().is_some();
-    Ok((replication, notified))
+    Ok(notified)
 }
 
 /// The region of a bucket (GetBucketLocation; an empty answer means us-east-1).

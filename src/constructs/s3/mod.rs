@@ -3,6 +3,7 @@
 mod bucket_policy;
 mod checks;
 mod encrypted_bucket;
+pub mod feeds;
 pub(crate) mod live;
 mod log_bucket;
 mod name;

@@ -167,6 +167,7 @@ impl BucketSpec {
             tags: scope.tags_for(&self.id, self.holds_phi),
             replication: None,
             event_notifications: None,
+            unread: crate::constructs::partial::Unread::none(),
         }
     }
 

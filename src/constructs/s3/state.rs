@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::construct::{Setting, State};
+use crate::construct::{KeyInUse, Setting, State};
+use crate::constructs::partial::Unread;
 use crate::policy::PolicyDocument;
 
 /// Default encryption of a bucket.
@@ -125,6 +126,9 @@ pub struct BucketState {
     pub replication: Option<bool>,
     /// Event notifications are configured (`None` when not read).
     pub event_notifications: Option<bool>,
+    /// The reads that failed: the controls they feed are errors, every other control is still
+    /// judged ([`feeds::BUCKET_FEEDS`](super::feeds::BUCKET_FEEDS)).
+    pub unread: Unread,
 }
 
 fn describe<T: Serialize>(value: &Option<T>) -> String {
@@ -160,6 +164,33 @@ impl State for BucketState {
                 .iter()
                 .map(|(key, value)| Setting::new(format!("tags.{key}"), value)),
         );
+        // A setting whose read failed is not its fallback value: plans show the failure, and
+        // apply writes the desired value again rather than trusting a guess.
+        for setting in &mut settings {
+            if let Some(error) = super::feeds::SETTING_READS
+                .iter()
+                .find(|(name, _)| *name == setting.name)
+                .and_then(|(_, operation)| self.unread.failed(operation).map(|e| (operation, e)))
+            {
+                setting.value = format!("(could not be read: {} failed: {})", error.0, error.1);
+            }
+        }
         settings
+    }
+
+    fn keys_in_use(&self) -> Vec<KeyInUse> {
+        let setting = "encryption.kms_key";
+        if let Some(error) = self.unread.failed(super::feeds::ENCRYPTION) {
+            return vec![KeyInUse::unreadable(
+                setting,
+                format!("{} failed: {error}", super::feeds::ENCRYPTION),
+            )];
+        }
+        vec![KeyInUse::new(
+            setting,
+            self.encryption
+                .as_ref()
+                .and_then(|encryption| encryption.kms_key.as_deref()),
+        )]
     }
 }
