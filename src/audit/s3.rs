@@ -146,5 +146,8 @@ async fn judge_bucket(scan: &RegionScan, name: &str) -> Result<Vec<crate::contro
         return Ok(Vec::new());
     };
     read_bucket_extras(&env, name, &mut state).await;
-    Ok(evaluate_bucket(&state, &BucketExpectations::audit_of(&state)))
+    Ok(evaluate_bucket(
+        &state,
+        &BucketExpectations::audit_of(&state),
+    ))
 }
