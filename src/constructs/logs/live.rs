@@ -122,6 +122,7 @@ pub(super) fn ensure_ours(
 /// Makes a log group another construct owns as part of its resource (a database's exported
 /// logs) match `desired`: created encrypted, tagged and with its retention when missing;
 /// otherwise its key, retention and tags are brought to the desired values.
+#[cfg(feature = "rds")]
 pub(crate) async fn converge_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -> Result<()> {
     match read_log_group_state(ctx.env, &desired.name).await? {
         None => create_log_group(ctx, desired).await,

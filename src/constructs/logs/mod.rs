@@ -10,6 +10,8 @@ pub use checks::{
     evaluate_log_group, log_group_name_problem, LogGroupExpectations, LogGroupState, ONE_YEAR_DAYS,
     RETENTION_DAYS_ALLOWED, SIX_YEARS_DAYS,
 };
+// Only RDS makes log groups as part of its own resource.
+#[cfg(feature = "rds")]
 pub(crate) use live::converge_log_group;
 pub use live::{list_log_groups, read_log_group_state};
 pub use log_group::{
