@@ -78,7 +78,7 @@ catalog! {
     },
     NoUnrestrictedRouteToIgw {
         id: "NO_UNRESTRICTED_ROUTE_TO_IGW",
-        title: "No route sends 0.0.0.0/0 or ::/0 to an internet gateway",
+        title: "No route sends public addresses (0.0.0.0/0, ::/0, any block outside the private ranges, or a prefix list) to an internet gateway",
         service: Ec2, cdk_nag: Some("HIPAA.Security-VPCNoUnrestrictedRouteToIGW"),
         config_rule: Some("NO_UNRESTRICTED_ROUTE_TO_IGW"), removed: None,
         citations: [TRANSMISSION_SECURITY], source: RuleSets,
@@ -100,7 +100,7 @@ catalog! {
     },
     IncomingSshDisabled {
         id: "INCOMING_SSH_DISABLED",
-        title: "No security group opens SSH (TCP 22) or all traffic to 0.0.0.0/0 or ::/0",
+        title: "No security group opens SSH (TCP 22) or all traffic to the internet (any block outside the private ranges)",
         service: Ec2, cdk_nag: Some("HIPAA.Security-EC2RestrictedSSH"),
         config_rule: Some("INCOMING_SSH_DISABLED"), removed: None,
         citations: [WORKFORCE_SECURITY, WORKFORCE_CLEARANCE, ACCESS_MANAGEMENT, ISOLATING_CLEARINGHOUSE, ACCESS_AUTHORIZATION, ACCESS_ESTABLISHMENT, ACCESS_CONTROL, TRANSMISSION_SECURITY],
@@ -108,7 +108,7 @@ catalog! {
     },
     RestrictedIncomingTraffic {
         id: "RESTRICTED_INCOMING_TRAFFIC",
-        title: "No security group opens the high-risk ports (20, 21, 3389, 3306, 3309, 4333) to 0.0.0.0/0",
+        title: "No security group opens the high-risk ports (20, 21, 25, 110, 135, 143, 445, 3000, 3306, 3309, 3389, 4333, 5000, 5500, 8080, 8088) to the internet",
         service: Ec2, cdk_nag: Some("HIPAA.Security-EC2RestrictedCommonPorts"),
         config_rule: Some("RESTRICTED_INCOMING_TRAFFIC"), removed: None,
         citations: [WORKFORCE_SECURITY, WORKFORCE_CLEARANCE, ACCESS_MANAGEMENT, ISOLATING_CLEARINGHOUSE, ACCESS_AUTHORIZATION, ACCESS_ESTABLISHMENT, ACCESS_CONTROL, TRANSMISSION_SECURITY],
@@ -116,14 +116,14 @@ catalog! {
     },
     VpcSgOpenOnlyToAuthorizedPorts {
         id: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
-        title: "Security groups open to 0.0.0.0/0 or ::/0 do so only on authorized ports",
+        title: "Security groups open to the internet (any block outside the private ranges) do so only on authorized ports",
         service: Ec2, cdk_nag: None,
         config_rule: Some("VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS"), removed: None,
         citations: [TRANSMISSION_SECURITY], source: CdkNagExcludedList,
     },
     NaclNoUnrestrictedIngress {
         id: "HIPAA_AWS_NACL_NO_UNRESTRICTED_INGRESS",
-        title: "No network ACL entry allows every port and protocol in from 0.0.0.0/0 or ::/0",
+        title: "No network ACL entry allows every port and protocol in from the internet (any block outside the private ranges)",
         service: Ec2, cdk_nag: None, config_rule: None, removed: None,
         citations: [ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
     },
@@ -172,7 +172,7 @@ catalog! {
     },
     SgAdminAndDatabasePortsInternal {
         id: "HIPAA_AWS_SG_ADMIN_AND_DATABASE_PORTS_INTERNAL",
-        title: "SSH, RDP, FTP and database ports accept only peers inside the VPC (groups, prefix lists, VPC blocks)",
+        title: "SSH, RDP, FTP and database ports accept only peers inside the VPC (security groups, VPC blocks, prefix lists whose entries all lie inside)",
         service: Ec2, cdk_nag: None, config_rule: None, removed: None,
         citations: [ACCESS_AUTHORIZATION, ACCESS_CONTROL, TRANSMISSION_SECURITY], source: HipaaAwsMapping,
     },

@@ -6,6 +6,8 @@
 
 mod catalog;
 mod citation;
+mod docs;
+mod enforcement;
 
 use std::fmt;
 use std::str::FromStr;
@@ -14,6 +16,10 @@ use serde::{Deserialize, Serialize};
 
 pub use catalog::ControlId;
 pub use citation::{format_citations, Citation};
+pub use docs::{
+    controls_catalog_markdown, controls_table_markdown, readme_with_controls_table,
+    README_TABLE_BEGIN, README_TABLE_END,
+};
 
 /// The AWS service (or account-wide area) a control falls on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 
 use crate::aws_error::AwsResultExt;
-use crate::construct::{diff_states, Ctx};
+use crate::construct::Ctx;
 use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 
@@ -131,7 +131,7 @@ pub(crate) async fn converge_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -
                 .into_iter()
                 .filter(|(key, _)| desired.tags.contains_key(key))
                 .collect();
-            let changes = diff_states(desired, &live);
+            let changes = crate::construct::diff_states(desired, &live);
             if changes.is_empty() {
                 return Ok(());
             }
