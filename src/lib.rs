@@ -49,6 +49,7 @@ pub mod constructs;
 pub mod controls;
 pub mod env;
 mod error;
+#[cfg(feature = "local")]
 pub mod local;
 pub mod policy;
 pub mod report;

@@ -266,21 +266,41 @@ impl Drop for LocalEndpoint {
     }
 }
 
-/// The launcher script, with its compatibility layer (see `endpoint.py`).
-const LAUNCHER: &str = include_str!("endpoint.py");
+/// The launcher and its compatibility layer, one module per job (see `endpoint/server.py`),
+/// written into the cache folder and run from there.
+const LAUNCHER_MODULES: [(&str, &str); 6] = [
+    ("server.py", include_str!("endpoint/server.py")),
+    ("fixes.py", include_str!("endpoint/fixes.py")),
+    (
+        "missing_operations.py",
+        include_str!("endpoint/missing_operations.py"),
+    ),
+    ("cbor.py", include_str!("endpoint/cbor.py")),
+    ("rpc_v2.py", include_str!("endpoint/rpc_v2.py")),
+    ("emulations.py", include_str!("endpoint/emulations.py")),
+];
 
+/// Writes the launcher's modules (only those that changed) and returns the path of its main
+/// script. Each file is written to a temporary name first and renamed, so concurrent starts
+/// never run a half-written module.
 fn write_launcher() -> Result<PathBuf> {
-    let path = cache_dir()?.join(format!("hipaa_aws_endpoint-{MOTO_VERSION}.py"));
-    let current = std::fs::read_to_string(&path).ok();
-    if current.as_deref() != Some(LAUNCHER) {
+    let folder = cache_dir()?.join(format!("hipaa_aws_endpoint-{MOTO_VERSION}"));
+    std::fs::create_dir_all(&folder).map_err(|error| {
+        Error::LocalEndpoint(format!("cannot create {}: {error}", folder.display()))
+    })?;
+    for (name, text) in LAUNCHER_MODULES {
+        let path = folder.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(text) {
+            continue;
+        }
         let staging = path.with_extension(format!("py.{}", std::process::id()));
-        std::fs::write(&staging, LAUNCHER)
+        std::fs::write(&staging, text)
             .and_then(|()| std::fs::rename(&staging, &path))
             .map_err(|error| {
                 Error::LocalEndpoint(format!("cannot write {}: {error}", path.display()))
             })?;
     }
-    Ok(path)
+    Ok(folder.join("server.py"))
 }
 
 fn free_port() -> Result<u16> {

@@ -7,7 +7,7 @@
 //!   nothing; tampering is reported by verify and restored by apply; existing singletons are
 //!   adopted; another stack's singletons are conflicts; destroy keeps them without consent.
 //! - The Security Hub standards calls, which moto does not serve (the endpoint's compatibility
-//!   layer emulates them, see `src/local/endpoint.py`), are also tested against recorded AWS
+//!   layer emulates them, see `src/local/endpoint/emulations.py`), are also tested against recorded AWS
 //!   responses (see the `recorded` module below).
 
 use std::collections::BTreeMap;

@@ -16,5 +16,6 @@ mod engine;
 mod foundation;
 mod governance;
 mod identity;
+mod local_endpoint;
 mod safety;
 mod vpc;

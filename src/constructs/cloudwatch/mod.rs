@@ -5,7 +5,7 @@
 //! topic of an account.
 //!
 //! `aws-sdk-cloudwatch` 1.96 and later speak the Smithy RPC v2 CBOR protocol; real CloudWatch
-//! serves it, and the local endpoint translates it (see `src/local/endpoint.py`).
+//! serves it, and the local endpoint translates it (see `src/local/endpoint/rpc_v2.py`).
 
 mod alarms;
 mod checks;

@@ -1,0 +1,126 @@
+"""Fixes of moto's answers that the Rust SDK cannot read, and additions to moto's own
+backends (operations and data it lacks) applied once at start. See server.py for the list."""
+
+import json
+
+
+EMPTY_S3_ROOTS = {
+    b"GetBucketVersioningResponse": b"VersioningConfiguration",
+    b"GetBucketNotificationResponse": b"NotificationConfiguration",
+}
+
+
+def fix_empty_s3_roots(environ, status, headers, body):
+    for moto_root, aws_root in EMPTY_S3_ROOTS.items():
+        if b"<" + moto_root in body:
+            body = body.replace(b"<" + moto_root, b"<" + aws_root)
+            body = body.replace(b"</" + moto_root + b">", b"</" + aws_root + b">")
+    return status, headers, body
+
+
+FIXES = [fix_empty_s3_roots]
+
+
+def add_get_ebs_default_kms_key_id():
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses import EC2Response
+
+    if hasattr(EC2Response, "get_ebs_default_kms_key_id"):
+        return
+
+    def get_ebs_default_kms_key_id(self):
+        self.error_on_dryrun()
+        backend = self.ec2_backend
+        key = getattr(backend, "default_kms_key_id", "") or (
+            f"arn:aws:kms:{backend.region_name}:{backend.account_id}:alias/aws/ebs"
+        )
+        return ActionResult({"KmsKeyId": key})
+
+    EC2Response.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id
+
+
+def keep_rds_monitoring_fields():
+    """moto's DBInstance drops MonitoringInterval, MonitoringRoleArn, EnablePerformanceInsights
+    and PerformanceInsightsKMSKeyId (CreateDBInstance and ModifyDBInstance accept them; Describe
+    never returns them). Kept on moto's own instance object so its serializer returns them as
+    AWS does; nothing else is emulated (no metrics are published)."""
+    from moto.rds.models import DBInstance
+
+    if getattr(DBInstance, "_hipaa_aws_monitoring", False):
+        return
+    original_init = DBInstance.__init__
+    original_update = DBInstance.update
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.monitoring_interval = int(kwargs.get("monitoring_interval") or 0)
+        self.monitoring_role_arn = kwargs.get("monitoring_role_arn")
+        self.performance_insights_enabled = bool(kwargs.get("enable_performance_insights"))
+        self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id")
+
+    def update(self, *args, **kwargs):
+        enabled = kwargs.pop("enable_performance_insights", None)
+        original_update(self, *args, **kwargs)
+        if enabled is not None:
+            self.performance_insights_enabled = bool(enabled)
+        if kwargs.get("monitoring_interval") is not None:
+            self.monitoring_interval = int(kwargs["monitoring_interval"])
+
+    DBInstance.__init__ = init
+    DBInstance.update = update
+    DBInstance._hipaa_aws_monitoring = True
+
+
+# The AWS managed policies the library attaches (and the guide's example policy). moto loads
+# none unless MOTO_IAM_LOAD_MANAGED_POLICIES is set, and loading all 1,500 into every account a
+# test makes is slow; these few are loaded into every account instead.
+SELECTED_AWS_MANAGED_POLICIES = (
+    "AmazonRDSEnhancedMonitoringRole",
+    "AWSLambdaBasicExecutionRole",
+)
+
+
+def add_selected_aws_managed_policies():
+    from moto.iam import models
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    every = json.loads(aws_managed_policies_data)
+    selected = {name: every[name] for name in SELECTED_AWS_MANAGED_POLICIES if name in every}
+    load_all = models.IAMBackend._init_aws_policies
+
+    def init_aws_policies(self):
+        policies = load_all(self)
+        if policies:
+            return policies
+        return [
+            models.AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data)
+            for name, data in selected.items()
+        ]
+
+    models.IAMBackend._init_aws_policies = init_aws_policies
+
+
+def unique_rds_automated_snapshots():
+    # moto names an instance's automated snapshot rds:<id>-<minute> and refuses CreateDBInstance
+    # when a snapshot of that name exists, which happens when a database is replaced by one of
+    # the same identifier within a minute; AWS never fails a create over its own backup's name.
+    from moto.rds.models import RDSBackend
+
+    create = RDSBackend.create_auto_snapshot
+
+    def create_auto_snapshot(self, db_instance_identifier, db_snapshot_identifier):
+        unique, n = db_snapshot_identifier, 1
+        while unique in self.database_snapshots:
+            n += 1
+            unique = f"{db_snapshot_identifier}-{n}"
+        return create(self, db_instance_identifier, unique)
+
+    RDSBackend.create_auto_snapshot = create_auto_snapshot
+
+
+ADDITIONS = [
+    add_get_ebs_default_kms_key_id,
+    keep_rds_monitoring_fields,
+    add_selected_aws_managed_policies,
+    unique_rds_automated_snapshots,
+]
