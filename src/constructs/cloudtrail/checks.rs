@@ -457,7 +457,15 @@ pub fn evaluate_trail(state: &TrailState, expectations: &TrailExpectations) -> V
 /// `logs:PutLogEvents` on the trail's log group.
 pub fn evaluate_delivery_role(role: &RoleState, log_group_arn: &str) -> Vec<Check> {
     let mut problems = Vec::new();
+    // What could not be read is never a pass: an error unless a problem is already known.
+    let mut unread = Vec::new();
     let group = log_group_arn.trim_end_matches(":*");
+    if role.trust_policy.is_none() {
+        unread.push(format!(
+            "the trust policy of {} could not be read",
+            role.arn
+        ));
+    }
     if let Some(trust) = &role.trust_policy {
         for statement in trust
             .statements
@@ -481,7 +489,7 @@ pub fn evaluate_delivery_role(role: &RoleState, log_group_arn: &str) -> Vec<Chec
     }
     for (arn, document) in &role.attached_documents {
         let Some(document) = document else {
-            problems.push(format!("the document of {arn} could not be read"));
+            unread.push(format!("the document of {arn} could not be read"));
             continue;
         };
         for statement in document
@@ -510,6 +518,15 @@ pub fn evaluate_delivery_role(role: &RoleState, log_group_arn: &str) -> Vec<Chec
             }
         }
     }
+    if problems.is_empty() && !unread.is_empty() {
+        return vec![Check {
+            control: ControlId::CloudTrailDeliveryLeastPrivilege,
+            setting: "delivery_role".to_string(),
+            status: crate::controls::Status::Error,
+            reason: unread.join("; "),
+        }];
+    }
+    problems.extend(unread);
     vec![Check::require(
         ControlId::CloudTrailDeliveryLeastPrivilege,
         "delivery_role",

@@ -276,11 +276,21 @@ pub fn evaluate_root(root: &RootState) -> Vec<Check> {
             "the root user has no MFA",
         ),
         match root.virtual_mfa {
-            None => Check::not_applicable(
+            // Without MFA there is no hardware device, whatever the device list said.
+            None if !root.mfa_enabled => Check::require(
                 ControlId::RootAccountHardwareMfaEnabled,
                 "root.mfa",
-                "the kind of the root user's MFA device could not be read",
+                false,
+                "",
+                "the root user has no MFA",
             ),
+            // Unread is never a pass and never "does not apply": the device may be virtual.
+            None => Check {
+                control: ControlId::RootAccountHardwareMfaEnabled,
+                setting: "root.mfa".to_string(),
+                status: crate::controls::Status::Error,
+                reason: "the root user has MFA, but the kind of its device could not be read (ListVirtualMFADevices failed)".to_string(),
+            },
             Some(virtual_device) => Check::require(
                 ControlId::RootAccountHardwareMfaEnabled,
                 "root.mfa",

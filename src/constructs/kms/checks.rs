@@ -28,13 +28,7 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
         ),
     ));
     checks.push(rotation_check(state));
-    checks.push(Check::require(
-        ControlId::KmsCmkNotScheduledForDeletion,
-        "key_state",
-        state.key_state != "PendingDeletion",
-        "not scheduled for deletion",
-        "the key is scheduled for deletion: data encrypted under it becomes unreadable when the window ends",
-    ));
+    checks.push(deletion_check(state));
     checks.push(match &state.policy {
         Some(policy) => policy_check(policy),
         None => Check::require(
@@ -83,14 +77,27 @@ pub fn evaluate_key_for_audit(state: &KeyState) -> Vec<Check> {
             ),
         )
     });
-    checks.push(Check::require(
+    checks.push(deletion_check(state));
+    checks
+}
+
+/// The key states in which KMS deletes the key when a waiting period ends: a key scheduled for
+/// deletion, and a multi-Region primary waiting for its replicas to be deleted first (it is
+/// deleted right after them).
+pub const DELETION_STATES: [&str; 2] = ["PendingDeletion", "PendingReplicaDeletion"];
+
+fn deletion_check(state: &KeyState) -> Check {
+    let scheduled = DELETION_STATES.contains(&state.key_state.as_str());
+    Check::require(
         ControlId::KmsCmkNotScheduledForDeletion,
         "key_state",
-        state.key_state != "PendingDeletion",
+        !scheduled,
         "not scheduled for deletion",
-        "the key is scheduled for deletion: data encrypted under it becomes unreadable when the window ends",
-    ));
-    checks
+        format!(
+            "the key is {}: it is scheduled for deletion, and data encrypted under it becomes unreadable when the window ends",
+            state.key_state
+        ),
+    )
 }
 
 fn rotation_check(state: &KeyState) -> Check {
