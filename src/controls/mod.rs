@@ -6,6 +6,7 @@
 
 mod catalog;
 mod citation;
+pub mod coverage;
 
 use std::fmt;
 use std::str::FromStr;

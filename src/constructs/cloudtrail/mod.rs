@@ -10,7 +10,7 @@ mod state;
 mod trail;
 
 pub use checks::{
-    covers_all_buckets, covers_bucket, evaluate_delivery_role, evaluate_trail,
+    covers_all_buckets, covers_bucket, evaluate_account_trails, evaluate_delivery_role, evaluate_trail,
     management_events_recorded, selector_coverage, trail_name_problem, SelectorCoverage,
     TrailExpectations,
 };
@@ -24,6 +24,29 @@ pub use trail::{AuditTrail, AuditTrailBuilder, AuditTrailProps, S3DataEvents, TR
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::cloudtrail::evaluate_account_trails",
+        covers: checks::EVALUATE_ACCOUNT_TRAILS_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudtrail::evaluate_trail",
+        covers: checks::EVALUATE_TRAIL_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudtrail::evaluate_delivery_role",
+        covers: checks::EVALUATE_DELIVERY_ROLE_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudtrail::trail_name_problem",
+        covers: checks::TRAIL_NAME_PROBLEM_COVERS,
+    },
+];
+
 pub mod prelude {
     pub use super::{AuditTrail, S3DataEvents};
 }

@@ -45,6 +45,25 @@ pub const CONFIG_RULES: ResourceKind = ResourceKind::new("AWS::Config::ConfigRul
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::config::recorder_absent",
+        covers: checks::RECORDER_ABSENT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::config::evaluate_recorder",
+        covers: checks::EVALUATE_RECORDER_COVERS,
+    },
+    Evaluator {
+        name: "constructs::config::evaluate_rules",
+        covers: checks::EVALUATE_RULES_COVERS,
+    },
+];
+
 pub mod prelude {
     pub use super::{ConfigRecorder, HipaaConfigRules, SnapshotFrequency};
 }

@@ -10,6 +10,9 @@ pub const MAX_ROLE_NAME: usize = 64;
 /// Longest policy name IAM accepts.
 pub const MAX_POLICY_NAME: usize = 128;
 
+/// The controls [`iam_name_problem`] judges (see `crate::controls::coverage`).
+pub const IAM_NAME_PROBLEM_COVERS: &[ControlId] = &[ControlId::IamNameValid];
+
 /// The problem with an IAM role or policy name, if any: 1 to `max` of letters, digits and
 /// `+=,.@_-`.
 pub fn iam_name_problem(kind: &str, name: &str, max: usize) -> Option<String> {

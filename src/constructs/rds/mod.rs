@@ -38,6 +38,33 @@ pub use state::DatabaseState;
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::rds::evaluate_cluster",
+        covers: checks::EVALUATE_CLUSTER_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::evaluate_database",
+        covers: checks::EVALUATE_DATABASE_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::evaluate_parameters",
+        covers: checks::EVALUATE_PARAMETERS_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::evaluate_snapshot",
+        covers: checks::EVALUATE_SNAPSHOT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::EncryptedDatabase::build",
+        covers: validate::SPEC_VIOLATIONS_COVERS,
+    },
+];
+
 pub mod prelude {
     pub use super::{EncryptedDatabase, Engine};
 }

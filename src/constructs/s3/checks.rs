@@ -80,6 +80,9 @@ impl BucketExpectations {
     }
 }
 
+/// The controls [`evaluate_bucket`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_BUCKET_COVERS: &[ControlId] = &[ControlId::LogRetentionSixYears, ControlId::S3BucketAclProhibited, ControlId::S3BucketDefaultLockEnabled, ControlId::S3BucketLevelPublicAccessProhibited, ControlId::S3BucketLoggingEnabled, ControlId::S3BucketPublicReadProhibited, ControlId::S3BucketPublicWriteProhibited, ControlId::S3BucketReplicationEnabled, ControlId::S3BucketServerSideEncryptionEnabled, ControlId::S3BucketSslRequestsOnly, ControlId::S3BucketVersioningEnabled, ControlId::S3DefaultEncryptionKms, ControlId::S3EventNotificationsEnabled, ControlId::S3TlsMinimumVersion, ControlId::S3VersionLifecyclePolicyCheck];
+
 /// Judges a bucket's state against the S3 controls.
 pub fn evaluate_bucket(state: &BucketState, expect: &BucketExpectations) -> Vec<Check> {
     let mut checks = Vec::new();

@@ -27,6 +27,21 @@ pub use state::{
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::s3::evaluate_bucket",
+        covers: checks::EVALUATE_BUCKET_COVERS,
+    },
+    Evaluator {
+        name: "constructs::s3::bucket_name_problems",
+        covers: name::BUCKET_NAME_PROBLEMS_COVERS,
+    },
+];
+
 pub mod prelude {
     pub use super::{EncryptedBucket, LogBucket, LogRetention, ObjectLockRetention};
 }
