@@ -9,7 +9,7 @@ use crate::constructs::cloudtrail::{
     describe_trails, evaluate_account_trails, evaluate_trail, read_trail_state,
     TrailExpectations, TrailState,
 };
-use crate::controls::{Check, ControlId, Status};
+use crate::controls::{Check, ControlId};
 use crate::error::Result;
 
 use super::scan::{Judged, RegionScan};

@@ -22,8 +22,6 @@ pub use state::{
 };
 pub use trail::{AuditTrail, AuditTrailBuilder, AuditTrailProps, S3DataEvents, TRAIL_KIND};
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -47,6 +45,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{AuditTrail, S3DataEvents};
 }

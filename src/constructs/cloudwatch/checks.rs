@@ -33,15 +33,26 @@ pub fn evaluate_alarm(alarm: &AlarmState) -> Check {
 }
 
 fn restricted_to_account(statement: &Statement) -> bool {
-    [
+    const KEYS: [&str; 5] = [
         "aws:SourceAccount",
         "aws:SourceOwner",
         "aws:SourceArn",
         "aws:PrincipalAccount",
         "aws:PrincipalOrgID",
-    ]
-    .iter()
-    .any(|key| statement.has_condition_key(key))
+    ];
+    // Only a positive match narrows: StringNotEquals, IfExists and ForAnyValue forms let
+    // everyone else (or requests without the key) through.
+    statement.conditions.iter().any(|(operator, keys)| {
+        let positive = ["StringEquals", "StringLike", "ArnEquals", "ArnLike"]
+            .iter()
+            .any(|wanted| operator.eq_ignore_ascii_case(wanted));
+        positive
+            && keys.iter().any(|(key, values)| {
+                KEYS.iter().any(|wanted| key.eq_ignore_ascii_case(wanted))
+                    && !values.is_empty()
+                    && values.iter().all(|value| !value.trim().is_empty() && value != "*")
+            })
+    })
 }
 
 /// The problems of a topic policy, if any: an Allow to everyone (or `{"AWS": "*"}`) without an

@@ -27,8 +27,6 @@ pub use topic::{
     AlarmTopicProps, CLOUDWATCH_SERVICE, TOPIC_KIND,
 };
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -52,6 +50,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{AlarmNotification, AlarmTopic, SecurityAlarms, SecurityEvent};
 }

@@ -43,8 +43,6 @@ pub const CONFIG_RECORDER: ResourceKind =
 /// A set of AWS Config rules.
 pub const CONFIG_RULES: ResourceKind = ResourceKind::new("AWS::Config::ConfigRule", "config rules");
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -64,6 +62,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{ConfigRecorder, HipaaConfigRules, SnapshotFrequency};
 }

@@ -84,8 +84,6 @@ pub const SECURITY_GROUP_RULES_KIND: ResourceKind =
 pub const EBS_DEFAULT_KIND: ResourceKind =
     ResourceKind::new("AWS::EC2::EBSEncryptionByDefault", "ebs default");
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -137,6 +135,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{
         CustomSubnets, EbsEncryptionByDefault, Egress, HipaaVpc, InterfaceEndpoint, Peer, Protocol,

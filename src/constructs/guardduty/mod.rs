@@ -22,8 +22,6 @@ pub use state::{DetectorState, S3_DATA_EVENTS};
 pub const GUARDDUTY_DETECTOR: ResourceKind =
     ResourceKind::new("AWS::GuardDuty::Detector", "guardduty detector");
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -43,6 +41,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{GuardDutyProtection, ThreatDetection};
 }

@@ -51,8 +51,6 @@ pub(crate) use live::ensure_ours as ensure_owned;
 #[cfg(feature = "cloudtrail")]
 pub(crate) use names::fit_name;
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -96,6 +94,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{AccountPasswordPolicy, Grant, HipaaRole, ManagedPolicy, Trust};
 }

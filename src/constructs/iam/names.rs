@@ -1,6 +1,8 @@
 //! IAM naming rules, the library's paths, ARNs, and the URL-decoding of the documents IAM
 //! returns.
 
+use crate::controls::ControlId;
+
 /// The path of every role and customer-managed policy the library makes.
 pub const LIBRARY_PATH: &str = "/hipaa-aws/";
 /// The path of the policies that grants make (a role leaves them to their grants).

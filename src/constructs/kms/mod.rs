@@ -9,8 +9,6 @@ pub use checks::{evaluate_key, evaluate_key_for_audit};
 pub use key::{HipaaKey, HipaaKeyBuilder, HipaaKeyProps, KeyState};
 pub use key_policy::{base_key_policy, ADMIN_ACTIONS, IAM_DELEGATED_USE_ACTIONS};
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -30,6 +28,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::HipaaKey;
 }

@@ -19,8 +19,6 @@ pub use log_group::{
     EncryptedLogGroupProps, RetentionFloor, LOG_GROUP_KIND,
 };
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -36,6 +34,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{EncryptedLogGroup, RetentionFloor};
 }

@@ -36,8 +36,6 @@ pub use names::{user_problem, MAX_IDENTIFIER, REPLACING_SETTINGS};
 pub use parameters::read_parameter_group;
 pub use state::DatabaseState;
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -65,6 +63,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{EncryptedDatabase, Engine};
 }

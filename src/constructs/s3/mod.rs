@@ -25,8 +25,6 @@ pub use state::{
     AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -42,6 +40,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{EncryptedBucket, LogBucket, LogRetention, ObjectLockRetention};
 }

@@ -18,8 +18,6 @@ pub use state::{SecurityHubState, StandardSubscription, StandardsView, SUBSCRIBE
 /// The Security Hub hub of an account and region.
 pub const SECURITY_HUB: ResourceKind = ResourceKind::new("AWS::SecurityHub::Hub", "security hub");
 
-/// The types of this module most programs need; re-exported at the crate root and in
-/// [`crate::prelude`].
 use crate::controls::coverage::Evaluator;
 
 /// The evaluators of this module and the controls each judges (see
@@ -35,6 +33,8 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
 ];
 
+/// The types of this module most programs need; re-exported at the crate root and in
+/// [`crate::prelude`].
 pub mod prelude {
     pub use super::{CisVersion, SecurityHub};
 }

@@ -16,7 +16,7 @@ use hipaa_aws::constructs::ec2::{
     SubnetState, TargetKind, VolumeState, VpcExpectations, VpcState, MAX_STOPPED_DAYS,
 };
 use hipaa_aws::prelude::*;
-use hipaa_aws::{Check, ControlId as C, Status};
+use hipaa_aws::{ControlId as C, Status};
 
 use super::Case;
 
@@ -42,9 +42,14 @@ fn rule(protocol: &str, from: i32, to: i32, cidr: &str) -> SgRule {
 }
 
 fn sg(name: &str, control: C, expected: Status, rules: Vec<SgRule>) -> Case {
+    sg_in(name, control, expected, false, rules)
+}
+
+/// Rules of a group, in the ingress tier or not.
+fn sg_in(name: &str, control: C, expected: Status, ingress_tier: bool, rules: Vec<SgRule>) -> Case {
     let expect = SecurityGroupExpectations {
         vpc_cidrs: vec!["10.0.0.0/16".parse::<Ipv4Cidr>().expect("cidr")],
-        ingress_tier: false,
+        ingress_tier,
         judge_egress: false,
     };
     Case::eval(
@@ -259,7 +264,7 @@ pub fn cases() -> Vec<Case> {
         ("SSH from ::/0", Fail, vec![rule("tcp", 22, 22, "::/0")]),
         ("ports 21-23 from 0.0.0.0/0", Fail, vec![rule("tcp", 21, 23, "0.0.0.0/0")]),
         ("port 23 only from 0.0.0.0/0", Pass, vec![rule("tcp", 23, 23, "0.0.0.0/0")]),
-        ("all traffic from 0.0.0.0/0", Fail, vec![rule("-1", -1, -1, "0.0.0.0/0")]),
+        ("all traffic from 0.0.0.0/0", Fail, vec![rule("all", -1, -1, "0.0.0.0/0")]),
         ("SSH from one public address", Fail, vec![rule("tcp", 22, 22, "203.0.113.7/32")]),
         ("SSH from the two halves", Fail, vec![rule("tcp", 22, 22, "0.0.0.0/1"), rule("tcp", 22, 22, "128.0.0.0/1")]),
         ("SSH from CGNAT space", Fail, vec![rule("tcp", 22, 22, "100.64.0.0/10")]),
@@ -276,14 +281,16 @@ pub fn cases() -> Vec<Case> {
         sg("port 3390 from 0.0.0.0/0 (high-risk list)", C::RestrictedIncomingTraffic, Pass, vec![rule("tcp", 3390, 3390, "0.0.0.0/0")]).edge(),
         sg("ports 3300-3400 from 0.0.0.0/0", C::RestrictedIncomingTraffic, Fail, vec![rule("tcp", 3300, 3400, "0.0.0.0/0")]).edge(),
         sg("port 3389 from ::/0", C::RestrictedIncomingTraffic, Fail, vec![rule("tcp", 3389, 3389, "::/0")]),
-        sg("HTTPS from 0.0.0.0/0", C::VpcSgOpenOnlyToAuthorizedPorts, Pass, vec![rule("tcp", 443, 443, "0.0.0.0/0")]),
+        sg_in("HTTPS from 0.0.0.0/0 in the ingress tier", C::VpcSgOpenOnlyToAuthorizedPorts, Pass, true, vec![rule("tcp", 443, 443, "0.0.0.0/0")]),
+        sg("HTTPS from 0.0.0.0/0 outside the ingress tier", C::VpcSgOpenOnlyToAuthorizedPorts, Fail, vec![rule("tcp", 443, 443, "0.0.0.0/0")]),
+        sg_in("8443 from 0.0.0.0/0 in the ingress tier", C::VpcSgOpenOnlyToAuthorizedPorts, Fail, true, vec![rule("tcp", 8443, 8443, "0.0.0.0/0")]).edge(),
         sg("8080 from 0.0.0.0/0", C::VpcSgOpenOnlyToAuthorizedPorts, Fail, vec![rule("tcp", 8080, 8080, "0.0.0.0/0")]),
         sg("8080 from the VPC", C::VpcSgOpenOnlyToAuthorizedPorts, Pass, vec![rule("tcp", 8080, 8080, "10.0.0.0/16")]),
         sg("442-443 from 0.0.0.0/0", C::VpcSgOpenOnlyToAuthorizedPorts, Fail, vec![rule("tcp", 442, 443, "0.0.0.0/0")]).edge(),
         sg("8080 from one public address", C::VpcSgOpenOnlyToAuthorizedPorts, Fail, vec![rule("tcp", 8080, 8080, "198.51.100.1/32")]).edge(),
         sg("one port", C::SgNoAllPortsRules, Pass, vec![rule("tcp", 443, 443, "10.0.0.0/16")]),
         sg("every TCP port from the VPC", C::SgNoAllPortsRules, Fail, vec![rule("tcp", 0, 65535, "10.0.0.0/16")]),
-        sg("every protocol from the VPC", C::SgNoAllPortsRules, Fail, vec![rule("-1", -1, -1, "10.0.0.0/16")]),
+        sg("every protocol from the VPC", C::SgNoAllPortsRules, Fail, vec![rule("all", -1, -1, "10.0.0.0/16")]),
         sg("ports 1-65535 from the VPC", C::SgNoAllPortsRules, Fail, vec![rule("tcp", 1, 65535, "10.0.0.0/16")]).edge(),
         sg("PostgreSQL from the VPC", C::SgAdminAndDatabasePortsInternal, Pass, vec![rule("tcp", 5432, 5432, "10.0.0.0/16")]),
         sg("PostgreSQL from 0.0.0.0/0", C::SgAdminAndDatabasePortsInternal, Fail, vec![rule("tcp", 5432, 5432, "0.0.0.0/0")]),
@@ -301,7 +308,7 @@ pub fn cases() -> Vec<Case> {
             Fail,
             vec![evaluate_default_security_group(Some(&[SgRule {
                 peer: RulePeer::Group { id: "sg-default".into(), name: None },
-                ..rule("-1", -1, -1, "10.0.0.0/16")
+                ..rule("all", -1, -1, "10.0.0.0/16")
             }]))],
         ),
         Case::eval(
@@ -312,18 +319,18 @@ pub fn cases() -> Vec<Case> {
             Fail,
             vec![evaluate_default_security_group(Some(&[SgRule {
                 egress: true,
-                ..rule("-1", -1, -1, "0.0.0.0/0")
+                ..rule("all", -1, -1, "0.0.0.0/0")
             }]))],
         ),
     ]);
     // Network ACLs.
     cases.extend([
-        acl("HTTPS in from 0.0.0.0/0", Pass, vec![entry(100, "allow", "6", "0.0.0.0/0", Some((443, 443)))]),
-        acl("everything in from 0.0.0.0/0", Fail, vec![entry(100, "allow", "-1", "0.0.0.0/0", None)]),
-        acl("everything in from the two halves", Fail, vec![entry(100, "allow", "-1", "0.0.0.0/1", None), entry(110, "allow", "-1", "128.0.0.0/1", None)]).edge(),
-        acl("everything in from the VPC", Pass, vec![entry(100, "allow", "-1", "10.0.0.0/16", None)]),
-        acl("a deny before the allow-all", Pass, vec![entry(90, "deny", "-1", "0.0.0.0/0", None), entry(100, "allow", "-1", "0.0.0.0/0", None)]).edge(),
-        acl("everything in from ::/0", Fail, vec![entry(100, "allow", "-1", "::/0", None)]),
+        acl("HTTPS in from 0.0.0.0/0", Pass, vec![entry(100, "allow", "tcp", "0.0.0.0/0", Some((443, 443)))]),
+        acl("everything in from 0.0.0.0/0", Fail, vec![entry(100, "allow", "all", "0.0.0.0/0", None)]),
+        acl("everything in from the two halves", Fail, vec![entry(100, "allow", "all", "0.0.0.0/1", None), entry(110, "allow", "all", "128.0.0.0/1", None)]).edge(),
+        acl("everything in from the VPC", Pass, vec![entry(100, "allow", "all", "10.0.0.0/16", None)]),
+        acl("a deny before the allow-all", Pass, vec![entry(90, "deny", "all", "0.0.0.0/0", None), entry(100, "allow", "all", "0.0.0.0/0", None)]).edge(),
+        acl("everything in from ::/0", Fail, vec![entry(100, "allow", "all", "::/0", None)]),
     ]);
     // Subnets.
     cases.extend([
@@ -418,7 +425,7 @@ pub fn cases() -> Vec<Case> {
         }),
         declared_vpc("the default group as declared", C::VpcDefaultSecurityGroupClosed, Pass, |_| {}),
     ]);
-    for (cidr, expected) in [("10.0.0.0/16", Pass), ("8.0.0.0/16", Fail), ("10.0.0.0/8", Fail), ("10.0.0.0/24", Fail)] {
+    for (cidr, expected) in [("10.0.0.0/16", Pass), ("8.0.0.0/16", Fail), ("10.0.0.0/8", Fail), ("10.0.0.0/15", Fail), ("10.0.0.0/24", Pass), ("10.0.0.0/25", Fail)] {
         cases.push(Case::build(F, format!("build: VPC block {cidr}"), C::VpcCidrPrivate, expected, library_vpc(cidr)).edge());
     }
     // EBS.
@@ -458,7 +465,8 @@ pub fn cases() -> Vec<Case> {
         }),
         judge_instance("running", C::Ec2StoppedInstance, Pass, |_| {}),
     ]);
-    for (days, extra, expected) in [(MAX_STOPPED_DAYS, 0, Pass), (MAX_STOPPED_DAYS, 1, Fail), (MAX_STOPPED_DAYS - 1, 0, Pass), (MAX_STOPPED_DAYS + 1, 0, Fail)] {
+    // Whole days, as the AWS Config rule counts them: 30 days and 23:59:59 is still 30.
+    for (days, extra, expected) in [(MAX_STOPPED_DAYS, 0, Pass), (MAX_STOPPED_DAYS, DAY - 1, Pass), (MAX_STOPPED_DAYS + 1, 0, Fail), (MAX_STOPPED_DAYS - 1, 0, Pass)] {
         cases.push(
             judge_instance(&format!("stopped {days} days and {extra} s"), C::Ec2StoppedInstance, expected, |s| {
                 s.state = "stopped".into();
@@ -471,6 +479,5 @@ pub fn cases() -> Vec<Case> {
         s.state = "stopped".into();
         s.stopped_since_secs = None;
     }));
-    let _ = Check::not_applicable;
     cases
 }

@@ -106,7 +106,14 @@ async fn put_account_block(account: &TestAccount, flags: [bool; 4]) {
     aws_sdk_s3control::Client::new(&account.sdk_config)
         .put_public_access_block()
         .account_id(account.env.account_id())
-        .public_access_block_configuration(block(flags))
+        .public_access_block_configuration(
+            aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(flags[0])
+                .ignore_public_acls(flags[1])
+                .block_public_policy(flags[2])
+                .restrict_public_buckets(flags[3])
+                .build(),
+        )
         .send()
         .await
         .expect("account block");
