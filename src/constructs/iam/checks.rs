@@ -30,7 +30,7 @@ fn name_of(arn: &str) -> &str {
 }
 
 /// The controls [`evaluate_attached_policies`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_ATTACHED_POLICIES_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamInlinePolicyBlockedKmsActions, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess];
+pub const EVALUATE_ATTACHED_POLICIES_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess];
 
 /// Judges every attached managed policy's document: one check per identity-policy control,
 /// failing with the findings of every policy (each named). A document that could not be read
@@ -164,7 +164,7 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
 }
 
 /// The controls [`evaluate_managed_policy`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_MANAGED_POLICY_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamInlinePolicyBlockedKmsActions, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess];
+pub const EVALUATE_MANAGED_POLICY_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess];
 
 /// Judges a managed policy's document (AWS managed policies are not judged by the KMS rules).
 pub fn evaluate_managed_policy(state: &ManagedPolicyState) -> Vec<Check> {

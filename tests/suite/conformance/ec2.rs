@@ -74,6 +74,25 @@ fn entry(number: i32, action: &str, protocol: &str, cidr: &str, ports: Option<(i
 }
 
 fn acl(name: &str, expected: Status, entries: Vec<NaclEntry>) -> Case {
+    let expect = NaclExpectations {
+        closed: false,
+        data_tier: None,
+        declared: None,
+    };
+    acl_with(name, C::NaclNoUnrestrictedIngress, expected, entries, expect)
+}
+
+/// The data tier's ACL: only the app subnet (10.0.2.0/24) on the data port (5432).
+fn data_acl(name: &str, expected: Status, entries: Vec<NaclEntry>) -> Case {
+    let expect = NaclExpectations {
+        closed: false,
+        data_tier: Some((vec!["10.0.2.0/24".parse::<Ipv4Cidr>().expect("cidr")], vec![5432])),
+        declared: None,
+    };
+    acl_with(name, C::NaclTiersRestricted, expected, entries, expect)
+}
+
+fn acl_with(name: &str, control: C, expected: Status, entries: Vec<NaclEntry>, expect: NaclExpectations) -> Case {
     let state = NetworkAclState {
         id: "acl-1".into(),
         is_default: false,
@@ -81,16 +100,11 @@ fn acl(name: &str, expected: Status, entries: Vec<NaclEntry>) -> Case {
         entries,
         associations: BTreeMap::new(),
     };
-    let expect = NaclExpectations {
-        closed: false,
-        data_tier: None,
-        declared: None,
-    };
     Case::eval(
         F,
         "constructs::ec2::evaluate_network_acl",
         name,
-        C::NaclNoUnrestrictedIngress,
+        control,
         expected,
         evaluate_network_acl("app", &state, &expect),
     )
@@ -331,6 +345,11 @@ pub fn cases() -> Vec<Case> {
         acl("everything in from the VPC", Pass, vec![entry(100, "allow", "all", "10.0.0.0/16", None)]),
         acl("a deny before the allow-all", Pass, vec![entry(90, "deny", "all", "0.0.0.0/0", None), entry(100, "allow", "all", "0.0.0.0/0", None)]).edge(),
         acl("everything in from ::/0", Fail, vec![entry(100, "allow", "all", "::/0", None)]),
+        data_acl("data tier: the app subnet on 5432", Pass, vec![entry(100, "allow", "tcp", "10.0.2.0/24", Some((5432, 5432)))]),
+        data_acl("data tier: the whole VPC on 5432", Fail, vec![entry(100, "allow", "tcp", "10.0.0.0/16", Some((5432, 5432)))]).edge(),
+        data_acl("data tier: the app subnet on 5432-5433", Fail, vec![entry(100, "allow", "tcp", "10.0.2.0/24", Some((5432, 5433)))]).edge(),
+        data_acl("data tier: a part of the app subnet on 5432", Pass, vec![entry(100, "allow", "tcp", "10.0.2.0/25", Some((5432, 5432)))]).edge(),
+        data_acl("data tier: everything from the app subnet", Fail, vec![entry(100, "allow", "all", "10.0.2.0/24", None)]),
     ]);
     // Subnets.
     cases.extend([

@@ -236,6 +236,16 @@ pub fn cases() -> Vec<Case> {
                 *document = None;
             }
         }),
+        judge_role("inline policy decrypting with one key", C::IamInlinePolicyBlockedKmsActions, Pass, |s| {
+            s.inline_policies.insert("kms".into(), allow("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1234"));
+        }),
+        judge_role("inline policy decrypting with every key", C::IamInlinePolicyBlockedKmsActions, Fail, |s| {
+            s.inline_policies.insert("kms".into(), allow("kms:Decrypt", "*"));
+        }),
+        judge_role("inline policy on a key of any account", C::IamInlinePolicyBlockedKmsActions, Fail, |s| {
+            s.inline_policies.insert("kms".into(), allow("kms:Decrypt", "arn:aws:kms:us-east-1:*:key/*"));
+        })
+        .edge(),
         judge_role("inline policy with Action * on *", C::IamPolicyNoStatementsWithAdminAccess, Fail, |s| {
             s.inline_policies.insert("admin".into(), allow("*", "*"));
         }),
