@@ -6,8 +6,8 @@ use futures::stream::{self, StreamExt};
 
 use crate::construct::ResourceKind;
 use crate::constructs::cloudtrail::{
-    describe_trails, evaluate_account_trails, evaluate_trail, read_trail_state,
-    TrailExpectations, TrailState,
+    describe_trails, evaluate_account_trails, evaluate_trail, read_trail_state, TrailExpectations,
+    TrailState,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::Result;

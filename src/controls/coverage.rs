@@ -145,7 +145,11 @@ mod tests {
         let mut seen = BTreeSet::new();
         for evaluator in evaluators() {
             assert!(seen.insert(evaluator.name), "{} twice", evaluator.name);
-            assert!(!evaluator.covers.is_empty(), "{} covers nothing", evaluator.name);
+            assert!(
+                !evaluator.covers.is_empty(),
+                "{} covers nothing",
+                evaluator.name
+            );
         }
     }
 

@@ -359,7 +359,15 @@ fn narrowed_note(coverage: &SelectorCoverage) -> String {
 }
 
 /// The controls [`evaluate_trail`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_TRAIL_COVERS: &[ControlId] = &[ControlId::CloudTrailCloudWatchLogsEnabled, ControlId::CloudTrailEnabled, ControlId::CloudTrailEncryptionEnabled, ControlId::CloudTrailLogFileValidationEnabled, ControlId::CloudTrailManagementEvents, ControlId::CloudTrailS3DataEventsEnabled, ControlId::MultiRegionCloudTrailEnabled];
+pub const EVALUATE_TRAIL_COVERS: &[ControlId] = &[
+    ControlId::CloudTrailCloudWatchLogsEnabled,
+    ControlId::CloudTrailEnabled,
+    ControlId::CloudTrailEncryptionEnabled,
+    ControlId::CloudTrailLogFileValidationEnabled,
+    ControlId::CloudTrailManagementEvents,
+    ControlId::CloudTrailS3DataEventsEnabled,
+    ControlId::MultiRegionCloudTrailEnabled,
+];
 
 /// Judges a trail: logging, multi-region, delivered to CloudWatch Logs, encrypted with KMS,
 /// log file validation on, S3 data events recorded, and read and write management events
@@ -456,7 +464,12 @@ pub fn evaluate_trail(state: &TrailState, expectations: &TrailExpectations) -> V
 }
 
 /// The controls [`evaluate_account_trails`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_ACCOUNT_TRAILS_COVERS: &[ControlId] = &[ControlId::CloudTrailEnabled, ControlId::MultiRegionCloudTrailEnabled, ControlId::CloudTrailS3DataEventsEnabled, ControlId::CloudTrailBedrockLogged];
+pub const EVALUATE_ACCOUNT_TRAILS_COVERS: &[ControlId] = &[
+    ControlId::CloudTrailEnabled,
+    ControlId::MultiRegionCloudTrailEnabled,
+    ControlId::CloudTrailS3DataEventsEnabled,
+    ControlId::CloudTrailBedrockLogged,
+];
 
 /// One check per account-level trail control, over the trails that record a region: pass when
 /// any logging trail meets it; an error (not a fail) when none does but a trail (`unread`, by
@@ -527,7 +540,8 @@ pub fn evaluate_account_trails(trails: &[TrailState], unread: &[String]) -> Vec<
 }
 
 /// The controls [`evaluate_delivery_role`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_DELIVERY_ROLE_COVERS: &[ControlId] = &[ControlId::CloudTrailDeliveryLeastPrivilege];
+pub const EVALUATE_DELIVERY_ROLE_COVERS: &[ControlId] =
+    &[ControlId::CloudTrailDeliveryLeastPrivilege];
 
 /// Judges the role CloudTrail writes to CloudWatch Logs with: it trusts only
 /// `cloudtrail.amazonaws.com`, and its policies allow only `logs:CreateLogStream` and

@@ -10,9 +10,9 @@ mod state;
 mod trail;
 
 pub use checks::{
-    covers_all_buckets, covers_bucket, evaluate_account_trails, evaluate_delivery_role, evaluate_trail,
-    management_events_recorded, selector_coverage, trail_name_problem, SelectorCoverage,
-    TrailExpectations,
+    covers_all_buckets, covers_bucket, evaluate_account_trails, evaluate_delivery_role,
+    evaluate_trail, management_events_recorded, selector_coverage, trail_name_problem,
+    SelectorCoverage, TrailExpectations,
 };
 pub use live::{all_buckets_value, describe_trails, read_trail_state};
 pub use policies::{trail_bucket_statements, trail_key_statements, CLOUDTRAIL_SERVICE};

@@ -50,7 +50,9 @@ fn restricted_to_account(statement: &Statement) -> bool {
             && keys.iter().any(|(key, values)| {
                 KEYS.iter().any(|wanted| key.eq_ignore_ascii_case(wanted))
                     && !values.is_empty()
-                    && values.iter().all(|value| !value.trim().is_empty() && value != "*")
+                    && values
+                        .iter()
+                        .all(|value| !value.trim().is_empty() && value != "*")
             })
     })
 }
@@ -94,7 +96,10 @@ pub fn topic_policy_problems(policy: &PolicyDocument) -> Vec<String> {
 }
 
 /// The controls [`evaluate_topic`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_TOPIC_COVERS: &[ControlId] = &[ControlId::AlarmTopicEncrypted, ControlId::AlarmTopicPolicyLeastPrivilege];
+pub const EVALUATE_TOPIC_COVERS: &[ControlId] = &[
+    ControlId::AlarmTopicEncrypted,
+    ControlId::AlarmTopicPolicyLeastPrivilege,
+];
 
 /// Judges an alarm topic: encrypted with a customer-managed key, and a policy that lets only the
 /// account's alarms publish, over TLS.
@@ -138,7 +143,19 @@ pub fn evaluate_topic(topic: &TopicState) -> Vec<Check> {
 }
 
 /// The controls [`evaluate_security_alarms`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_SECURITY_ALARMS_COVERS: &[ControlId] = &[ControlId::AlarmConsoleSigninFailures, ControlId::AlarmRootUsage, ControlId::AlarmNetworkChanges, ControlId::AlarmUnauthorizedApiCalls, ControlId::AlarmConsoleSigninWithoutMfa, ControlId::AlarmIamPolicyChanges, ControlId::AlarmCloudTrailChanges, ControlId::AlarmKmsKeyDisabledOrDeleted, ControlId::AlarmS3BucketPolicyChanges, ControlId::AlarmConfigChanges, ControlId::AlarmSecurityGroupChanges];
+pub const EVALUATE_SECURITY_ALARMS_COVERS: &[ControlId] = &[
+    ControlId::AlarmConsoleSigninFailures,
+    ControlId::AlarmRootUsage,
+    ControlId::AlarmNetworkChanges,
+    ControlId::AlarmUnauthorizedApiCalls,
+    ControlId::AlarmConsoleSigninWithoutMfa,
+    ControlId::AlarmIamPolicyChanges,
+    ControlId::AlarmCloudTrailChanges,
+    ControlId::AlarmKmsKeyDisabledOrDeleted,
+    ControlId::AlarmS3BucketPolicyChanges,
+    ControlId::AlarmConfigChanges,
+    ControlId::AlarmSecurityGroupChanges,
+];
 
 /// Judges the security-event coverage of filters and alarms (of one log group, or of an
 /// account): for each event, a metric filter whose pattern watches it and an alarm on that

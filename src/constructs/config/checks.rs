@@ -8,7 +8,11 @@ use super::managed_rules::ManagedRuleSpec;
 use super::state::{ConfigRulesState, RecorderState};
 
 /// The controls [`evaluate_recorder`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_RECORDER_COVERS: &[ControlId] = &[ControlId::ConfigDeliveryEncrypted, ControlId::ConfigRecorderEnabled, ControlId::LogRetentionSixYears];
+pub const EVALUATE_RECORDER_COVERS: &[ControlId] = &[
+    ControlId::ConfigDeliveryEncrypted,
+    ControlId::ConfigRecorderEnabled,
+    ControlId::LogRetentionSixYears,
+];
 
 /// Judges the region's recorder, its delivery channel and its retention.
 pub fn evaluate_recorder(state: &RecorderState) -> Vec<Check> {

@@ -180,7 +180,13 @@ const PUBLIC_MEANS: &str = "every block outside 10.0.0.0/8, 172.16.0.0/12, 192.1
      are unknown)";
 
 /// The controls [`evaluate_security_group_rules`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_SECURITY_GROUP_RULES_COVERS: &[ControlId] = &[ControlId::IncomingSshDisabled, ControlId::RestrictedIncomingTraffic, ControlId::SgAdminAndDatabasePortsInternal, ControlId::SgNoAllPortsRules, ControlId::VpcSgOpenOnlyToAuthorizedPorts];
+pub const EVALUATE_SECURITY_GROUP_RULES_COVERS: &[ControlId] = &[
+    ControlId::IncomingSshDisabled,
+    ControlId::RestrictedIncomingTraffic,
+    ControlId::SgAdminAndDatabasePortsInternal,
+    ControlId::SgNoAllPortsRules,
+    ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+];
 
 /// Judges the rules of a security group (ingress and egress together).
 ///
@@ -330,7 +336,8 @@ pub fn rules_as_declared(setting: &str, live: &[SgRule], declared: &[SgRule]) ->
 }
 
 /// The controls [`evaluate_default_security_group`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_DEFAULT_SECURITY_GROUP_COVERS: &[ControlId] = &[ControlId::VpcDefaultSecurityGroupClosed];
+pub const EVALUATE_DEFAULT_SECURITY_GROUP_COVERS: &[ControlId] =
+    &[ControlId::VpcDefaultSecurityGroupClosed];
 
 /// The default security group of a VPC has no rule at all.
 pub fn evaluate_default_security_group(rules: Option<&[SgRule]>) -> Check {
@@ -411,7 +418,10 @@ fn entries_text(entries: &[&NaclEntry]) -> String {
 }
 
 /// The controls [`evaluate_network_acl`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_NETWORK_ACL_COVERS: &[ControlId] = &[ControlId::NaclNoUnrestrictedIngress, ControlId::NaclTiersRestricted];
+pub const EVALUATE_NETWORK_ACL_COVERS: &[ControlId] = &[
+    ControlId::NaclNoUnrestrictedIngress,
+    ControlId::NaclTiersRestricted,
+];
 
 /// Judges one network ACL.
 pub fn evaluate_network_acl(
@@ -905,7 +915,20 @@ fn endpoint_checks(state: &VpcState, expect: &VpcExpectations, checks: &mut Vec<
 }
 
 /// The controls [`evaluate_vpc`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_VPC_COVERS: &[ControlId] = &[ControlId::InternetGatewayAuthorizedVpcOnly, ControlId::NaclNoUnrestrictedIngress, ControlId::NaclTiersRestricted, ControlId::NoUnrestrictedRouteToIgw, ControlId::SgRulesAsDeclared, ControlId::SubnetAutoAssignPublicIpDisabled, ControlId::VpcCidrPrivate, ControlId::VpcDefaultSecurityGroupClosed, ControlId::VpcFlowLogsEnabled, ControlId::VpcMultiAz, ControlId::VpcPrivateEndpoints, ControlId::VpcTiersSegmented];
+pub const EVALUATE_VPC_COVERS: &[ControlId] = &[
+    ControlId::InternetGatewayAuthorizedVpcOnly,
+    ControlId::NaclNoUnrestrictedIngress,
+    ControlId::NaclTiersRestricted,
+    ControlId::NoUnrestrictedRouteToIgw,
+    ControlId::SgRulesAsDeclared,
+    ControlId::SubnetAutoAssignPublicIpDisabled,
+    ControlId::VpcCidrPrivate,
+    ControlId::VpcDefaultSecurityGroupClosed,
+    ControlId::VpcFlowLogsEnabled,
+    ControlId::VpcMultiAz,
+    ControlId::VpcPrivateEndpoints,
+    ControlId::VpcTiersSegmented,
+];
 
 /// Judges a VPC and every part read with it.
 pub fn evaluate_vpc(state: &VpcState, expect: &VpcExpectations) -> Vec<Check> {
@@ -995,7 +1018,10 @@ pub fn evaluate_vpc(state: &VpcState, expect: &VpcExpectations) -> Vec<Check> {
 // ------------------------------------------------------------------------------ EBS
 
 /// The controls [`evaluate_ebs_default`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_EBS_DEFAULT_COVERS: &[ControlId] = &[ControlId::EbsDefaultKeyCustomerManaged, ControlId::Ec2EbsEncryptionByDefault];
+pub const EVALUATE_EBS_DEFAULT_COVERS: &[ControlId] = &[
+    ControlId::EbsDefaultKeyCustomerManaged,
+    ControlId::Ec2EbsEncryptionByDefault,
+];
 
 /// Judges the account's EBS defaults in one region.
 pub fn evaluate_ebs_default(state: &EbsDefaultState) -> Vec<Check> {

@@ -63,7 +63,15 @@ pub struct InstanceState {
 }
 
 /// The controls [`evaluate_instance`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_INSTANCE_COVERS: &[ControlId] = &[ControlId::EbsOptimizedInstance, ControlId::Ec2Imdsv2Check, ControlId::Ec2InstanceDetailedMonitoringEnabled, ControlId::Ec2InstanceNoPublicIp, ControlId::Ec2InstanceProfileAttached, ControlId::Ec2StoppedInstance, ControlId::InstancesInVpc];
+pub const EVALUATE_INSTANCE_COVERS: &[ControlId] = &[
+    ControlId::EbsOptimizedInstance,
+    ControlId::Ec2Imdsv2Check,
+    ControlId::Ec2InstanceDetailedMonitoringEnabled,
+    ControlId::Ec2InstanceNoPublicIp,
+    ControlId::Ec2InstanceProfileAttached,
+    ControlId::Ec2StoppedInstance,
+    ControlId::InstancesInVpc,
+];
 
 /// Judges an instance at `now_secs`.
 pub fn evaluate_instance(instance: &InstanceState, now_secs: i64) -> Vec<Check> {

@@ -9,7 +9,11 @@ use super::state::DetectorState;
 pub const FIFTEEN_MINUTES: &str = "FIFTEEN_MINUTES";
 
 /// The controls [`evaluate_detector`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_DETECTOR_COVERS: &[ControlId] = &[ControlId::GuardDutyEnabledCentralized, ControlId::GuardDutyFindingsEvery15Minutes, ControlId::GuardDutyS3Protection];
+pub const EVALUATE_DETECTOR_COVERS: &[ControlId] = &[
+    ControlId::GuardDutyEnabledCentralized,
+    ControlId::GuardDutyFindingsEvery15Minutes,
+    ControlId::GuardDutyS3Protection,
+];
 
 /// Judges a detector: enabled, publishing findings every 15 minutes, S3 Protection on, and each
 /// feature of `features` (GuardDuty feature names such as `RDS_LOGIN_EVENTS`) on.

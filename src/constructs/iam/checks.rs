@@ -30,7 +30,13 @@ fn name_of(arn: &str) -> &str {
 }
 
 /// The controls [`evaluate_attached_policies`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_ATTACHED_POLICIES_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess];
+pub const EVALUATE_ATTACHED_POLICIES_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+];
 
 /// Judges every attached managed policy's document: one check per identity-policy control,
 /// failing with the findings of every policy (each named). A document that could not be read
@@ -74,7 +80,17 @@ pub fn evaluate_attached_policies(
 }
 
 /// The controls [`evaluate_role`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_ROLE_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamInlinePolicyBlockedKmsActions, ControlId::IamNoInlinePolicyCheck, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess, ControlId::IamRoleMaxSessionDuration, ControlId::IamRoleTrustRestricted];
+pub const EVALUATE_ROLE_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamInlinePolicyBlockedKmsActions,
+    ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+    ControlId::IamRoleMaxSessionDuration,
+    ControlId::IamRoleTrustRestricted,
+];
 
 /// Judges a role: no inline policies, a trust policy that names its principals, a session of
 /// 1 to 12 hours, and attached policies that pass every identity-policy control.
@@ -164,7 +180,13 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
 }
 
 /// The controls [`evaluate_managed_policy`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_MANAGED_POLICY_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess];
+pub const EVALUATE_MANAGED_POLICY_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+];
 
 /// Judges a managed policy's document (AWS managed policies are not judged by the KMS rules).
 pub fn evaluate_managed_policy(state: &ManagedPolicyState) -> Vec<Check> {

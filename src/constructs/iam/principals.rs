@@ -135,7 +135,21 @@ fn inline_checks(inline: &BTreeMap<String, PolicyDocument>, what: &str) -> Vec<C
 }
 
 /// The controls [`evaluate_user`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_USER_COVERS: &[ControlId] = &[ControlId::AccessKeysRotated, ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamInlinePolicyBlockedKmsActions, ControlId::IamNoInlinePolicyCheck, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess, ControlId::IamUserGroupMembershipCheck, ControlId::IamUserMfaEnabled, ControlId::IamUserNoPoliciesCheck, ControlId::IamUserUnusedCredentialsCheck, ControlId::MfaEnabledForIamConsoleAccess];
+pub const EVALUATE_USER_COVERS: &[ControlId] = &[
+    ControlId::AccessKeysRotated,
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamInlinePolicyBlockedKmsActions,
+    ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+    ControlId::IamUserGroupMembershipCheck,
+    ControlId::IamUserMfaEnabled,
+    ControlId::IamUserNoPoliciesCheck,
+    ControlId::IamUserUnusedCredentialsCheck,
+    ControlId::MfaEnabledForIamConsoleAccess,
+];
 
 /// Judges an IAM user at `now_secs`: no policies of its own (attached or inline), in a group,
 /// with MFA (and MFA when it has a console password), access keys rotated and credentials used.
@@ -244,7 +258,16 @@ pub fn evaluate_user(
 }
 
 /// The controls [`evaluate_group`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_GROUP_COVERS: &[ControlId] = &[ControlId::IamCustomerPolicyBlockedKmsActions, ControlId::IamGroupHasUsersCheck, ControlId::IamInlinePolicyBlockedKmsActions, ControlId::IamNoInlinePolicyCheck, ControlId::IamNoWildcardMarketplaceSubscribe, ControlId::IamNoWildcardResourceOnDataActions, ControlId::IamPolicyNoStatementsWithAdminAccess, ControlId::IamPolicyNoStatementsWithFullAccess];
+pub const EVALUATE_GROUP_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamGroupHasUsersCheck,
+    ControlId::IamInlinePolicyBlockedKmsActions,
+    ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+];
 
 /// Judges an IAM group: it has users, no inline policies, and attached policies that pass every
 /// identity-policy control.
@@ -265,7 +288,11 @@ pub fn evaluate_group(group: &GroupState) -> Vec<Check> {
 }
 
 /// The controls [`evaluate_root`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_ROOT_COVERS: &[ControlId] = &[ControlId::IamRootAccessKeyCheck, ControlId::RootAccountHardwareMfaEnabled, ControlId::RootAccountMfaEnabled];
+pub const EVALUATE_ROOT_COVERS: &[ControlId] = &[
+    ControlId::IamRootAccessKeyCheck,
+    ControlId::RootAccountHardwareMfaEnabled,
+    ControlId::RootAccountMfaEnabled,
+];
 
 /// Judges the root user: no access keys, MFA, and a hardware MFA device.
 pub fn evaluate_root(root: &RootState) -> Vec<Check> {

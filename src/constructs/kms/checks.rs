@@ -11,7 +11,13 @@ pub const MIN_ROTATION_DAYS: u32 = 90;
 pub const MAX_ROTATION_DAYS: u32 = 2560;
 
 /// The controls [`evaluate_key`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_KEY_COVERS: &[ControlId] = &[ControlId::KmsAliasValid, ControlId::KmsCmkNotScheduledForDeletion, ControlId::KmsKeyPolicyLeastPrivilege, ControlId::KmsKeyRotationEnabled, ControlId::KmsKeyUsable];
+pub const EVALUATE_KEY_COVERS: &[ControlId] = &[
+    ControlId::KmsAliasValid,
+    ControlId::KmsCmkNotScheduledForDeletion,
+    ControlId::KmsKeyPolicyLeastPrivilege,
+    ControlId::KmsKeyRotationEnabled,
+    ControlId::KmsKeyUsable,
+];
 
 /// Judges a key's state against the KMS controls.
 pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
@@ -60,7 +66,10 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
 }
 
 /// The controls [`evaluate_key_for_audit`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_KEY_FOR_AUDIT_COVERS: &[ControlId] = &[ControlId::KmsCmkNotScheduledForDeletion, ControlId::KmsKeyRotationEnabled];
+pub const EVALUATE_KEY_FOR_AUDIT_COVERS: &[ControlId] = &[
+    ControlId::KmsCmkNotScheduledForDeletion,
+    ControlId::KmsKeyRotationEnabled,
+];
 
 /// The KMS controls of the catalog (`CONTROLS.md`) on any key of an account: automatic rotation
 /// for enabled customer-managed symmetric keys, and no scheduled deletion. (Library-only

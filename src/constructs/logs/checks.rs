@@ -75,7 +75,11 @@ impl Default for LogGroupExpectations {
 }
 
 /// The controls [`evaluate_log_group`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_LOG_GROUP_COVERS: &[ControlId] = &[ControlId::CloudWatchLogGroupEncrypted, ControlId::CwLogGroupRetentionPeriodCheck, ControlId::LogRetentionSixYears];
+pub const EVALUATE_LOG_GROUP_COVERS: &[ControlId] = &[
+    ControlId::CloudWatchLogGroupEncrypted,
+    ControlId::CwLogGroupRetentionPeriodCheck,
+    ControlId::LogRetentionSixYears,
+];
 
 /// Judges a log group: encrypted with a KMS key, retention set and at least one year, and (for
 /// audit logs) at least six years.

@@ -45,7 +45,29 @@ fn key_matches(actual: &Option<String>, expected: &Option<String>) -> bool {
 }
 
 /// The controls [`evaluate_database`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_DATABASE_COVERS: &[ControlId] = &[ControlId::DbInstanceBackupEnabled, ControlId::IncomingSshDisabled, ControlId::RdsAutomaticMinorVersionUpgradeEnabled, ControlId::RdsBackupRetention, ControlId::RdsCopyTagsToSnapshot, ControlId::RdsEnhancedMonitoringEnabled, ControlId::RdsIamAuthentication, ControlId::RdsInDataSubnets, ControlId::RdsInstanceDeletionProtectionEnabled, ControlId::RdsInstancePublicAccessCheck, ControlId::RdsLoggingEnabled, ControlId::RdsMasterPasswordManaged, ControlId::RdsMultiAzSupport, ControlId::RdsParametersForEngine, ControlId::RdsPerformanceInsightsEncrypted, ControlId::RdsStorageEncrypted, ControlId::RdsTlsEnforced, ControlId::RestrictedIncomingTraffic, ControlId::SgAdminAndDatabasePortsInternal, ControlId::SgNoAllPortsRules, ControlId::VpcSgOpenOnlyToAuthorizedPorts];
+pub const EVALUATE_DATABASE_COVERS: &[ControlId] = &[
+    ControlId::DbInstanceBackupEnabled,
+    ControlId::IncomingSshDisabled,
+    ControlId::RdsAutomaticMinorVersionUpgradeEnabled,
+    ControlId::RdsBackupRetention,
+    ControlId::RdsCopyTagsToSnapshot,
+    ControlId::RdsEnhancedMonitoringEnabled,
+    ControlId::RdsIamAuthentication,
+    ControlId::RdsInDataSubnets,
+    ControlId::RdsInstanceDeletionProtectionEnabled,
+    ControlId::RdsInstancePublicAccessCheck,
+    ControlId::RdsLoggingEnabled,
+    ControlId::RdsMasterPasswordManaged,
+    ControlId::RdsMultiAzSupport,
+    ControlId::RdsParametersForEngine,
+    ControlId::RdsPerformanceInsightsEncrypted,
+    ControlId::RdsStorageEncrypted,
+    ControlId::RdsTlsEnforced,
+    ControlId::RestrictedIncomingTraffic,
+    ControlId::SgAdminAndDatabasePortsInternal,
+    ControlId::SgNoAllPortsRules,
+    ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+];
 
 /// Judges a DB instance with every control of the RDS section.
 pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -> Vec<Check> {
@@ -259,7 +281,8 @@ impl DatabaseState {
 }
 
 /// The controls [`evaluate_parameters`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_PARAMETERS_COVERS: &[ControlId] = &[ControlId::RdsParametersForEngine, ControlId::RdsTlsEnforced];
+pub const EVALUATE_PARAMETERS_COVERS: &[ControlId] =
+    &[ControlId::RdsParametersForEngine, ControlId::RdsTlsEnforced];
 
 /// Judges the parameters of a parameter group (of `family`, or an engine name): TLS forced and
 /// at least TLS 1.2, and every parameter of the family's engine.
@@ -354,7 +377,10 @@ fn foreign_parameters(parameters: &BTreeMap<String, String>, postgres: bool) -> 
 }
 
 /// The controls [`evaluate_snapshot`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_SNAPSHOT_COVERS: &[ControlId] = &[ControlId::RdsSnapshotEncrypted, ControlId::RdsSnapshotsPublicProhibited];
+pub const EVALUATE_SNAPSHOT_COVERS: &[ControlId] = &[
+    ControlId::RdsSnapshotEncrypted,
+    ControlId::RdsSnapshotsPublicProhibited,
+];
 
 /// Judges a DB or cluster snapshot: encrypted, and not restorable by everyone.
 pub fn evaluate_snapshot(encrypted: bool, public: bool) -> Vec<Check> {
@@ -390,7 +416,12 @@ pub struct ClusterState {
 }
 
 /// The controls [`evaluate_cluster`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_CLUSTER_COVERS: &[ControlId] = &[ControlId::RdsBackupRetention, ControlId::RdsClusterDeletionProtectionEnabled, ControlId::RdsClusterMultiAzEnabled, ControlId::RdsStorageEncrypted];
+pub const EVALUATE_CLUSTER_COVERS: &[ControlId] = &[
+    ControlId::RdsBackupRetention,
+    ControlId::RdsClusterDeletionProtectionEnabled,
+    ControlId::RdsClusterMultiAzEnabled,
+    ControlId::RdsStorageEncrypted,
+];
 
 /// Judges a DB cluster: encrypted, deletion protection, Multi-AZ, backups.
 pub fn evaluate_cluster(state: &ClusterState) -> Vec<Check> {

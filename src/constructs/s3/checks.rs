@@ -81,7 +81,23 @@ impl BucketExpectations {
 }
 
 /// The controls [`evaluate_bucket`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_BUCKET_COVERS: &[ControlId] = &[ControlId::LogRetentionSixYears, ControlId::S3BucketAclProhibited, ControlId::S3BucketDefaultLockEnabled, ControlId::S3BucketLevelPublicAccessProhibited, ControlId::S3BucketLoggingEnabled, ControlId::S3BucketPublicReadProhibited, ControlId::S3BucketPublicWriteProhibited, ControlId::S3BucketReplicationEnabled, ControlId::S3BucketServerSideEncryptionEnabled, ControlId::S3BucketSslRequestsOnly, ControlId::S3BucketVersioningEnabled, ControlId::S3DefaultEncryptionKms, ControlId::S3EventNotificationsEnabled, ControlId::S3TlsMinimumVersion, ControlId::S3VersionLifecyclePolicyCheck];
+pub const EVALUATE_BUCKET_COVERS: &[ControlId] = &[
+    ControlId::LogRetentionSixYears,
+    ControlId::S3BucketAclProhibited,
+    ControlId::S3BucketDefaultLockEnabled,
+    ControlId::S3BucketLevelPublicAccessProhibited,
+    ControlId::S3BucketLoggingEnabled,
+    ControlId::S3BucketPublicReadProhibited,
+    ControlId::S3BucketPublicWriteProhibited,
+    ControlId::S3BucketReplicationEnabled,
+    ControlId::S3BucketServerSideEncryptionEnabled,
+    ControlId::S3BucketSslRequestsOnly,
+    ControlId::S3BucketVersioningEnabled,
+    ControlId::S3DefaultEncryptionKms,
+    ControlId::S3EventNotificationsEnabled,
+    ControlId::S3TlsMinimumVersion,
+    ControlId::S3VersionLifecyclePolicyCheck,
+];
 
 /// Judges a bucket's state against the S3 controls.
 pub fn evaluate_bucket(state: &BucketState, expect: &BucketExpectations) -> Vec<Check> {
@@ -156,7 +172,9 @@ fn encryption_checks(state: &BucketState, checks: &mut Vec<Check>) {
     let encryption = state.encryption.as_ref();
     let kms = encryption.is_some_and(|e| {
         (e.algorithm == "aws:kms" || e.algorithm == "aws:kms:dsse")
-            && e.kms_key.as_deref().is_some_and(|key| !is_aws_managed_alias(key))
+            && e.kms_key
+                .as_deref()
+                .is_some_and(|key| !is_aws_managed_alias(key))
     });
     checks.push(Check::require(
         ControlId::S3DefaultEncryptionKms,

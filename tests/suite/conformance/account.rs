@@ -12,7 +12,10 @@ use super::Case;
 const F: &str = "account";
 
 fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn judge(name: &str, expected: Status, pairs: &[(&str, &str)]) -> Case {
@@ -29,10 +32,26 @@ fn judge(name: &str, expected: Status, pairs: &[(&str, &str)]) -> Case {
 pub fn cases() -> Vec<Case> {
     use Status::*;
     vec![
-        judge("stack and logical-id tags", Pass, &[("hipaa-aws:stack", "s"), ("hipaa-aws:logical-id", "key/phi")]),
+        judge(
+            "stack and logical-id tags",
+            Pass,
+            &[
+                ("hipaa-aws:stack", "s"),
+                ("hipaa-aws:logical-id", "key/phi"),
+            ],
+        ),
         judge("no tags", Fail, &[]),
         judge("stack tag only", Fail, &[("hipaa-aws:stack", "s")]),
-        judge("logical-id tag only", Fail, &[("hipaa-aws:logical-id", "key/phi")]),
-        judge("an empty stack tag", Fail, &[("hipaa-aws:stack", ""), ("hipaa-aws:logical-id", "key/phi")]).edge(),
+        judge(
+            "logical-id tag only",
+            Fail,
+            &[("hipaa-aws:logical-id", "key/phi")],
+        ),
+        judge(
+            "an empty stack tag",
+            Fail,
+            &[("hipaa-aws:stack", ""), ("hipaa-aws:logical-id", "key/phi")],
+        )
+        .edge(),
     ]
 }

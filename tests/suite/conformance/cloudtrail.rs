@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use hipaa_aws::constructs::cloudtrail::{
-    evaluate_account_trails, evaluate_delivery_role, evaluate_trail, trail_name_problem, AdvancedEventSelector,
-    BasicEventSelector, DataResourceSelector, EventSelectors, FieldSelector, TrailExpectations,
-    TrailState,
+    evaluate_account_trails, evaluate_delivery_role, evaluate_trail, trail_name_problem,
+    AdvancedEventSelector, BasicEventSelector, DataResourceSelector, EventSelectors, FieldSelector,
+    TrailExpectations, TrailState,
 };
 use hipaa_aws::constructs::iam::RoleState;
 use hipaa_aws::policy::PolicyDocument;
@@ -51,7 +51,10 @@ fn equals(name: &str, value: &str) -> FieldSelector {
 }
 
 fn advanced(extra: Vec<FieldSelector>) -> EventSelectors {
-    let mut data = vec![equals("eventCategory", "Data"), equals("resources.type", "AWS::S3::Object")];
+    let mut data = vec![
+        equals("eventCategory", "Data"),
+        equals("resources.type", "AWS::S3::Object"),
+    ];
     data.extend(extra);
     EventSelectors::Advanced(vec![
         AdvancedEventSelector {
@@ -91,7 +94,14 @@ fn judge(name: &str, control: C, expected: Status, change: impl FnOnce(&mut Trai
     let expect = TrailExpectations {
         data_event_buckets: None,
     };
-    Case::eval(F, EVAL, name, control, expected, evaluate_trail(&state, &expect))
+    Case::eval(
+        F,
+        EVAL,
+        name,
+        control,
+        expected,
+        evaluate_trail(&state, &expect),
+    )
 }
 
 fn doc(json: &str) -> PolicyDocument {
@@ -140,11 +150,24 @@ fn name_case(name: &str, expected: Status) -> Case {
         "valid trail name",
         problem.unwrap_or_default(),
     )];
-    Case::eval(F, "constructs::cloudtrail::trail_name_problem", format!("trail name {name:?}"), C::CloudTrailNameValid, expected, checks)
-        .edge()
+    Case::eval(
+        F,
+        "constructs::cloudtrail::trail_name_problem",
+        format!("trail name {name:?}"),
+        C::CloudTrailNameValid,
+        expected,
+        checks,
+    )
+    .edge()
 }
 
-fn account(name: &str, control: C, expected: Status, trails: Vec<TrailState>, unread: &[&str]) -> Case {
+fn account(
+    name: &str,
+    control: C,
+    expected: Status,
+    trails: Vec<TrailState>,
+    unread: &[&str],
+) -> Case {
     let unread: Vec<String> = unread.iter().map(|s| s.to_string()).collect();
     Case::eval(
         F,
@@ -171,22 +194,88 @@ pub fn cases() -> Vec<Case> {
         })
     };
     let account_cases = vec![
-        account("a logging trail", C::CloudTrailEnabled, Pass, vec![trail()], &[]),
+        account(
+            "a logging trail",
+            C::CloudTrailEnabled,
+            Pass,
+            vec![trail()],
+            &[],
+        ),
         account("no trail", C::CloudTrailEnabled, Fail, vec![], &[]),
-        account("a trail that stopped logging", C::CloudTrailEnabled, Fail, vec![with(|s| s.logging = false)], &[]),
-        account("no readable trail, one unreadable", C::CloudTrailEnabled, Error, vec![], &["arn:aws:cloudtrail:us-east-1:111122223333:trail/x"]),
-        account("a multi-region trail", C::MultiRegionCloudTrailEnabled, Pass, vec![trail()], &[]),
-        account("single-region trails only", C::MultiRegionCloudTrailEnabled, Fail, vec![regional_without_data()], &[]),
-        account("a stopped multi-region trail", C::MultiRegionCloudTrailEnabled, Fail, vec![with(|s| s.logging = false), regional_without_data()], &[]).edge(),
-        account("data events from another trail", C::CloudTrailS3DataEventsEnabled, Pass, vec![regional_without_data(), trail()], &[]).edge(),
-        account("no trail records data events", C::CloudTrailS3DataEventsEnabled, Fail, vec![regional_without_data()], &[]),
-        account("all management events (Bedrock)", C::CloudTrailBedrockLogged, Pass, vec![trail()], &[]),
-        account("read-only management events (Bedrock)", C::CloudTrailBedrockLogged, Fail, vec![with(|s| s.event_selectors = Some(basic("ReadOnly", &[], &["arn:aws:s3"])))], &[]),
+        account(
+            "a trail that stopped logging",
+            C::CloudTrailEnabled,
+            Fail,
+            vec![with(|s| s.logging = false)],
+            &[],
+        ),
+        account(
+            "no readable trail, one unreadable",
+            C::CloudTrailEnabled,
+            Error,
+            vec![],
+            &["arn:aws:cloudtrail:us-east-1:111122223333:trail/x"],
+        ),
+        account(
+            "a multi-region trail",
+            C::MultiRegionCloudTrailEnabled,
+            Pass,
+            vec![trail()],
+            &[],
+        ),
+        account(
+            "single-region trails only",
+            C::MultiRegionCloudTrailEnabled,
+            Fail,
+            vec![regional_without_data()],
+            &[],
+        ),
+        account(
+            "a stopped multi-region trail",
+            C::MultiRegionCloudTrailEnabled,
+            Fail,
+            vec![with(|s| s.logging = false), regional_without_data()],
+            &[],
+        )
+        .edge(),
+        account(
+            "data events from another trail",
+            C::CloudTrailS3DataEventsEnabled,
+            Pass,
+            vec![regional_without_data(), trail()],
+            &[],
+        )
+        .edge(),
+        account(
+            "no trail records data events",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            vec![regional_without_data()],
+            &[],
+        ),
+        account(
+            "all management events (Bedrock)",
+            C::CloudTrailBedrockLogged,
+            Pass,
+            vec![trail()],
+            &[],
+        ),
+        account(
+            "read-only management events (Bedrock)",
+            C::CloudTrailBedrockLogged,
+            Fail,
+            vec![with(|s| {
+                s.event_selectors = Some(basic("ReadOnly", &[], &["arn:aws:s3"]))
+            })],
+            &[],
+        ),
         account(
             "Bedrock excluded from management events",
             C::CloudTrailBedrockLogged,
             Fail,
-            vec![with(|s| s.event_selectors = Some(basic("All", &["bedrock.amazonaws.com"], &["arn:aws:s3"])))],
+            vec![with(|s| {
+                s.event_selectors = Some(basic("All", &["bedrock.amazonaws.com"], &["arn:aws:s3"]))
+            })],
             &[],
         )
         .edge(),
@@ -195,90 +284,238 @@ pub fn cases() -> Vec<Case> {
     let in_group = format!("{GROUP}:log-stream:*");
     let mut cases = vec![
         judge("logging", C::CloudTrailEnabled, Pass, |_| {}),
-        judge("not logging", C::CloudTrailEnabled, Fail, |s| s.logging = false),
-        judge("multi-region", C::MultiRegionCloudTrailEnabled, Pass, |_| {}),
-        judge("single-region", C::MultiRegionCloudTrailEnabled, Fail, |s| s.multi_region = false),
-        judge("delivers to CloudWatch Logs", C::CloudTrailCloudWatchLogsEnabled, Pass, |_| {}),
-        judge("no log group", C::CloudTrailCloudWatchLogsEnabled, Fail, |s| s.cloudwatch_log_group = None),
-        judge("log group without a role", C::CloudTrailCloudWatchLogsEnabled, Fail, |s| s.cloudwatch_role = None).edge(),
-        judge("encrypted with KMS", C::CloudTrailEncryptionEnabled, Pass, |_| {}),
-        judge("no KMS key", C::CloudTrailEncryptionEnabled, Fail, |s| s.kms_key = None),
-        judge("an empty KMS key", C::CloudTrailEncryptionEnabled, Fail, |s| s.kms_key = Some(String::new())).edge(),
-        judge("log file validation on", C::CloudTrailLogFileValidationEnabled, Pass, |_| {}),
-        judge("log file validation off", C::CloudTrailLogFileValidationEnabled, Fail, |s| s.log_file_validation = false),
-        judge("data events of every bucket", C::CloudTrailS3DataEventsEnabled, Pass, |_| {}),
-        judge("data events of every bucket (arn:aws:s3:::)", C::CloudTrailS3DataEventsEnabled, Pass, |s| {
-            s.event_selectors = Some(basic("All", &[], &["arn:aws:s3:::"]))
-        })
-        .edge(),
-        judge("data events of a bucket-name prefix only", C::CloudTrailS3DataEventsEnabled, Fail, |s| {
-            s.event_selectors = Some(basic("All", &[], &["arn:aws:s3:::acme"]))
-        })
-        .edge(),
-        judge("read-only data events", C::CloudTrailS3DataEventsEnabled, Fail, |s| {
-            s.event_selectors = Some(basic("ReadOnly", &[], &["arn:aws:s3"]))
+        judge("not logging", C::CloudTrailEnabled, Fail, |s| {
+            s.logging = false
         }),
-        judge("no data events", C::CloudTrailS3DataEventsEnabled, Fail, |s| s.event_selectors = Some(basic("All", &[], &[]))),
-        judge("advanced: every S3 object", C::CloudTrailS3DataEventsEnabled, Pass, |s| s.event_selectors = Some(advanced(vec![]))),
-        judge("advanced: NotStartsWith a bucket", C::CloudTrailS3DataEventsEnabled, Fail, |s| {
-            s.event_selectors = Some(advanced(vec![FieldSelector {
-                not_starts_with: vec!["arn:aws:s3:::acme-tmp/".into()],
-                ..field("resources.ARN")
-            }]))
-        })
+        judge(
+            "multi-region",
+            C::MultiRegionCloudTrailEnabled,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "single-region",
+            C::MultiRegionCloudTrailEnabled,
+            Fail,
+            |s| s.multi_region = false,
+        ),
+        judge(
+            "delivers to CloudWatch Logs",
+            C::CloudTrailCloudWatchLogsEnabled,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "no log group",
+            C::CloudTrailCloudWatchLogsEnabled,
+            Fail,
+            |s| s.cloudwatch_log_group = None,
+        ),
+        judge(
+            "log group without a role",
+            C::CloudTrailCloudWatchLogsEnabled,
+            Fail,
+            |s| s.cloudwatch_role = None,
+        )
         .edge(),
-        judge("advanced: only PutObject", C::CloudTrailS3DataEventsEnabled, Fail, |s| {
-            s.event_selectors = Some(advanced(vec![equals("eventName", "PutObject")]))
-        })
-        .edge(),
-        judge("advanced: readOnly=false only", C::CloudTrailS3DataEventsEnabled, Fail, |s| {
-            s.event_selectors = Some(advanced(vec![equals("readOnly", "false")]))
-        })
-        .edge(),
-        judge("all management events", C::CloudTrailManagementEvents, Pass, |_| {}),
-        judge("read-only management events", C::CloudTrailManagementEvents, Fail, |s| {
-            s.event_selectors = Some(basic("ReadOnly", &[], &["arn:aws:s3"]))
+        judge(
+            "encrypted with KMS",
+            C::CloudTrailEncryptionEnabled,
+            Pass,
+            |_| {},
+        ),
+        judge("no KMS key", C::CloudTrailEncryptionEnabled, Fail, |s| {
+            s.kms_key = None
         }),
-        judge("write-only management events", C::CloudTrailManagementEvents, Fail, |s| {
-            s.event_selectors = Some(basic("WriteOnly", &[], &["arn:aws:s3"]))
-        }),
-        judge("KMS events excluded", C::CloudTrailManagementEvents, Fail, |s| {
-            s.event_selectors = Some(basic("All", &["kms.amazonaws.com"], &["arn:aws:s3"]))
-        })
+        judge(
+            "an empty KMS key",
+            C::CloudTrailEncryptionEnabled,
+            Fail,
+            |s| s.kms_key = Some(String::new()),
+        )
         .edge(),
-        judge("global service events off", C::CloudTrailManagementEvents, Fail, |s| s.global_service_events = false),
-        judge("advanced: management events", C::CloudTrailManagementEvents, Pass, |s| s.event_selectors = Some(advanced(vec![]))),
-        judge("advanced: management readOnly=true only", C::CloudTrailManagementEvents, Fail, |s| {
-            s.event_selectors = Some(EventSelectors::Advanced(vec![AdvancedEventSelector {
-                name: None,
-                field_selectors: vec![equals("eventCategory", "Management"), equals("readOnly", "true")],
-            }]))
-        })
+        judge(
+            "log file validation on",
+            C::CloudTrailLogFileValidationEnabled,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "log file validation off",
+            C::CloudTrailLogFileValidationEnabled,
+            Fail,
+            |s| s.log_file_validation = false,
+        ),
+        judge(
+            "data events of every bucket",
+            C::CloudTrailS3DataEventsEnabled,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "data events of every bucket (arn:aws:s3:::)",
+            C::CloudTrailS3DataEventsEnabled,
+            Pass,
+            |s| s.event_selectors = Some(basic("All", &[], &["arn:aws:s3:::"])),
+        )
         .edge(),
-        judge("advanced: management eventSource NotEquals kms", C::CloudTrailManagementEvents, Fail, |s| {
-            s.event_selectors = Some(EventSelectors::Advanced(vec![AdvancedEventSelector {
-                name: None,
-                field_selectors: vec![
-                    equals("eventCategory", "Management"),
-                    FieldSelector {
-                        not_equals: vec!["kms.amazonaws.com".into()],
-                        ..field("eventSource")
-                    },
-                ],
-            }]))
-        })
+        judge(
+            "data events of a bucket-name prefix only",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            |s| s.event_selectors = Some(basic("All", &[], &["arn:aws:s3:::acme"])),
+        )
         .edge(),
-        delivery("only the two log actions in the trail's group", Pass, role(both, &in_group, "cloudtrail.amazonaws.com", true)),
-        delivery("logs:* in the group", Fail, role(r#"["logs:*"]"#, &in_group, "cloudtrail.amazonaws.com", true)),
-        delivery("the two actions on every log group", Fail, role(both, "*", "cloudtrail.amazonaws.com", true)),
+        judge(
+            "read-only data events",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            |s| s.event_selectors = Some(basic("ReadOnly", &[], &["arn:aws:s3"])),
+        ),
+        judge(
+            "no data events",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            |s| s.event_selectors = Some(basic("All", &[], &[])),
+        ),
+        judge(
+            "advanced: every S3 object",
+            C::CloudTrailS3DataEventsEnabled,
+            Pass,
+            |s| s.event_selectors = Some(advanced(vec![])),
+        ),
+        judge(
+            "advanced: NotStartsWith a bucket",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            |s| {
+                s.event_selectors = Some(advanced(vec![FieldSelector {
+                    not_starts_with: vec!["arn:aws:s3:::acme-tmp/".into()],
+                    ..field("resources.ARN")
+                }]))
+            },
+        )
+        .edge(),
+        judge(
+            "advanced: only PutObject",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            |s| s.event_selectors = Some(advanced(vec![equals("eventName", "PutObject")])),
+        )
+        .edge(),
+        judge(
+            "advanced: readOnly=false only",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            |s| s.event_selectors = Some(advanced(vec![equals("readOnly", "false")])),
+        )
+        .edge(),
+        judge(
+            "all management events",
+            C::CloudTrailManagementEvents,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "read-only management events",
+            C::CloudTrailManagementEvents,
+            Fail,
+            |s| s.event_selectors = Some(basic("ReadOnly", &[], &["arn:aws:s3"])),
+        ),
+        judge(
+            "write-only management events",
+            C::CloudTrailManagementEvents,
+            Fail,
+            |s| s.event_selectors = Some(basic("WriteOnly", &[], &["arn:aws:s3"])),
+        ),
+        judge(
+            "KMS events excluded",
+            C::CloudTrailManagementEvents,
+            Fail,
+            |s| s.event_selectors = Some(basic("All", &["kms.amazonaws.com"], &["arn:aws:s3"])),
+        )
+        .edge(),
+        judge(
+            "global service events off",
+            C::CloudTrailManagementEvents,
+            Fail,
+            |s| s.global_service_events = false,
+        ),
+        judge(
+            "advanced: management events",
+            C::CloudTrailManagementEvents,
+            Pass,
+            |s| s.event_selectors = Some(advanced(vec![])),
+        ),
+        judge(
+            "advanced: management readOnly=true only",
+            C::CloudTrailManagementEvents,
+            Fail,
+            |s| {
+                s.event_selectors = Some(EventSelectors::Advanced(vec![AdvancedEventSelector {
+                    name: None,
+                    field_selectors: vec![
+                        equals("eventCategory", "Management"),
+                        equals("readOnly", "true"),
+                    ],
+                }]))
+            },
+        )
+        .edge(),
+        judge(
+            "advanced: management eventSource NotEquals kms",
+            C::CloudTrailManagementEvents,
+            Fail,
+            |s| {
+                s.event_selectors = Some(EventSelectors::Advanced(vec![AdvancedEventSelector {
+                    name: None,
+                    field_selectors: vec![
+                        equals("eventCategory", "Management"),
+                        FieldSelector {
+                            not_equals: vec!["kms.amazonaws.com".into()],
+                            ..field("eventSource")
+                        },
+                    ],
+                }]))
+            },
+        )
+        .edge(),
+        delivery(
+            "only the two log actions in the trail's group",
+            Pass,
+            role(both, &in_group, "cloudtrail.amazonaws.com", true),
+        ),
+        delivery(
+            "logs:* in the group",
+            Fail,
+            role(r#"["logs:*"]"#, &in_group, "cloudtrail.amazonaws.com", true),
+        ),
+        delivery(
+            "the two actions on every log group",
+            Fail,
+            role(both, "*", "cloudtrail.amazonaws.com", true),
+        ),
         delivery(
             "the two actions in another group",
             Fail,
-            role(both, "arn:aws:logs:us-east-1:111122223333:log-group:/acme/trail-x:log-stream:*", "cloudtrail.amazonaws.com", true),
+            role(
+                both,
+                "arn:aws:logs:us-east-1:111122223333:log-group:/acme/trail-x:log-stream:*",
+                "cloudtrail.amazonaws.com",
+                true,
+            ),
         )
         .edge(),
-        delivery("trusts another service", Fail, role(both, &in_group, "ec2.amazonaws.com", true)),
-        delivery("its policy document unreadable", Error, role(both, &in_group, "cloudtrail.amazonaws.com", false)),
+        delivery(
+            "trusts another service",
+            Fail,
+            role(both, &in_group, "ec2.amazonaws.com", true),
+        ),
+        delivery(
+            "its policy document unreadable",
+            Error,
+            role(both, &in_group, "cloudtrail.amazonaws.com", false),
+        ),
         delivery("trust policy unreadable", Error, {
             let mut state = role(both, &in_group, "cloudtrail.amazonaws.com", true);
             state.trust_policy = None;

@@ -61,10 +61,22 @@ fn topic() -> TopicState {
     }
 }
 
-fn judge_topic(name: &str, control: C, expected: Status, change: impl FnOnce(&mut TopicState)) -> Case {
+fn judge_topic(
+    name: &str,
+    control: C,
+    expected: Status,
+    change: impl FnOnce(&mut TopicState),
+) -> Case {
     let mut state = topic();
     change(&mut state);
-    Case::eval(F, "constructs::cloudwatch::evaluate_topic", name, control, expected, evaluate_topic(&state))
+    Case::eval(
+        F,
+        "constructs::cloudwatch::evaluate_topic",
+        name,
+        control,
+        expected,
+        evaluate_topic(&state),
+    )
 }
 
 /// Filters and alarms for every security event; `change` then breaks one.
@@ -106,8 +118,15 @@ fn name_case(name: &str, expected: Status) -> Case {
         "valid topic name",
         problem.unwrap_or_default(),
     )];
-    Case::eval(F, "constructs::cloudwatch::topic_name_problem", format!("topic name {name:?}"), C::CloudWatchNameValid, expected, checks)
-        .edge()
+    Case::eval(
+        F,
+        "constructs::cloudwatch::topic_name_problem",
+        format!("topic name {name:?}"),
+        C::CloudWatchNameValid,
+        expected,
+        checks,
+    )
+    .edge()
 }
 
 fn doc(json: &str) -> Option<PolicyDocument> {
@@ -153,23 +172,39 @@ pub fn cases() -> Vec<Case> {
     for event in SecurityEvent::ALL {
         let key = event.key();
         cases.push(coverage(*event, "watched and alarmed", Pass, |_, _| {}));
-        cases.push(coverage(*event, "no filter", Fail, |filters, _| filters.retain(|f| f.name != key)));
-        cases.push(coverage(*event, "alarm without actions", Fail, |_, alarms| {
-            for alarm in alarms.iter_mut().filter(|a| a.metric_name == key) {
-                alarm.actions_enabled = false;
-            }
+        cases.push(coverage(*event, "no filter", Fail, |filters, _| {
+            filters.retain(|f| f.name != key)
         }));
-        cases.push(
-            coverage(*event, "filter missing a required fragment", Fail, |filters, _| {
-                let fragments = event.required_fragments();
-                for filter in filters.iter_mut().filter(|f| f.name == key) {
-                    // Fragments are compared without spaces and quotes: drop one that way.
-                    let compact: String = filter.pattern.chars().filter(|c| !c.is_whitespace() && *c != '"').collect();
-                    if let Some(first) = fragments.first() {
-                        filter.pattern = compact.replace(first.as_str(), "");
-                    }
+        cases.push(coverage(
+            *event,
+            "alarm without actions",
+            Fail,
+            |_, alarms| {
+                for alarm in alarms.iter_mut().filter(|a| a.metric_name == key) {
+                    alarm.actions_enabled = false;
                 }
-            })
+            },
+        ));
+        cases.push(
+            coverage(
+                *event,
+                "filter missing a required fragment",
+                Fail,
+                |filters, _| {
+                    let fragments = event.required_fragments();
+                    for filter in filters.iter_mut().filter(|f| f.name == key) {
+                        // Fragments are compared without spaces and quotes: drop one that way.
+                        let compact: String = filter
+                            .pattern
+                            .chars()
+                            .filter(|c| !c.is_whitespace() && *c != '"')
+                            .collect();
+                        if let Some(first) = fragments.first() {
+                            filter.pattern = compact.replace(first.as_str(), "");
+                        }
+                    }
+                },
+            )
             .edge(),
         );
     }

@@ -43,10 +43,22 @@ fn recorder() -> RecorderState {
     }
 }
 
-fn judge(name: &str, control: C, expected: Status, change: impl FnOnce(&mut RecorderState)) -> Case {
+fn judge(
+    name: &str,
+    control: C,
+    expected: Status,
+    change: impl FnOnce(&mut RecorderState),
+) -> Case {
     let mut state = recorder();
     change(&mut state);
-    Case::eval(F, "constructs::config::evaluate_recorder", name, control, expected, evaluate_recorder(&state))
+    Case::eval(
+        F,
+        "constructs::config::evaluate_recorder",
+        name,
+        control,
+        expected,
+        evaluate_recorder(&state),
+    )
 }
 
 /// Every pack rule deployed as expected, then changed by `change`.
@@ -88,41 +100,93 @@ fn rules(name: &str, expected: Status, change: impl FnOnce(&mut ConfigRulesState
 pub fn cases() -> Vec<Case> {
     use Status::*;
     let mut cases = vec![
-        judge("recording everything", C::ConfigRecorderEnabled, Pass, |_| {}),
-        judge("stopped", C::ConfigRecorderEnabled, Fail, |s| s.recording = false),
-        judge("recording but failing", C::ConfigRecorderEnabled, Fail, |s| s.last_status = Some("FAILURE".into())),
-        judge("global resource types left out", C::ConfigRecorderEnabled, Fail, |s| {
-            s.recording_group.include_global_resource_types = false
+        judge(
+            "recording everything",
+            C::ConfigRecorderEnabled,
+            Pass,
+            |_| {},
+        ),
+        judge("stopped", C::ConfigRecorderEnabled, Fail, |s| {
+            s.recording = false
         }),
-        judge("one resource type excluded", C::ConfigRecorderEnabled, Fail, |s| {
-            s.recording_group.excluded_resource_types = vec!["AWS::S3::Bucket".into()]
-        })
+        judge(
+            "recording but failing",
+            C::ConfigRecorderEnabled,
+            Fail,
+            |s| s.last_status = Some("FAILURE".into()),
+        ),
+        judge(
+            "global resource types left out",
+            C::ConfigRecorderEnabled,
+            Fail,
+            |s| s.recording_group.include_global_resource_types = false,
+        ),
+        judge(
+            "one resource type excluded",
+            C::ConfigRecorderEnabled,
+            Fail,
+            |s| s.recording_group.excluded_resource_types = vec!["AWS::S3::Bucket".into()],
+        )
         .edge(),
         judge("no role", C::ConfigRecorderEnabled, Fail, |s| s.role = None),
-        judge("its role was deleted", C::ConfigRecorderEnabled, Fail, |s| {
-            if let Some(role) = s.role.as_mut() {
-                role.exists = Some(false)
-            }
+        judge(
+            "its role was deleted",
+            C::ConfigRecorderEnabled,
+            Fail,
+            |s| {
+                if let Some(role) = s.role.as_mut() {
+                    role.exists = Some(false)
+                }
+            },
+        ),
+        judge(
+            "its role could not be read",
+            C::ConfigRecorderEnabled,
+            Error,
+            |s| {
+                if let Some(role) = s.role.as_mut() {
+                    role.exists = None
+                }
+            },
+        ),
+        judge("no delivery channel", C::ConfigRecorderEnabled, Fail, |s| {
+            s.delivery_channel = None
         }),
-        judge("its role could not be read", C::ConfigRecorderEnabled, Error, |s| {
-            if let Some(role) = s.role.as_mut() {
-                role.exists = None
-            }
-        }),
-        judge("no delivery channel", C::ConfigRecorderEnabled, Fail, |s| s.delivery_channel = None),
-        judge("delivery encrypted with a KMS key", C::ConfigDeliveryEncrypted, Pass, |_| {}),
-        judge("delivery without a KMS key", C::ConfigDeliveryEncrypted, Fail, |s| {
-            if let Some(channel) = s.delivery_channel.as_mut() {
-                channel.kms_key_arn = None
-            }
-        }),
-        judge("delivery with an empty KMS key", C::ConfigDeliveryEncrypted, Fail, |s| {
-            if let Some(channel) = s.delivery_channel.as_mut() {
-                channel.kms_key_arn = Some(String::new())
-            }
-        })
+        judge(
+            "delivery encrypted with a KMS key",
+            C::ConfigDeliveryEncrypted,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "delivery without a KMS key",
+            C::ConfigDeliveryEncrypted,
+            Fail,
+            |s| {
+                if let Some(channel) = s.delivery_channel.as_mut() {
+                    channel.kms_key_arn = None
+                }
+            },
+        ),
+        judge(
+            "delivery with an empty KMS key",
+            C::ConfigDeliveryEncrypted,
+            Fail,
+            |s| {
+                if let Some(channel) = s.delivery_channel.as_mut() {
+                    channel.kms_key_arn = Some(String::new())
+                }
+            },
+        )
         .edge(),
-        Case::eval(F, "constructs::config::recorder_absent", "no recorder in the region", C::ConfigRecorderEnabled, Fail, recorder_absent()),
+        Case::eval(
+            F,
+            "constructs::config::recorder_absent",
+            "no recorder in the region",
+            C::ConfigRecorderEnabled,
+            Fail,
+            recorder_absent(),
+        ),
         rules("every pack rule deployed and active", Pass, |_| {}),
         rules("one pack rule missing", Fail, |s| {
             let first = s.rules.keys().next().cloned().unwrap_or_default();
@@ -155,7 +219,13 @@ pub fn cases() -> Vec<Case> {
     ];
     for (days, expected) in [(2191, Fail), (2192, Pass), (2557, Pass), (30, Fail)] {
         cases.push(
-            judge(&format!("items kept {days} days"), C::LogRetentionSixYears, expected, |s| s.retention_days = days).edge(),
+            judge(
+                &format!("items kept {days} days"),
+                C::LogRetentionSixYears,
+                expected,
+                |s| s.retention_days = days,
+            )
+            .edge(),
         );
     }
     cases

@@ -34,7 +34,14 @@ fn judge(name: &str, control: C, expected: Status, change: impl FnOnce(&mut KeyS
 fn audit(name: &str, control: C, expected: Status, change: impl FnOnce(&mut KeyState)) -> Case {
     let mut state = base();
     change(&mut state);
-    Case::eval(F, AUDIT, name, control, expected, evaluate_key_for_audit(&state))
+    Case::eval(
+        F,
+        AUDIT,
+        name,
+        control,
+        expected,
+        evaluate_key_for_audit(&state),
+    )
 }
 
 fn window(days: u32) -> hipaa_aws::Result<HipaaKey> {
@@ -76,37 +83,97 @@ fn declared(name: &str, expected: Status, live: Option<&str>) -> Case {
 pub fn cases() -> Vec<Case> {
     use Status::*;
     let mut cases = vec![
-        judge("enabled customer symmetric key", C::KmsKeyUsable, Pass, |_| {}),
-        judge("disabled key", C::KmsKeyUsable, Fail, |s| s.key_state = "Disabled".into()),
-        judge("AWS managed key", C::KmsKeyUsable, Fail, |s| s.key_manager = "AWS".into()),
-        judge("asymmetric key", C::KmsKeyUsable, Fail, |s| s.key_spec = "RSA_2048".into()),
+        judge(
+            "enabled customer symmetric key",
+            C::KmsKeyUsable,
+            Pass,
+            |_| {},
+        ),
+        judge("disabled key", C::KmsKeyUsable, Fail, |s| {
+            s.key_state = "Disabled".into()
+        }),
+        judge("AWS managed key", C::KmsKeyUsable, Fail, |s| {
+            s.key_manager = "AWS".into()
+        }),
+        judge("asymmetric key", C::KmsKeyUsable, Fail, |s| {
+            s.key_spec = "RSA_2048".into()
+        }),
         judge("HMAC key", C::KmsKeyUsable, Fail, |s| {
             s.key_spec = "HMAC_256".into();
             s.key_usage = "GENERATE_VERIFY_MAC".into();
         }),
-        judge("rotation on, 365 days", C::KmsKeyRotationEnabled, Pass, |_| {}),
-        judge("rotation off", C::KmsKeyRotationEnabled, Fail, |s| s.rotation_enabled = false),
-        judge("rotation on, period unreported", C::KmsKeyRotationEnabled, Pass, |s| s.rotation_period_days = None),
-        judge("not scheduled for deletion", C::KmsCmkNotScheduledForDeletion, Pass, |_| {}),
-        judge("PendingDeletion", C::KmsCmkNotScheduledForDeletion, Fail, |s| s.key_state = "PendingDeletion".into()),
-        judge("PendingReplicaDeletion", C::KmsCmkNotScheduledForDeletion, Fail, |s| {
-            s.key_state = "PendingReplicaDeletion".into()
-        })
+        judge(
+            "rotation on, 365 days",
+            C::KmsKeyRotationEnabled,
+            Pass,
+            |_| {},
+        ),
+        judge("rotation off", C::KmsKeyRotationEnabled, Fail, |s| {
+            s.rotation_enabled = false
+        }),
+        judge(
+            "rotation on, period unreported",
+            C::KmsKeyRotationEnabled,
+            Pass,
+            |s| s.rotation_period_days = None,
+        ),
+        judge(
+            "not scheduled for deletion",
+            C::KmsCmkNotScheduledForDeletion,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "PendingDeletion",
+            C::KmsCmkNotScheduledForDeletion,
+            Fail,
+            |s| s.key_state = "PendingDeletion".into(),
+        ),
+        judge(
+            "PendingReplicaDeletion",
+            C::KmsCmkNotScheduledForDeletion,
+            Fail,
+            |s| s.key_state = "PendingReplicaDeletion".into(),
+        )
         .edge(),
-        judge("the library's key policy", C::KmsKeyPolicyLeastPrivilege, Pass, |_| {}),
-        judge("no readable key policy", C::KmsKeyPolicyLeastPrivilege, Fail, |s| s.policy = None),
-        judge("kms:* to every principal", C::KmsKeyPolicyLeastPrivilege, Fail, |s| {
-            s.policy = Some(
+        judge(
+            "the library's key policy",
+            C::KmsKeyPolicyLeastPrivilege,
+            Pass,
+            |_| {},
+        ),
+        judge(
+            "no readable key policy",
+            C::KmsKeyPolicyLeastPrivilege,
+            Fail,
+            |s| s.policy = None,
+        ),
+        judge(
+            "kms:* to every principal",
+            C::KmsKeyPolicyLeastPrivilege,
+            Fail,
+            |s| {
+                s.policy = Some(
                 PolicyDocument::from_json(
                     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]}"#,
                 )
                 .expect("policy"),
             )
-        }),
+            },
+        ),
         judge("alias/phi", C::KmsAliasValid, Pass, |_| {}),
         judge("no alias", C::KmsAliasValid, Fail, |s| s.alias = None),
-        judge("alias/aws/phi is reserved", C::KmsAliasValid, Fail, |s| s.alias = Some("alias/aws/phi".into())).edge(),
-        judge("alias/awsphi is not reserved", C::KmsAliasValid, Pass, |s| s.alias = Some("alias/awsphi".into())).edge(),
+        judge("alias/aws/phi is reserved", C::KmsAliasValid, Fail, |s| {
+            s.alias = Some("alias/aws/phi".into())
+        })
+        .edge(),
+        judge(
+            "alias/awsphi is not reserved",
+            C::KmsAliasValid,
+            Pass,
+            |s| s.alias = Some("alias/awsphi".into()),
+        )
+        .edge(),
         judge("250 characters after alias/", C::KmsAliasValid, Pass, |s| {
             s.alias = Some(format!("alias/{}", "a".repeat(250)))
         })
@@ -115,43 +182,87 @@ pub fn cases() -> Vec<Case> {
             s.alias = Some(format!("alias/{}", "a".repeat(251)))
         })
         .edge(),
-        judge("alias with a dot", C::KmsAliasValid, Fail, |s| s.alias = Some("alias/p.hi".into())),
+        judge("alias with a dot", C::KmsAliasValid, Fail, |s| {
+            s.alias = Some("alias/p.hi".into())
+        }),
         audit("audit: rotation on", C::KmsKeyRotationEnabled, Pass, |_| {}),
-        audit("audit: rotation off", C::KmsKeyRotationEnabled, Fail, |s| s.rotation_enabled = false),
-        audit("audit: AWS managed key is not rotatable here", C::KmsKeyRotationEnabled, NotApplicable, |s| {
-            s.key_manager = "AWS".into()
+        audit("audit: rotation off", C::KmsKeyRotationEnabled, Fail, |s| {
+            s.rotation_enabled = false
         }),
-        audit("audit: PendingDeletion", C::KmsCmkNotScheduledForDeletion, Fail, |s| s.key_state = "PendingDeletion".into()),
-        audit("audit: PendingReplicaDeletion", C::KmsCmkNotScheduledForDeletion, Fail, |s| {
-            s.key_state = "PendingReplicaDeletion".into()
-        })
+        audit(
+            "audit: AWS managed key is not rotatable here",
+            C::KmsKeyRotationEnabled,
+            NotApplicable,
+            |s| s.key_manager = "AWS".into(),
+        ),
+        audit(
+            "audit: PendingDeletion",
+            C::KmsCmkNotScheduledForDeletion,
+            Fail,
+            |s| s.key_state = "PendingDeletion".into(),
+        ),
+        audit(
+            "audit: PendingReplicaDeletion",
+            C::KmsCmkNotScheduledForDeletion,
+            Fail,
+            |s| s.key_state = "PendingReplicaDeletion".into(),
+        )
         .edge(),
-        audit("audit: Enabled", C::KmsCmkNotScheduledForDeletion, Pass, |_| {}),
-        audit("audit: Disabled is not scheduled", C::KmsCmkNotScheduledForDeletion, Pass, |s| {
-            s.key_state = "Disabled".into()
-        }),
+        audit(
+            "audit: Enabled",
+            C::KmsCmkNotScheduledForDeletion,
+            Pass,
+            |_| {},
+        ),
+        audit(
+            "audit: Disabled is not scheduled",
+            C::KmsCmkNotScheduledForDeletion,
+            Pass,
+            |s| s.key_state = "Disabled".into(),
+        ),
         declared("the declared key", Pass, Some(KEY)),
         declared("another customer key", Fail, Some(OTHER)),
         declared("no key at all", Fail, None),
     ];
     for (days, expected) in [(89, Fail), (90, Pass), (2560, Pass), (2561, Fail)] {
         cases.push(
-            judge(&format!("rotation every {days} days"), C::KmsKeyRotationEnabled, expected, |s| {
-                s.rotation_period_days = Some(days)
-            })
+            judge(
+                &format!("rotation every {days} days"),
+                C::KmsKeyRotationEnabled,
+                expected,
+                |s| s.rotation_period_days = Some(days),
+            )
             .edge(),
         );
         cases.push(
-            Case::build(F, format!("build with rotation {days} days"), C::KmsKeyRotationEnabled, expected, rotation(days))
-                .edge(),
+            Case::build(
+                F,
+                format!("build with rotation {days} days"),
+                C::KmsKeyRotationEnabled,
+                expected,
+                rotation(days),
+            )
+            .edge(),
         );
     }
     for (days, expected) in [(6, Fail), (7, Pass), (30, Pass), (31, Fail)] {
         cases.push(
-            Case::build(F, format!("deletion window {days} days"), C::KmsDeletionWindow, expected, window(days)).edge(),
+            Case::build(
+                F,
+                format!("deletion window {days} days"),
+                C::KmsDeletionWindow,
+                expected,
+                window(days),
+            )
+            .edge(),
         );
     }
-    for (alias, expected) in [("phi", Pass), ("alias/aws/phi", Fail), ("aws/phi", Fail), ("p hi", Fail)] {
+    for (alias, expected) in [
+        ("phi", Pass),
+        ("alias/aws/phi", Fail),
+        ("aws/phi", Fail),
+        ("p hi", Fail),
+    ] {
         cases.push(Case::build(
             F,
             format!("build with alias {alias:?}"),

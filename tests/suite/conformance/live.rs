@@ -69,7 +69,12 @@ pub async fn cases() -> Vec<Case> {
 
 // ------------------------------------------------------------------------------ S3
 
-async fn encrypt(account: &TestAccount, bucket: &str, algorithm: ServerSideEncryption, key: Option<&str>) {
+async fn encrypt(
+    account: &TestAccount,
+    bucket: &str,
+    algorithm: ServerSideEncryption,
+    key: Option<&str>,
+) {
     let mut default = ServerSideEncryptionByDefault::builder().sse_algorithm(algorithm);
     if let Some(key) = key {
         default = default.kms_master_key_id(key);
@@ -137,12 +142,23 @@ async fn s3_family() -> Vec<Case> {
         .key_metadata
         .map(|m| m.arn.unwrap_or_default())
         .unwrap_or_default();
-    let [good, plain, managed, partial] = ["good", "plain", "managed", "partial"].map(|stem| main.bucket(&format!("conf-{stem}")));
+    let [good, plain, managed, partial] =
+        ["good", "plain", "managed", "partial"].map(|stem| main.bucket(&format!("conf-{stem}")));
     for bucket in [&good, &plain, &managed, &partial] {
-        s3.create_bucket().bucket(bucket).send().await.expect("bucket");
+        s3.create_bucket()
+            .bucket(bucket)
+            .send()
+            .await
+            .expect("bucket");
     }
     encrypt(&main, &good, ServerSideEncryption::AwsKms, Some(&key)).await;
-    encrypt(&main, &managed, ServerSideEncryption::AwsKms, Some("alias/aws/s3")).await;
+    encrypt(
+        &main,
+        &managed,
+        ServerSideEncryption::AwsKms,
+        Some("alias/aws/s3"),
+    )
+    .await;
     encrypt(&main, &partial, ServerSideEncryption::AwsKms, Some(&key)).await;
     s3.put_bucket_versioning()
         .bucket(&good)
@@ -182,8 +198,15 @@ async fn s3_family() -> Vec<Case> {
     put_account_block(&other, [true, true, true, false]).await;
 
     // The library's bucket, then versioning suspended and encryption switched to SSE-S3.
-    let hipaa_key = HipaaKey::builder().alias(format!("conf-{}", main.suffix)).build().expect("key");
-    let logs = LogBucket::builder().name(main.bucket("conf-logs")).key(&hipaa_key).build().expect("logs");
+    let hipaa_key = HipaaKey::builder()
+        .alias(format!("conf-{}", main.suffix))
+        .build()
+        .expect("key");
+    let logs = LogBucket::builder()
+        .name(main.bucket("conf-logs"))
+        .key(&hipaa_key)
+        .build()
+        .expect("logs");
     let data = EncryptedBucket::builder()
         .name(main.bucket("conf-phi"))
         .key(&hipaa_key)
@@ -211,35 +234,152 @@ async fn s3_family() -> Vec<Case> {
         .expect("suspend");
     encrypt(&main, &data_name, ServerSideEncryption::Aes256, None).await;
 
-    let (report, other_report, after) = tokio::join!(audit(&main.env), audit(&other.env), stack.verify(&main.env));
+    let (report, other_report, after) =
+        tokio::join!(audit(&main.env), audit(&other.env), stack.verify(&main.env));
     let after = after.expect("verify");
     let arn = |b: &str| format!("arn:aws:s3:::{b}");
-    let (g, p, m, q) = (found(&report, &arn(&good)), found(&report, &arn(&plain)), found(&report, &arn(&managed)), found(&report, &arn(&partial)));
+    let (g, p, m, q) = (
+        found(&report, &arn(&good)),
+        found(&report, &arn(&plain)),
+        found(&report, &arn(&managed)),
+        found(&report, &arn(&partial)),
+    );
     let account_arn = |a: &TestAccount| format!("arn:aws:::{}", a.env.account_id());
-    let live = |name: &str, control, expected, checks: &Vec<Check>| Case::live(F, Path::Audit, name, control, expected, checks.clone());
+    let live = |name: &str, control, expected, checks: &Vec<Check>| {
+        Case::live(F, Path::Audit, name, control, expected, checks.clone())
+    };
     let mut cases = vec![
-        live("audit: SSE-KMS with a customer key", C::S3DefaultEncryptionKms, Status::Pass, &g),
-        live("audit: SSE-KMS naming alias/aws/s3", C::S3DefaultEncryptionKms, Status::Fail, &m).edge(),
-        live("audit: no KMS default encryption", C::S3DefaultEncryptionKms, Status::Fail, &p),
-        live("audit: versioning enabled", C::S3BucketVersioningEnabled, Status::Pass, &g),
-        live("audit: versioning never enabled", C::S3BucketVersioningEnabled, Status::Fail, &p),
-        live("audit: all four BPA flags", C::S3BucketLevelPublicAccessProhibited, Status::Pass, &g),
-        live("audit: RestrictPublicBuckets off", C::S3BucketLevelPublicAccessProhibited, Status::Fail, &q).edge(),
-        live("audit: BucketOwnerEnforced", C::S3BucketAclProhibited, Status::Pass, &g),
-        live("audit: no TLS-only policy", C::S3BucketSslRequestsOnly, Status::Fail, &g),
-        live("audit: no access logging", C::S3BucketLoggingEnabled, Status::Fail, &g),
-        Case::live(F, Path::Audit, "audit: account-level BPA all on", C::S3AccountLevelPublicAccessBlocks, Status::Pass, found(&report, &account_arn(&main))),
-        Case::live(F, Path::Audit, "audit: account-level RestrictPublicBuckets off", C::S3AccountLevelPublicAccessBlocks, Status::Fail, found(&other_report, &account_arn(&other))).edge(),
+        live(
+            "audit: SSE-KMS with a customer key",
+            C::S3DefaultEncryptionKms,
+            Status::Pass,
+            &g,
+        ),
+        live(
+            "audit: SSE-KMS naming alias/aws/s3",
+            C::S3DefaultEncryptionKms,
+            Status::Fail,
+            &m,
+        )
+        .edge(),
+        live(
+            "audit: no KMS default encryption",
+            C::S3DefaultEncryptionKms,
+            Status::Fail,
+            &p,
+        ),
+        live(
+            "audit: versioning enabled",
+            C::S3BucketVersioningEnabled,
+            Status::Pass,
+            &g,
+        ),
+        live(
+            "audit: versioning never enabled",
+            C::S3BucketVersioningEnabled,
+            Status::Fail,
+            &p,
+        ),
+        live(
+            "audit: all four BPA flags",
+            C::S3BucketLevelPublicAccessProhibited,
+            Status::Pass,
+            &g,
+        ),
+        live(
+            "audit: RestrictPublicBuckets off",
+            C::S3BucketLevelPublicAccessProhibited,
+            Status::Fail,
+            &q,
+        )
+        .edge(),
+        live(
+            "audit: BucketOwnerEnforced",
+            C::S3BucketAclProhibited,
+            Status::Pass,
+            &g,
+        ),
+        live(
+            "audit: no TLS-only policy",
+            C::S3BucketSslRequestsOnly,
+            Status::Fail,
+            &g,
+        ),
+        live(
+            "audit: no access logging",
+            C::S3BucketLoggingEnabled,
+            Status::Fail,
+            &g,
+        ),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: account-level BPA all on",
+            C::S3AccountLevelPublicAccessBlocks,
+            Status::Pass,
+            found(&report, &account_arn(&main)),
+        ),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: account-level RestrictPublicBuckets off",
+            C::S3AccountLevelPublicAccessBlocks,
+            Status::Fail,
+            found(&other_report, &account_arn(&other)),
+        )
+        .edge(),
     ];
     let before = verified(&before, &data_name);
     let after = verified(&after, &data_name);
     cases.extend([
-        Case::live(F, Path::Verify, "verify: versioning as applied", C::S3BucketVersioningEnabled, Status::Pass, before.clone()),
-        Case::live(F, Path::Verify, "verify: versioning suspended behind the library", C::S3BucketVersioningEnabled, Status::Fail, after.clone()),
-        Case::live(F, Path::Verify, "verify: SSE-KMS as applied", C::S3DefaultEncryptionKms, Status::Pass, before.clone()),
-        Case::live(F, Path::Verify, "verify: switched to SSE-S3 behind the library", C::S3DefaultEncryptionKms, Status::Fail, after.clone()),
-        Case::live(F, Path::Verify, "verify: the declared key as applied", C::KmsDeclaredKeyInUse, Status::Pass, before),
-        Case::live(F, Path::Verify, "verify: the declared key gone behind the library", C::KmsDeclaredKeyInUse, Status::Fail, after),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: versioning as applied",
+            C::S3BucketVersioningEnabled,
+            Status::Pass,
+            before.clone(),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: versioning suspended behind the library",
+            C::S3BucketVersioningEnabled,
+            Status::Fail,
+            after.clone(),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: SSE-KMS as applied",
+            C::S3DefaultEncryptionKms,
+            Status::Pass,
+            before.clone(),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: switched to SSE-S3 behind the library",
+            C::S3DefaultEncryptionKms,
+            Status::Fail,
+            after.clone(),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: the declared key as applied",
+            C::KmsDeclaredKeyInUse,
+            Status::Pass,
+            before,
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: the declared key gone behind the library",
+            C::KmsDeclaredKeyInUse,
+            Status::Fail,
+            after,
+        ),
     ]);
     cases
 }
@@ -262,15 +402,25 @@ async fn kms_family() -> Vec<Case> {
     let (rotated_id, rotated) = make().await;
     let (_, unrotated) = make().await;
     let (doomed_id, doomed) = make().await;
-    kms.enable_key_rotation().key_id(&rotated_id).send().await.expect("rotation");
+    kms.enable_key_rotation()
+        .key_id(&rotated_id)
+        .send()
+        .await
+        .expect("rotation");
     kms.schedule_key_deletion()
         .key_id(&doomed_id)
         .pending_window_in_days(7)
         .send()
         .await
         .expect("schedule");
-    let key = HipaaKey::builder().alias(format!("conf-kms-{}", main.suffix)).build().expect("key");
-    let stack = Stack::builder("conformance-kms").with(key).build().expect("stack");
+    let key = HipaaKey::builder()
+        .alias(format!("conf-kms-{}", main.suffix))
+        .build()
+        .expect("key");
+    let stack = Stack::builder("conformance-kms")
+        .with(key)
+        .build()
+        .expect("stack");
     stack.apply(&main.env).await.expect("apply");
     let before = stack.verify(&main.env).await.expect("verify");
     let alias = format!("alias/conf-kms-{}", main.suffix);
@@ -283,19 +433,70 @@ async fn kms_family() -> Vec<Case> {
         .key_metadata
         .map(|m| m.key_id)
         .expect("metadata");
-    kms.disable_key_rotation().key_id(&library_key).send().await.expect("disable rotation");
+    kms.disable_key_rotation()
+        .key_id(&library_key)
+        .send()
+        .await
+        .expect("disable rotation");
     let (report, after) = tokio::join!(audit(&main.env), stack.verify(&main.env));
     let after = after.expect("verify");
     // The stack holds the key alone: every check verify made is the key's.
-    let all = |report: &VerifyReport| report.checks().map(|(_, check)| check.clone()).collect::<Vec<_>>();
+    let all = |report: &VerifyReport| {
+        report
+            .checks()
+            .map(|(_, check)| check.clone())
+            .collect::<Vec<_>>()
+    };
     let (before, after) = (all(&before), all(&after));
     vec![
-        Case::live(F, Path::Audit, "audit: rotation on", C::KmsKeyRotationEnabled, Status::Pass, found(&report, &rotated)),
-        Case::live(F, Path::Audit, "audit: rotation off", C::KmsKeyRotationEnabled, Status::Fail, found(&report, &unrotated)),
-        Case::live(F, Path::Audit, "audit: not scheduled", C::KmsCmkNotScheduledForDeletion, Status::Pass, found(&report, &rotated)),
-        Case::live(F, Path::Audit, "audit: scheduled for deletion", C::KmsCmkNotScheduledForDeletion, Status::Fail, found(&report, &doomed)),
-        Case::live(F, Path::Verify, "verify: rotation as applied", C::KmsKeyRotationEnabled, Status::Pass, before),
-        Case::live(F, Path::Verify, "verify: rotation disabled behind the library", C::KmsKeyRotationEnabled, Status::Fail, after),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: rotation on",
+            C::KmsKeyRotationEnabled,
+            Status::Pass,
+            found(&report, &rotated),
+        ),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: rotation off",
+            C::KmsKeyRotationEnabled,
+            Status::Fail,
+            found(&report, &unrotated),
+        ),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: not scheduled",
+            C::KmsCmkNotScheduledForDeletion,
+            Status::Pass,
+            found(&report, &rotated),
+        ),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: scheduled for deletion",
+            C::KmsCmkNotScheduledForDeletion,
+            Status::Fail,
+            found(&report, &doomed),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: rotation as applied",
+            C::KmsKeyRotationEnabled,
+            Status::Pass,
+            before,
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: rotation disabled behind the library",
+            C::KmsKeyRotationEnabled,
+            Status::Fail,
+            after,
+        ),
     ]
 }
 
@@ -335,14 +536,21 @@ async fn logs_family() -> Vec<Case> {
                 .expect("retention");
         }
     }
-    let hipaa_key = HipaaKey::builder().alias(format!("conf-logs-{}", main.suffix)).build().expect("key");
+    let hipaa_key = HipaaKey::builder()
+        .alias(format!("conf-logs-{}", main.suffix))
+        .build()
+        .expect("key");
     let group = EncryptedLogGroup::builder()
         .name(format!("/conf/{}/audit", main.suffix))
         .key(&hipaa_key)
         .build()
         .expect("group");
     let group_name = group.name().to_string();
-    let stack = Stack::builder("conformance-logs").with(group).with(hipaa_key).build().expect("stack");
+    let stack = Stack::builder("conformance-logs")
+        .with(group)
+        .with(hipaa_key)
+        .build()
+        .expect("stack");
     stack.apply(&main.env).await.expect("apply");
     let before = stack.verify(&main.env).await.expect("verify");
     logs.put_retention_policy()
@@ -353,16 +561,76 @@ async fn logs_family() -> Vec<Case> {
         .expect("shorten");
     let (report, after) = tokio::join!(audit(&main.env), stack.verify(&main.env));
     let after = after.expect("verify");
-    let arn = |name: &str| format!("arn:aws:logs:{REGION}:{}:log-group:{name}", main.env.account_id());
-    let (before, after) = (verified(&before, &group_name), verified(&after, &group_name));
+    let arn = |name: &str| {
+        format!(
+            "arn:aws:logs:{REGION}:{}:log-group:{name}",
+            main.env.account_id()
+        )
+    };
+    let (before, after) = (
+        verified(&before, &group_name),
+        verified(&after, &group_name),
+    );
     vec![
-        Case::live(F, Path::Audit, "audit: kept 365 days", C::CwLogGroupRetentionPeriodCheck, Status::Pass, found(&report, &arn("/conf/kept-365"))).edge(),
-        Case::live(F, Path::Audit, "audit: kept 180 days", C::CwLogGroupRetentionPeriodCheck, Status::Fail, found(&report, &arn("/conf/kept-180"))).edge(),
-        Case::live(F, Path::Audit, "audit: never expires", C::CwLogGroupRetentionPeriodCheck, Status::Fail, found(&report, &arn("/conf/forever"))),
-        Case::live(F, Path::Audit, "audit: encrypted", C::CloudWatchLogGroupEncrypted, Status::Pass, found(&report, &arn("/conf/kept-365"))),
-        Case::live(F, Path::Audit, "audit: not encrypted", C::CloudWatchLogGroupEncrypted, Status::Fail, found(&report, &arn("/conf/plain"))),
-        Case::live(F, Path::Verify, "verify: six years as applied", C::LogRetentionSixYears, Status::Pass, before),
-        Case::live(F, Path::Verify, "verify: cut to five years behind the library", C::LogRetentionSixYears, Status::Fail, after).edge(),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: kept 365 days",
+            C::CwLogGroupRetentionPeriodCheck,
+            Status::Pass,
+            found(&report, &arn("/conf/kept-365")),
+        )
+        .edge(),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: kept 180 days",
+            C::CwLogGroupRetentionPeriodCheck,
+            Status::Fail,
+            found(&report, &arn("/conf/kept-180")),
+        )
+        .edge(),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: never expires",
+            C::CwLogGroupRetentionPeriodCheck,
+            Status::Fail,
+            found(&report, &arn("/conf/forever")),
+        ),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: encrypted",
+            C::CloudWatchLogGroupEncrypted,
+            Status::Pass,
+            found(&report, &arn("/conf/kept-365")),
+        ),
+        Case::live(
+            F,
+            Path::Audit,
+            "audit: not encrypted",
+            C::CloudWatchLogGroupEncrypted,
+            Status::Fail,
+            found(&report, &arn("/conf/plain")),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: six years as applied",
+            C::LogRetentionSixYears,
+            Status::Pass,
+            before,
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: cut to five years behind the library",
+            C::LogRetentionSixYears,
+            Status::Fail,
+            after,
+        )
+        .edge(),
     ]
 }
 
@@ -373,20 +641,45 @@ async fn account_family() -> Vec<Case> {
     const F: &str = "account";
     let main = account().await;
     let mut cases = Vec::new();
-    for (date, expected) in [("2026-01-15", Status::Pass), ("2999-01-01", Status::Fail), ("2026-02-30", Status::Fail), ("15/01/2026", Status::Fail), ("", Status::Fail)] {
+    for (date, expected) in [
+        ("2026-01-15", Status::Pass),
+        ("2999-01-01", Status::Fail),
+        ("2026-02-30", Status::Fail),
+        ("15/01/2026", Status::Fail),
+        ("", Status::Fail),
+    ] {
         let result = Environment::builder(BaaAttestation::executed_on(date))
             .sdk_config(main.sdk_config.clone())
             .build()
             .await;
-        cases.push(Case::build(F, format!("BAA executed on {date:?}"), C::BaaExecuted, expected, result).edge());
+        cases.push(
+            Case::build(
+                F,
+                format!("BAA executed on {date:?}"),
+                C::BaaExecuted,
+                expected,
+                result,
+            )
+            .edge(),
+        );
     }
-    for (key, expected) in [("team", Status::Pass), ("aws:owner", Status::Fail), ("hipaa-aws:stack", Status::Fail)] {
+    for (key, expected) in [
+        ("team", Status::Pass),
+        ("aws:owner", Status::Fail),
+        ("hipaa-aws:stack", Status::Fail),
+    ] {
         let result = Environment::builder(BaaAttestation::executed_on("2026-01-15"))
             .sdk_config(main.sdk_config.clone())
             .tag(key, "x")
             .build()
             .await;
-        cases.push(Case::build(F, format!("environment tag {key:?}"), C::ManagedResourceTagged, expected, result));
+        cases.push(Case::build(
+            F,
+            format!("environment tag {key:?}"),
+            C::ManagedResourceTagged,
+            expected,
+            result,
+        ));
     }
     cases
 }
@@ -397,7 +690,11 @@ async fn account_family() -> Vec<Case> {
 fn applied<T>(control: C, result: hipaa_aws::Result<T>) -> Vec<Check> {
     match result {
         Ok(_) => vec![super::pass(control, "applied")],
-        Err(hipaa_aws::Error::Refused { control: refused, reason, .. }) => vec![Check {
+        Err(hipaa_aws::Error::Refused {
+            control: refused,
+            reason,
+            ..
+        }) => vec![Check {
             control: refused,
             setting: "apply".into(),
             status: Status::Fail,
@@ -417,9 +714,19 @@ fn applied<T>(control: C, result: hipaa_aws::Result<T>) -> Vec<Check> {
 async fn rds_family() -> Vec<Case> {
     const F: &str = "rds";
     let main = account().await;
-    let key = HipaaKey::builder().alias(format!("conf-db-{}", main.suffix)).build().expect("key");
-    let other_key = HipaaKey::builder().alias(format!("conf-db2-{}", main.suffix)).build().expect("key");
-    let logs = LogBucket::builder().name(main.bucket("conf-db-flow")).key(&key).build().expect("logs");
+    let key = HipaaKey::builder()
+        .alias(format!("conf-db-{}", main.suffix))
+        .build()
+        .expect("key");
+    let other_key = HipaaKey::builder()
+        .alias(format!("conf-db2-{}", main.suffix))
+        .build()
+        .expect("key");
+    let logs = LogBucket::builder()
+        .name(main.bucket("conf-db-flow"))
+        .key(&key)
+        .build()
+        .expect("logs");
     let vpc = HipaaVpc::builder()
         .name("conf")
         .cidr("10.61.0.0/16")
@@ -428,7 +735,10 @@ async fn rds_family() -> Vec<Case> {
         .build()
         .expect("vpc");
     let app = vpc.security_group("app").expect("app");
-    let app_rules = SecurityGroupRules::builder().group(&app).build().expect("rules");
+    let app_rules = SecurityGroupRules::builder()
+        .group(&app)
+        .build()
+        .expect("rules");
     let database = |key: &HipaaKey, retention: u32| {
         EncryptedDatabase::builder()
             .identifier("conf-patients")
@@ -467,12 +777,50 @@ async fn rds_family() -> Vec<Case> {
         .await
         .expect("modify");
     let after = current.verify(&main.env).await.expect("verify");
-    let (before, after) = (verified(&before, "conf-patients"), verified(&after, "conf-patients"));
+    let (before, after) = (
+        verified(&before, "conf-patients"),
+        verified(&after, "conf-patients"),
+    );
     vec![
-        Case::live(F, Path::Apply, "apply: backup retention changed in place", C::NoSilentReplacement, Status::Pass, applied(C::NoSilentReplacement, in_place)),
-        Case::live(F, Path::Apply, "apply: storage key changed without consent", C::NoSilentReplacement, Status::Fail, applied(C::NoSilentReplacement, rekeyed)),
-        Case::live(F, Path::Verify, "verify: deletion protection as applied", C::RdsInstanceDeletionProtectionEnabled, Status::Pass, before.clone()),
-        Case::live(F, Path::Verify, "verify: deletion protection off behind the library", C::RdsInstanceDeletionProtectionEnabled, Status::Fail, after.clone()),
-        Case::live(F, Path::Verify, "verify: storage under the declared key", C::RdsStorageEncrypted, Status::Pass, before),
+        Case::live(
+            F,
+            Path::Apply,
+            "apply: backup retention changed in place",
+            C::NoSilentReplacement,
+            Status::Pass,
+            applied(C::NoSilentReplacement, in_place),
+        ),
+        Case::live(
+            F,
+            Path::Apply,
+            "apply: storage key changed without consent",
+            C::NoSilentReplacement,
+            Status::Fail,
+            applied(C::NoSilentReplacement, rekeyed),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: deletion protection as applied",
+            C::RdsInstanceDeletionProtectionEnabled,
+            Status::Pass,
+            before.clone(),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: deletion protection off behind the library",
+            C::RdsInstanceDeletionProtectionEnabled,
+            Status::Fail,
+            after.clone(),
+        ),
+        Case::live(
+            F,
+            Path::Verify,
+            "verify: storage under the declared key",
+            C::RdsStorageEncrypted,
+            Status::Pass,
+            before,
+        ),
     ]
 }

@@ -30,11 +30,21 @@ fn judge(name: &str, control: C, expected: Status, floor: u32, group: LogGroupSt
     let expect = LogGroupExpectations {
         retention_floor_days: floor,
     };
-    Case::eval(F, EVAL, name, control, expected, evaluate_log_group(&group, &expect))
+    Case::eval(
+        F,
+        EVAL,
+        name,
+        control,
+        expected,
+        evaluate_log_group(&group, &expect),
+    )
 }
 
 fn build(name: &str, days: u32, floor: RetentionFloor) -> hipaa_aws::Result<EncryptedLogGroup> {
-    let key = HipaaKey::builder().alias("logs").build().expect("valid key");
+    let key = HipaaKey::builder()
+        .alias("logs")
+        .build()
+        .expect("valid key");
     EncryptedLogGroup::builder()
         .name(name)
         .key(&key)
@@ -52,7 +62,15 @@ fn name_case(name: &str, expected: Status) -> Case {
         "valid log group name",
         problem.unwrap_or_default(),
     )];
-    Case::eval(F, NAMES, format!("log group name {name:?}"), C::CloudWatchNameValid, expected, checks).edge()
+    Case::eval(
+        F,
+        NAMES,
+        format!("log group name {name:?}"),
+        C::CloudWatchNameValid,
+        expected,
+        checks,
+    )
+    .edge()
 }
 
 pub fn cases() -> Vec<Case> {
@@ -60,22 +78,65 @@ pub fn cases() -> Vec<Case> {
     let year = 365;
     let six = 2192;
     let mut cases = vec![
-        judge("encrypted with a KMS key", C::CloudWatchLogGroupEncrypted, Pass, year, state(Some(KEY), Some(year))),
-        judge("no KMS key", C::CloudWatchLogGroupEncrypted, Fail, year, state(None, Some(year))),
-        judge("an empty KMS key", C::CloudWatchLogGroupEncrypted, Fail, year, state(Some(""), Some(year))).edge(),
-        judge("never expires", C::CwLogGroupRetentionPeriodCheck, Fail, year, state(Some(KEY), None)),
-        judge("never expires (six-year floor)", C::LogRetentionSixYears, Fail, six, state(Some(KEY), None)),
+        judge(
+            "encrypted with a KMS key",
+            C::CloudWatchLogGroupEncrypted,
+            Pass,
+            year,
+            state(Some(KEY), Some(year)),
+        ),
+        judge(
+            "no KMS key",
+            C::CloudWatchLogGroupEncrypted,
+            Fail,
+            year,
+            state(None, Some(year)),
+        ),
+        judge(
+            "an empty KMS key",
+            C::CloudWatchLogGroupEncrypted,
+            Fail,
+            year,
+            state(Some(""), Some(year)),
+        )
+        .edge(),
+        judge(
+            "never expires",
+            C::CwLogGroupRetentionPeriodCheck,
+            Fail,
+            year,
+            state(Some(KEY), None),
+        ),
+        judge(
+            "never expires (six-year floor)",
+            C::LogRetentionSixYears,
+            Fail,
+            six,
+            state(Some(KEY), None),
+        ),
     ];
     for (days, expected) in [(364, Fail), (365, Pass), (366, Pass), (1, Fail)] {
         cases.push(
-            judge(&format!("kept {days} days"), C::CwLogGroupRetentionPeriodCheck, expected, year, state(Some(KEY), Some(days)))
-                .edge(),
+            judge(
+                &format!("kept {days} days"),
+                C::CwLogGroupRetentionPeriodCheck,
+                expected,
+                year,
+                state(Some(KEY), Some(days)),
+            )
+            .edge(),
         );
     }
     for (days, expected) in [(2191, Fail), (2192, Pass), (2557, Pass), (1827, Fail)] {
         cases.push(
-            judge(&format!("audit log kept {days} days"), C::LogRetentionSixYears, expected, six, state(Some(KEY), Some(days)))
-                .edge(),
+            judge(
+                &format!("audit log kept {days} days"),
+                C::LogRetentionSixYears,
+                expected,
+                six,
+                state(Some(KEY), Some(days)),
+            )
+            .edge(),
         );
     }
     for (days, floor, expected) in [
@@ -89,8 +150,14 @@ pub fn cases() -> Vec<Case> {
             _ => C::CwLogGroupRetentionPeriodCheck,
         };
         cases.push(
-            Case::build(F, format!("build: {days} days, floor {floor:?}"), control, expected, build("/acme/audit", days, floor))
-                .edge(),
+            Case::build(
+                F,
+                format!("build: {days} days, floor {floor:?}"),
+                control,
+                expected,
+                build("/acme/audit", days, floor),
+            )
+            .edge(),
         );
     }
     for (name, expected) in [

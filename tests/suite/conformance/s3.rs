@@ -135,8 +135,15 @@ fn name_case(name: &str, expected: Status) -> Case {
         "valid bucket name",
         problems.join("; "),
     )];
-    Case::eval(F, NAMES, format!("bucket name {name:?}"), C::S3BucketNameValid, expected, checks)
-        .edge()
+    Case::eval(
+        F,
+        NAMES,
+        format!("bucket name {name:?}"),
+        C::S3BucketNameValid,
+        expected,
+        checks,
+    )
+    .edge()
 }
 
 fn with_block(flags: [bool; 4]) -> impl FnOnce(&mut BucketState) {
@@ -269,6 +276,29 @@ pub fn cases() -> Vec<Case> {
             s.policy = policy(&tls_deny(r#"{"Bool":{"aws:SecureTransport":"true"}}"#))
         })
         .edge(),
+        judge("TLS deny narrowed to one source address", C::S3BucketSslRequestsOnly, Fail, |s| {
+            s.policy = policy(&tls_deny(
+                r#"{"Bool":{"aws:SecureTransport":"false"},"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+            ))
+        })
+        .edge(),
+        judge("policy grants s3:Get* to *", C::S3BucketPublicReadProhibited, Fail, |s| {
+            s.policy = policy(&public_statement("s3:Get*"));
+            s.public_access_block = None;
+        })
+        .edge(),
+        judge("policy grants s3:*Object to *", C::S3BucketPublicWriteProhibited, Fail, |s| {
+            s.policy = policy(&public_statement("s3:*Object"));
+            s.public_access_block = None;
+        })
+        .edge(),
+        judge("Allow with NotPrincipal", C::S3BucketPublicReadProhibited, Fail, |s| {
+            s.policy = policy(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-phi/*"}]}"#,
+            );
+            s.public_access_block = None;
+        })
+        .edge(),
         judge("denies TLS below 1.2", C::S3TlsMinimumVersion, Pass, |_| {}),
         judge("no policy: no TLS floor", C::S3TlsMinimumVersion, Fail, |s| s.policy = None),
         judge("denies TLS below 1.1 only", C::S3TlsMinimumVersion, Fail, |s| {
@@ -321,12 +351,17 @@ pub fn cases() -> Vec<Case> {
         ("logs?/", Fail),
     ] {
         cases.push(
-            judge(&format!("access-log prefix {prefix:?}"), C::S3BucketLoggingEnabled, expected, |s| {
-                s.access_logging = Some(AccessLogging {
-                    target_bucket: "acme-logs".into(),
-                    target_prefix: prefix.into(),
-                })
-            })
+            judge(
+                &format!("access-log prefix {prefix:?}"),
+                C::S3BucketLoggingEnabled,
+                expected,
+                |s| {
+                    s.access_logging = Some(AccessLogging {
+                        target_bucket: "acme-logs".into(),
+                        target_prefix: prefix.into(),
+                    })
+                },
+            )
             .edge(),
         );
     }
@@ -344,13 +379,37 @@ pub fn cases() -> Vec<Case> {
         ..rule("off", Some(1), None)
     };
     cases.extend([
-        judge_log("expires at exactly the floor", Pass, vec![rule("keep", Some(floor), None)]),
-        judge_log("expires one day before the floor", Fail, vec![rule("short", Some(floor - 1), None)]),
-        judge_log("noncurrent versions at the floor", Pass, vec![rule("nc", None, Some(floor))]),
-        judge_log("noncurrent versions one day short", Fail, vec![rule("nc", None, Some(floor - 1))]),
+        judge_log(
+            "expires at exactly the floor",
+            Pass,
+            vec![rule("keep", Some(floor), None)],
+        ),
+        judge_log(
+            "expires one day before the floor",
+            Fail,
+            vec![rule("short", Some(floor - 1), None)],
+        ),
+        judge_log(
+            "noncurrent versions at the floor",
+            Pass,
+            vec![rule("nc", None, Some(floor))],
+        ),
+        judge_log(
+            "noncurrent versions one day short",
+            Fail,
+            vec![rule("nc", None, Some(floor - 1))],
+        ),
         judge_log("expiration on a fixed date", Fail, vec![dated]),
-        judge_log("a filtered rule expiring after 30 days", Fail, vec![filtered]),
-        judge_log("a disabled 1-day rule deletes nothing", Pass, vec![disabled]),
+        judge_log(
+            "a filtered rule expiring after 30 days",
+            Fail,
+            vec![filtered],
+        ),
+        judge_log(
+            "a disabled 1-day rule deletes nothing",
+            Pass,
+            vec![disabled],
+        ),
         judge_log("no lifecycle rule at all", Pass, vec![]),
     ]);
     for (name, expected) in [
@@ -369,9 +428,28 @@ pub fn cases() -> Vec<Case> {
         cases.push(name_case(name, expected));
     }
     cases.extend([
-        Case::build(F, "a compliant bucket spec", C::S3BucketNameValid, Pass, data_named("acme-phi")),
-        Case::build(F, "a bucket spec with capitals", C::S3BucketNameValid, Fail, data_named("Acme-PHI")),
-        Case::build(F, "a 64-character bucket name", C::S3BucketNameValid, Fail, data_named(&"b".repeat(64))).edge(),
+        Case::build(
+            F,
+            "a compliant bucket spec",
+            C::S3BucketNameValid,
+            Pass,
+            data_named("acme-phi"),
+        ),
+        Case::build(
+            F,
+            "a bucket spec with capitals",
+            C::S3BucketNameValid,
+            Fail,
+            data_named("Acme-PHI"),
+        ),
+        Case::build(
+            F,
+            "a 64-character bucket name",
+            C::S3BucketNameValid,
+            Fail,
+            data_named(&"b".repeat(64)),
+        )
+        .edge(),
     ]);
     cases
 }

@@ -22,7 +22,9 @@ fn hub(statuses: &[(Standard, &str)]) -> SecurityHubState {
                 arn.clone(),
                 StandardSubscription {
                     standards_arn: arn,
-                    subscription_arn: Some("arn:aws:securityhub:us-east-1:111122223333:subscription/x".into()),
+                    subscription_arn: Some(
+                        "arn:aws:securityhub:us-east-1:111122223333:subscription/x".into(),
+                    ),
                     status: status.to_string(),
                     status_reason: None,
                 },
@@ -71,14 +73,49 @@ pub fn cases() -> Vec<Case> {
             Fail,
             security_hub_absent(&Standard::required(CisVersion::V3_0_0)),
         ),
-        judge("both standards READY", C::SecurityHubStandardsSubscribed, Pass, hub(&[(fsbp, "READY"), (cis, "READY")])),
-        judge("a standard PENDING", C::SecurityHubStandardsSubscribed, Pass, hub(&[(fsbp, "PENDING"), (cis, "READY")])),
-        judge("CIS missing", C::SecurityHubStandardsSubscribed, Fail, hub(&[(fsbp, "READY")])),
-        judge("an older CIS version only", C::SecurityHubStandardsSubscribed, Fail, hub(&[(fsbp, "READY"), (old_cis, "READY")]))
-            .edge(),
-        judge("a standard FAILED", C::SecurityHubStandardsSubscribed, Fail, hub(&[(fsbp, "FAILED"), (cis, "READY")])),
-        judge("a standard being deleted", C::SecurityHubStandardsSubscribed, Fail, hub(&[(fsbp, "DELETING"), (cis, "READY")])),
-        judge("no standard", C::SecurityHubStandardsSubscribed, Fail, hub(&[])),
+        judge(
+            "both standards READY",
+            C::SecurityHubStandardsSubscribed,
+            Pass,
+            hub(&[(fsbp, "READY"), (cis, "READY")]),
+        ),
+        judge(
+            "a standard PENDING",
+            C::SecurityHubStandardsSubscribed,
+            Pass,
+            hub(&[(fsbp, "PENDING"), (cis, "READY")]),
+        ),
+        judge(
+            "CIS missing",
+            C::SecurityHubStandardsSubscribed,
+            Fail,
+            hub(&[(fsbp, "READY")]),
+        ),
+        judge(
+            "an older CIS version only",
+            C::SecurityHubStandardsSubscribed,
+            Fail,
+            hub(&[(fsbp, "READY"), (old_cis, "READY")]),
+        )
+        .edge(),
+        judge(
+            "a standard FAILED",
+            C::SecurityHubStandardsSubscribed,
+            Fail,
+            hub(&[(fsbp, "FAILED"), (cis, "READY")]),
+        ),
+        judge(
+            "a standard being deleted",
+            C::SecurityHubStandardsSubscribed,
+            Fail,
+            hub(&[(fsbp, "DELETING"), (cis, "READY")]),
+        ),
+        judge(
+            "no standard",
+            C::SecurityHubStandardsSubscribed,
+            Fail,
+            hub(&[]),
+        ),
         judge(
             "subscriptions unreadable",
             C::SecurityHubStandardsSubscribed,
