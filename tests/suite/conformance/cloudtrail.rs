@@ -109,7 +109,7 @@ fn doc(json: &str) -> PolicyDocument {
 }
 
 fn role(actions: &str, resource: &str, trust_service: &str, readable: bool) -> RoleState {
-    let policy = format!("arn:aws:iam::111122223333:policy/trail-delivery");
+    let policy = "arn:aws:iam::111122223333:policy/trail-delivery".to_string();
     let document = doc(&format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"{resource}"}}]}}"#
     ));
