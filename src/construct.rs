@@ -220,6 +220,9 @@ pub fn same_key(a: &str, b: &str) -> bool {
     matches!((key_id_of(a), key_id_of(b)), (Some(x), Some(y)) if !x.is_empty() && x == y)
 }
 
+/// The controls [`declared_key_checks`] judges (see `crate::controls::coverage`).
+pub const DECLARED_KEY_CHECKS_COVERS: &[ControlId] = &[ControlId::KmsDeclaredKeyInUse];
+
 /// Judges the keys a live state names against those its spec declares
 /// ([`ControlId::KmsDeclaredKeyInUse`]): each setting must name the declared key itself, not
 /// merely some customer-managed key. A declared key not yet known (its resource is missing) is
@@ -494,6 +497,10 @@ pub(crate) trait StackUsage: fmt::Debug + Send + Sync {
     ) -> futures::future::BoxFuture<'a, Result<Option<LogicalId>>>;
 }
 
+/// The controls apply judges when a change needs a replacement: never silently (see
+/// [`Construct::replace`] and `crate::controls::coverage`).
+pub const REPLACE_COVERS: &[ControlId] = &[ControlId::NoSilentReplacement];
+
 /// A construct: a validated spec that knows how to read, create and update its resources and
 /// which controls judge them.
 ///
@@ -611,6 +618,9 @@ pub fn violations_of(resource: &str, checks: &[Check]) -> Vec<crate::error::Viol
         })
         .collect()
 }
+
+/// The controls [`tags_check`] judges (see `crate::controls::coverage`).
+pub const TAGS_CHECK_COVERS: &[ControlId] = &[ControlId::ManagedResourceTagged];
 
 /// The library's identifying tags are present.
 pub fn tags_check(tags: &BTreeMap<String, String>) -> Check {

@@ -6,10 +6,10 @@ use futures::stream::{self, StreamExt};
 
 use crate::construct::ResourceKind;
 use crate::constructs::cloudtrail::{
-    describe_trails, evaluate_trail, management_events_recorded, read_trail_state,
-    TrailExpectations, TrailState,
+    describe_trails, evaluate_account_trails, evaluate_trail, read_trail_state, TrailExpectations,
+    TrailState,
 };
-use crate::controls::{Check, ControlId, Status};
+use crate::controls::{Check, ControlId};
 use crate::error::Result;
 
 use super::scan::{Judged, RegionScan};
@@ -98,77 +98,17 @@ pub(super) async fn scan(scan: &RegionScan) -> (Judged, Result<Vec<SeenTrail>>) 
     (judged, Ok(trails))
 }
 
-/// One check per account-level control: pass when any logging trail meets it; an error (not a
-/// fail) when none does but a trail could not be read.
+/// One check per account-level control (see [`evaluate_account_trails`]).
 fn account_checks(trails: &[SeenTrail]) -> Vec<Check> {
-    let logging: Vec<&TrailState> = trails
+    let states: Vec<TrailState> = trails
         .iter()
         .filter_map(|t| t.state.as_ref().ok())
-        .filter(|state| state.logging)
+        .cloned()
         .collect();
-    let unread: Vec<&str> = trails
+    let unread: Vec<String> = trails
         .iter()
         .filter(|t| t.state.is_err())
-        .map(|t| t.arn.as_str())
+        .map(|t| t.arn.clone())
         .collect();
-    let meets = |control: ControlId| {
-        logging.iter().copied().find(|state| {
-            evaluate_trail(state, &TrailExpectations::default())
-                .iter()
-                .any(|check| check.control == control && check.status == Status::Pass)
-        })
-    };
-    let judge =
-        |control: ControlId, setting: &str, found: Option<&TrailState>, pass: &str, fail: &str| {
-            match found {
-                Some(state) => {
-                    Check::require(control, setting, true, format!("{} {pass}", state.name), "")
-                }
-                None if !unread.is_empty() => Check {
-                    control,
-                    setting: setting.to_string(),
-                    status: Status::Error,
-                    reason: format!(
-                        "no readable trail {pass}, and {} could not be read",
-                        unread.join(", ")
-                    ),
-                },
-                None => Check::require(control, setting, false, "", fail),
-            }
-        };
-    let bedrock = logging
-        .iter()
-        .copied()
-        .find(|state| management_events_recorded(state) == "All");
-    vec![
-        judge(
-            ControlId::CloudTrailEnabled,
-            "trails.logging",
-            logging.first().copied(),
-            "is logging",
-            "no trail records this region and is logging",
-        ),
-        judge(
-            ControlId::MultiRegionCloudTrailEnabled,
-            "trails.multi_region",
-            logging.iter().copied().find(|state| state.multi_region),
-            "is a logging multi-region trail",
-            "no logging multi-region trail records this region",
-        ),
-        judge(
-            ControlId::CloudTrailS3DataEventsEnabled,
-            "trails.s3_data_events",
-            meets(ControlId::CloudTrailS3DataEventsEnabled),
-            "records read and write data events of every bucket",
-            "no logging trail records S3 read and write data events of every bucket",
-        ),
-        // Bedrock runtime calls (InvokeModel, Converse) are management events.
-        judge(
-            ControlId::CloudTrailBedrockLogged,
-            "trails.management_events",
-            bedrock,
-            "records read and write management events, where Bedrock API calls are logged",
-            "no logging trail records read and write management events, so Bedrock API calls are not all captured",
-        ),
-    ]
+    evaluate_account_trails(&states, &unread)
 }

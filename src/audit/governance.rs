@@ -11,7 +11,8 @@ use crate::constructs::config::{
     recorder_absent, CONFIG_RECORDER, CONFIG_RULES,
 };
 use crate::constructs::guardduty::{
-    detector_absent, evaluate_detector, read_detector, GUARDDUTY_DETECTOR,
+    detector_absent, evaluate_detector, evaluate_findings, read_detector, OpenFinding,
+    GUARDDUTY_DETECTOR,
 };
 use crate::constructs::securityhub::{
     evaluate_security_hub, read_security_hub, security_hub_absent, CisVersion, SecurityHubState,
@@ -137,6 +138,14 @@ async fn scan_hub(scan: &RegionScan) -> Judged {
     judged
 }
 
+/// The controls [`scan_detector`] judges (see `crate::controls::coverage`).
+pub const SCAN_DETECTOR_COVERS: &[ControlId] = &[
+    ControlId::GuardDutyEnabledCentralized,
+    ControlId::GuardDutyFindingsEvery15Minutes,
+    ControlId::GuardDutyS3Protection,
+    ControlId::GuardDutyNonArchivedFindings,
+];
+
 async fn scan_detector(scan: &RegionScan) -> Judged {
     let mut judged = Judged::default();
     match read_detector(&scan.env).await {
@@ -145,14 +154,8 @@ async fn scan_detector(scan: &RegionScan) -> Judged {
                 .env
                 .arn("guardduty", &format!("detector/{}", state.detector_id));
             let mut checks = evaluate_detector(&state, &[]);
-            checks.push(match stale_findings(scan, &state.detector_id).await {
-                Ok(stale) => Check::require(
-                    ControlId::GuardDutyNonArchivedFindings,
-                    "findings",
-                    stale.is_empty(),
-                    "no non-archived finding is older than its severity's limit (high 1, medium 7, low 30 days)",
-                    format!("{} non-archived findings past their limit: {}", stale.len(), stale.join(", ")),
-                ),
+            checks.push(match open_findings(scan, &state.detector_id).await {
+                Ok(findings) => evaluate_findings(&findings, crate::audit::now_secs()),
                 Err(error) => Check {
                     control: ControlId::GuardDutyNonArchivedFindings,
                     setting: "findings".to_string(),
@@ -184,20 +187,8 @@ async fn scan_detector(scan: &RegionScan) -> Judged {
     judged
 }
 
-/// The days a non-archived finding of this severity may stay open (the 2021 pack's
-/// `daysHighSev` = 1, `daysMediumSev` = 7, `daysLowSev` = 30).
-fn allowed_days(severity: f64) -> i64 {
-    if severity >= 7.0 {
-        1
-    } else if severity >= 4.0 {
-        7
-    } else {
-        30
-    }
-}
-
-/// The ids of non-archived findings older than their severity allows.
-async fn stale_findings(scan: &RegionScan, detector_id: &str) -> Result<Vec<String>> {
+/// The detector's non-archived findings, with their age and severity.
+async fn open_findings(scan: &RegionScan, detector_id: &str) -> Result<Vec<OpenFinding>> {
     const SERVICE: &str = "guardduty";
     let guardduty = scan.env.guardduty();
     let criteria = FindingCriteria::builder()
@@ -217,8 +208,7 @@ async fn stale_findings(scan: &RegionScan, detector_id: &str) -> Result<Vec<Stri
         let page = page.aws(SERVICE, "ListFindings", detector_id)?;
         ids.extend(page.finding_ids().iter().cloned());
     }
-    let now = DateTime::from(std::time::SystemTime::now()).secs();
-    let mut stale = Vec::new();
+    let mut open = Vec::new();
     for chunk in ids.chunks(50) {
         let found = guardduty
             .get_findings()
@@ -228,15 +218,18 @@ async fn stale_findings(scan: &RegionScan, detector_id: &str) -> Result<Vec<Stri
             .await
             .aws(SERVICE, "GetFindings", detector_id)?;
         for finding in found.findings() {
-            let created =
-                DateTime::from_str(finding.created_at().unwrap_or_default(), Format::DateTime)
-                    .map(|at| at.secs())
-                    .unwrap_or(now);
-            let severity = finding.severity().unwrap_or_default();
-            if now - created > allowed_days(severity) * 86_400 {
-                stale.push(finding.id().unwrap_or_default().to_string());
-            }
+            open.push(OpenFinding {
+                id: finding.id().unwrap_or_default().to_string(),
+                // Unparsable is unknown, never "just created".
+                created_secs: DateTime::from_str(
+                    finding.created_at().unwrap_or_default(),
+                    Format::DateTime,
+                )
+                .ok()
+                .map(|at| at.secs()),
+                severity: finding.severity().unwrap_or_default(),
+            });
         }
     }
-    Ok(stale)
+    Ok(open)
 }

@@ -54,6 +54,19 @@ pub mod prelude {
     pub use super::{Audit, AuditReport};
 }
 
+/// The evaluators only the audit runs (account-level judgements), and the controls each
+/// judges (see [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[crate::controls::coverage::Evaluator] = &[
+    crate::controls::coverage::Evaluator {
+        name: "audit::s3::judge_account_block",
+        covers: s3::JUDGE_ACCOUNT_BLOCK_COVERS,
+    },
+    crate::controls::coverage::Evaluator {
+        name: "audit::governance::scan_detector",
+        covers: governance::SCAN_DETECTOR_COVERS,
+    },
+];
+
 /// How many resources are read at once unless the builder says otherwise.
 pub const DEFAULT_AUDIT_CONCURRENCY: usize = 16;
 

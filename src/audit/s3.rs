@@ -59,6 +59,9 @@ async fn account_block(scan: &RegionScan) -> Result<Option<[bool; 4]>> {
         }))
 }
 
+/// The controls [`judge_account_block`] judges (see `crate::controls::coverage`).
+pub const JUDGE_ACCOUNT_BLOCK_COVERS: &[ControlId] = &[ControlId::S3AccountLevelPublicAccessBlocks];
+
 fn judge_account_block(scan: &RegionScan, block: Option<[bool; 4]>, judged: &mut Judged) {
     let check = Check::require(
         ControlId::S3AccountLevelPublicAccessBlocks,

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::coverage::NOT_JUDGED;
 use super::{CitationSource, Control, ControlId, Service};
 
 /// The line before the generated table in `README.md`.
@@ -72,6 +73,9 @@ pub fn controls_catalog_markdown() -> String {
             let _ = write!(doc, "\n### `{}`\n\n{}\n\n", control.code, control.title);
             let _ = writeln!(doc, "- cdk-nag / AWS Config: {}", rule_ids(control));
             let _ = writeln!(doc, "- How: {}", control.id.enforcement());
+            if let Some((_, reason)) = NOT_JUDGED.iter().find(|(id, _)| *id == control.id) {
+                let _ = writeln!(doc, "- Not judged by the library: {reason}");
+            }
             let _ = writeln!(doc, "- HIPAA (45 CFR):{}", citation_source_note(control));
             for citation in control.citations {
                 let _ = writeln!(doc, "  - {} {}", citation.paragraph(), citation.title());
@@ -173,6 +177,16 @@ mod tests {
                 "{id}: '|' breaks the table"
             );
             assert!(!id.enforcement().is_empty(), "{id}: empty enforcement");
+        }
+    }
+
+    #[test]
+    fn controls_judged_by_nothing_do_not_claim_a_path_that_judges_them() {
+        for (id, _) in NOT_JUDGED {
+            let how = id.enforcement();
+            for path in ["verify", "audit", "build", "compile time"] {
+                assert!(!how.contains(path), "{id} is judged by nothing, yet says {how:?}");
+            }
         }
     }
 

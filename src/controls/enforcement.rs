@@ -57,7 +57,7 @@ impl ControlId {
             ControlId::S3BucketDefaultLockEnabled => "optional compliance mode; build (range), verify when asked",
             ControlId::S3EventNotificationsEnabled => "verify, AWS Config rule (deployed by `HipaaConfigRules`)",
             ControlId::S3VersionLifecyclePolicyCheck => "always a rule, build, verify",
-            ControlId::S3BucketPolicyGranteeCheck => "audit",
+            ControlId::S3BucketPolicyGranteeCheck => "not judged by this library (it needs the account's list of allowed grantees; public grantees fall under the public read and write controls)",
             ControlId::S3TlsMinimumVersion => "compile time (no setter), verify",
             ControlId::LogRetentionSixYears => "log buckets: build (≥ 2192 days or forever), verify; log groups: build (2192 days by default; `RetentionFloor::OneYear` for logs that are not audit evidence), verify; Config items: build (recorder retention ≥ 2192 days), verify",
             ControlId::S3BucketNameValid => "build (S3 naming rules, no dots)",

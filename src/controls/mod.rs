@@ -6,6 +6,7 @@
 
 mod catalog;
 mod citation;
+pub mod coverage;
 mod docs;
 mod enforcement;
 

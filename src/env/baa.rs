@@ -24,6 +24,9 @@ pub struct BaaAttestation {
     executed_by: Option<String>,
 }
 
+/// The controls a BAA attestation is judged by (see `crate::controls::coverage`).
+pub const BAA_COVERS: &[ControlId] = &[ControlId::BaaExecuted];
+
 impl BaaAttestation {
     /// The agreement was executed on `date` (`YYYY-MM-DD`, not in the future). The date is
     /// checked when the [`Environment`](crate::Environment) is built.

@@ -17,7 +17,7 @@ use crate::aws_error::AwsResultExt;
 use crate::controls::ControlId;
 use crate::error::{Error, Result, Violation, Violations};
 
-pub use baa::BaaAttestation;
+pub use baa::{BaaAttestation, BAA_COVERS};
 pub use calls::{is_mutating, ApiCallStats};
 pub(crate) use calls::{ApiCallLog, CallRecorder};
 

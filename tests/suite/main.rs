@@ -10,6 +10,7 @@ mod audit_logging;
 mod audit_network;
 mod build_refusals;
 mod compile_fail;
+mod conformance;
 mod database;
 mod edge_boundaries;
 mod engine;

@@ -2,7 +2,7 @@
 //! or on any trail of an account.
 
 use crate::constructs::iam::RoleState;
-use crate::controls::{Check, ControlId};
+use crate::controls::{Check, ControlId, Status};
 use crate::policy::{Arn, Effect};
 
 use super::state::{AdvancedEventSelector, EventSelectors, FieldSelector, TrailState};
@@ -358,6 +358,17 @@ fn narrowed_note(coverage: &SelectorCoverage) -> String {
     }
 }
 
+/// The controls [`evaluate_trail`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_TRAIL_COVERS: &[ControlId] = &[
+    ControlId::CloudTrailCloudWatchLogsEnabled,
+    ControlId::CloudTrailEnabled,
+    ControlId::CloudTrailEncryptionEnabled,
+    ControlId::CloudTrailLogFileValidationEnabled,
+    ControlId::CloudTrailManagementEvents,
+    ControlId::CloudTrailS3DataEventsEnabled,
+    ControlId::MultiRegionCloudTrailEnabled,
+];
+
 /// Judges a trail: logging, multi-region, delivered to CloudWatch Logs, encrypted with KMS,
 /// log file validation on, S3 data events recorded, and read and write management events
 /// (global services included) recorded. With selectors read from CloudTrail, only what they
@@ -452,12 +463,100 @@ pub fn evaluate_trail(state: &TrailState, expectations: &TrailExpectations) -> V
     checks
 }
 
+/// The controls [`evaluate_account_trails`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_ACCOUNT_TRAILS_COVERS: &[ControlId] = &[
+    ControlId::CloudTrailEnabled,
+    ControlId::MultiRegionCloudTrailEnabled,
+    ControlId::CloudTrailS3DataEventsEnabled,
+    ControlId::CloudTrailBedrockLogged,
+];
+
+/// One check per account-level trail control, over the trails that record a region: pass when
+/// any logging trail meets it; an error (not a fail) when none does but a trail (`unread`, by
+/// ARN) could not be read. A single-region trail without data events is no failure when
+/// another trail covers them.
+pub fn evaluate_account_trails(trails: &[TrailState], unread: &[String]) -> Vec<Check> {
+    let logging: Vec<&TrailState> = trails.iter().filter(|state| state.logging).collect();
+    let meets = |control: ControlId| {
+        logging.iter().copied().find(|state| {
+            evaluate_trail(state, &TrailExpectations::default())
+                .iter()
+                .any(|check| check.control == control && check.status == Status::Pass)
+        })
+    };
+    let judge =
+        |control: ControlId, setting: &str, found: Option<&TrailState>, pass: &str, fail: &str| {
+            match found {
+                Some(state) => {
+                    Check::require(control, setting, true, format!("{} {pass}", state.name), "")
+                }
+                None if !unread.is_empty() => Check {
+                    control,
+                    setting: setting.to_string(),
+                    status: Status::Error,
+                    reason: format!(
+                        "no readable trail {pass}, and {} could not be read",
+                        unread.join(", ")
+                    ),
+                },
+                None => Check::require(control, setting, false, "", fail),
+            }
+        };
+    let bedrock = logging
+        .iter()
+        .copied()
+        .find(|state| management_events_recorded(state) == "All");
+    vec![
+        judge(
+            ControlId::CloudTrailEnabled,
+            "trails.logging",
+            logging.first().copied(),
+            "is logging",
+            "no trail records this region and is logging",
+        ),
+        judge(
+            ControlId::MultiRegionCloudTrailEnabled,
+            "trails.multi_region",
+            logging.iter().copied().find(|state| state.multi_region),
+            "is a logging multi-region trail",
+            "no logging multi-region trail records this region",
+        ),
+        judge(
+            ControlId::CloudTrailS3DataEventsEnabled,
+            "trails.s3_data_events",
+            meets(ControlId::CloudTrailS3DataEventsEnabled),
+            "records read and write data events of every bucket",
+            "no logging trail records S3 read and write data events of every bucket",
+        ),
+        // Bedrock runtime calls (InvokeModel, Converse) are management events.
+        judge(
+            ControlId::CloudTrailBedrockLogged,
+            "trails.management_events",
+            bedrock,
+            "records read and write management events, where Bedrock API calls are logged",
+            "no logging trail records read and write management events, so Bedrock API calls are not all captured",
+        ),
+    ]
+}
+
+/// The controls [`evaluate_delivery_role`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_DELIVERY_ROLE_COVERS: &[ControlId] =
+    &[ControlId::CloudTrailDeliveryLeastPrivilege];
+
 /// Judges the role CloudTrail writes to CloudWatch Logs with: it trusts only
 /// `cloudtrail.amazonaws.com`, and its policies allow only `logs:CreateLogStream` and
 /// `logs:PutLogEvents` on the trail's log group.
 pub fn evaluate_delivery_role(role: &RoleState, log_group_arn: &str) -> Vec<Check> {
     let mut problems = Vec::new();
+    // What could not be read is never a pass: an error unless a problem is already known.
+    let mut unread = Vec::new();
     let group = log_group_arn.trim_end_matches(":*");
+    if role.trust_policy.is_none() {
+        unread.push(format!(
+            "the trust policy of {} could not be read",
+            role.arn
+        ));
+    }
     if let Some(trust) = &role.trust_policy {
         for statement in trust
             .statements
@@ -481,7 +580,7 @@ pub fn evaluate_delivery_role(role: &RoleState, log_group_arn: &str) -> Vec<Chec
     }
     for (arn, document) in &role.attached_documents {
         let Some(document) = document else {
-            problems.push(format!("the document of {arn} could not be read"));
+            unread.push(format!("the document of {arn} could not be read"));
             continue;
         };
         for statement in document
@@ -510,6 +609,15 @@ pub fn evaluate_delivery_role(role: &RoleState, log_group_arn: &str) -> Vec<Chec
             }
         }
     }
+    if problems.is_empty() && !unread.is_empty() {
+        return vec![Check {
+            control: ControlId::CloudTrailDeliveryLeastPrivilege,
+            setting: "delivery_role".to_string(),
+            status: Status::Error,
+            reason: unread.join("; "),
+        }];
+    }
+    problems.extend(unread);
     vec![Check::require(
         ControlId::CloudTrailDeliveryLeastPrivilege,
         "delivery_role",
@@ -518,6 +626,9 @@ pub fn evaluate_delivery_role(role: &RoleState, log_group_arn: &str) -> Vec<Chec
         problems.join("; "),
     )]
 }
+
+/// The controls [`trail_name_problem`] judges (see `crate::controls::coverage`).
+pub const TRAIL_NAME_PROBLEM_COVERS: &[ControlId] = &[ControlId::CloudTrailNameValid];
 
 /// The problem with a trail name, if any: 3 to 128 of letters, digits, `.`, `_` and `-`,
 /// starting and ending with a letter or digit, without `._-` next to each other, and not an IP

@@ -10,9 +10,9 @@ mod state;
 mod trail;
 
 pub use checks::{
-    covers_all_buckets, covers_bucket, evaluate_delivery_role, evaluate_trail,
-    management_events_recorded, selector_coverage, trail_name_problem, SelectorCoverage,
-    TrailExpectations,
+    covers_all_buckets, covers_bucket, evaluate_account_trails, evaluate_delivery_role,
+    evaluate_trail, management_events_recorded, selector_coverage, trail_name_problem,
+    SelectorCoverage, TrailExpectations,
 };
 pub use live::{all_buckets_value, describe_trails, read_trail_state};
 pub use policies::{trail_bucket_statements, trail_key_statements, CLOUDTRAIL_SERVICE};
@@ -21,6 +21,29 @@ pub use state::{
     EventSelectors, FieldSelector, TrailState,
 };
 pub use trail::{AuditTrail, AuditTrailBuilder, AuditTrailProps, S3DataEvents, TRAIL_KIND};
+
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::cloudtrail::evaluate_account_trails",
+        covers: checks::EVALUATE_ACCOUNT_TRAILS_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudtrail::evaluate_trail",
+        covers: checks::EVALUATE_TRAIL_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudtrail::evaluate_delivery_role",
+        covers: checks::EVALUATE_DELIVERY_ROLE_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudtrail::trail_name_problem",
+        covers: checks::TRAIL_NAME_PROBLEM_COVERS,
+    },
+];
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].

@@ -7,6 +7,9 @@ use crate::policy::{Effect, PolicyDocument, Statement};
 use super::events::SecurityEvent;
 use super::state::{AlarmState, MetricFilterState, TopicState};
 
+/// The controls [`evaluate_alarm`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_ALARM_COVERS: &[ControlId] = &[ControlId::CloudWatchAlarmActionCheck];
+
 /// Judges an alarm: actions enabled, with an alarm action and an insufficient-data action (the
 /// AWS Config HIPAA pack's `CLOUDWATCH_ALARM_ACTION_CHECK` parameters).
 pub fn evaluate_alarm(alarm: &AlarmState) -> Check {
@@ -30,15 +33,28 @@ pub fn evaluate_alarm(alarm: &AlarmState) -> Check {
 }
 
 fn restricted_to_account(statement: &Statement) -> bool {
-    [
+    const KEYS: [&str; 5] = [
         "aws:SourceAccount",
         "aws:SourceOwner",
         "aws:SourceArn",
         "aws:PrincipalAccount",
         "aws:PrincipalOrgID",
-    ]
-    .iter()
-    .any(|key| statement.has_condition_key(key))
+    ];
+    // Only a positive match narrows: StringNotEquals, IfExists and ForAnyValue forms let
+    // everyone else (or requests without the key) through.
+    statement.conditions.iter().any(|(operator, keys)| {
+        let positive = ["StringEquals", "StringLike", "ArnEquals", "ArnLike"]
+            .iter()
+            .any(|wanted| operator.eq_ignore_ascii_case(wanted));
+        positive
+            && keys.iter().any(|(key, values)| {
+                KEYS.iter().any(|wanted| key.eq_ignore_ascii_case(wanted))
+                    && !values.is_empty()
+                    && values
+                        .iter()
+                        .all(|value| !value.trim().is_empty() && value != "*")
+            })
+    })
 }
 
 /// The problems of a topic policy, if any: an Allow to everyone (or `{"AWS": "*"}`) without an
@@ -79,15 +95,22 @@ pub fn topic_policy_problems(policy: &PolicyDocument) -> Vec<String> {
     problems
 }
 
+/// The controls [`evaluate_topic`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_TOPIC_COVERS: &[ControlId] = &[
+    ControlId::AlarmTopicEncrypted,
+    ControlId::AlarmTopicPolicyLeastPrivilege,
+];
+
 /// Judges an alarm topic: encrypted with a customer-managed key, and a policy that lets only the
 /// account's alarms publish, over TLS.
 pub fn evaluate_topic(topic: &TopicState) -> Vec<Check> {
     let key = topic.kms_key.as_deref().unwrap_or_default();
     let customer_key = !key.is_empty() && !key.contains("alias/aws/");
-    let policy_problems = match &topic.policy {
-        Some(policy) => topic_policy_problems(policy),
-        None => vec!["the topic policy could not be read".to_string()],
-    };
+    let policy_problems = topic
+        .policy
+        .as_ref()
+        .map(topic_policy_problems)
+        .unwrap_or_default();
     vec![
         Check::require(
             ControlId::AlarmTopicEncrypted,
@@ -100,15 +123,39 @@ pub fn evaluate_topic(topic: &TopicState) -> Vec<Check> {
                 format!("the topic is encrypted with the AWS managed key {key}")
             },
         ),
-        Check::require(
-            ControlId::AlarmTopicPolicyLeastPrivilege,
-            "topic.policy",
-            policy_problems.is_empty(),
-            "only the account's alarms may publish, over TLS",
-            policy_problems.join("; "),
-        ),
+        match &topic.policy {
+            // Unread is an error, never a verdict: the policy may let anyone publish.
+            None => Check {
+                control: ControlId::AlarmTopicPolicyLeastPrivilege,
+                setting: "topic.policy".to_string(),
+                status: crate::controls::Status::Error,
+                reason: "the topic policy could not be read".to_string(),
+            },
+            Some(_) => Check::require(
+                ControlId::AlarmTopicPolicyLeastPrivilege,
+                "topic.policy",
+                policy_problems.is_empty(),
+                "only the account's alarms may publish, over TLS",
+                policy_problems.join("; "),
+            ),
+        },
     ]
 }
+
+/// The controls [`evaluate_security_alarms`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_SECURITY_ALARMS_COVERS: &[ControlId] = &[
+    ControlId::AlarmConsoleSigninFailures,
+    ControlId::AlarmRootUsage,
+    ControlId::AlarmNetworkChanges,
+    ControlId::AlarmUnauthorizedApiCalls,
+    ControlId::AlarmConsoleSigninWithoutMfa,
+    ControlId::AlarmIamPolicyChanges,
+    ControlId::AlarmCloudTrailChanges,
+    ControlId::AlarmKmsKeyDisabledOrDeleted,
+    ControlId::AlarmS3BucketPolicyChanges,
+    ControlId::AlarmConfigChanges,
+    ControlId::AlarmSecurityGroupChanges,
+];
 
 /// Judges the security-event coverage of filters and alarms (of one log group, or of an
 /// account): for each event, a metric filter whose pattern watches it and an alarm on that

@@ -27,6 +27,29 @@ pub use topic::{
     AlarmTopicProps, CLOUDWATCH_SERVICE, TOPIC_KIND,
 };
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::cloudwatch::evaluate_alarm",
+        covers: checks::EVALUATE_ALARM_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudwatch::evaluate_security_alarms",
+        covers: checks::EVALUATE_SECURITY_ALARMS_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudwatch::evaluate_topic",
+        covers: checks::EVALUATE_TOPIC_COVERS,
+    },
+    Evaluator {
+        name: "constructs::cloudwatch::topic_name_problem",
+        covers: topic::TOPIC_NAME_PROBLEM_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {

@@ -65,6 +65,9 @@ pub struct AlarmTopic {
     key: Ref<HipaaKey>,
 }
 
+/// The controls [`topic_name_problem`] judges (see `crate::controls::coverage`).
+pub const TOPIC_NAME_PROBLEM_COVERS: &[ControlId] = &[ControlId::CloudWatchNameValid];
+
 /// The problem with a topic name, if any.
 pub fn topic_name_problem(name: &str) -> Option<String> {
     if name.is_empty() || name.len() > 256 {

@@ -7,6 +7,13 @@ use crate::controls::{Check, ControlId, Status};
 use super::managed_rules::ManagedRuleSpec;
 use super::state::{ConfigRulesState, RecorderState};
 
+/// The controls [`evaluate_recorder`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_RECORDER_COVERS: &[ControlId] = &[
+    ControlId::ConfigDeliveryEncrypted,
+    ControlId::ConfigRecorderEnabled,
+    ControlId::LogRetentionSixYears,
+];
+
 /// Judges the region's recorder, its delivery channel and its retention.
 pub fn evaluate_recorder(state: &RecorderState) -> Vec<Check> {
     let mut checks = Vec::new();
@@ -110,6 +117,9 @@ pub fn evaluate_recorder(state: &RecorderState) -> Vec<Check> {
     checks
 }
 
+/// The controls [`recorder_absent`] judges (see `crate::controls::coverage`).
+pub const RECORDER_ABSENT_COVERS: &[ControlId] = &[ControlId::ConfigRecorderEnabled];
+
 /// The checks of a region without a recorder.
 pub fn recorder_absent() -> Vec<Check> {
     vec![Check::require(
@@ -124,6 +134,9 @@ pub fn recorder_absent() -> Vec<Check> {
 fn same_value(wanted: &str, found: &str) -> bool {
     wanted.trim().eq_ignore_ascii_case(found.trim())
 }
+
+/// The controls [`evaluate_rules`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_RULES_COVERS: &[ControlId] = &[ControlId::ConfigHipaaRulesDeployed];
 
 /// Judges the Config rules of a region against the rules expected (for instance
 /// [`hipaa_pack_rules`](super::hipaa_pack_rules)): each must be deployed (under any name) as the

@@ -43,6 +43,25 @@ pub const CONFIG_RECORDER: ResourceKind =
 /// A set of AWS Config rules.
 pub const CONFIG_RULES: ResourceKind = ResourceKind::new("AWS::Config::ConfigRule", "config rules");
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::config::recorder_absent",
+        covers: checks::RECORDER_ABSENT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::config::evaluate_recorder",
+        covers: checks::EVALUATE_RECORDER_COVERS,
+    },
+    Evaluator {
+        name: "constructs::config::evaluate_rules",
+        covers: checks::EVALUATE_RULES_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {

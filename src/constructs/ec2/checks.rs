@@ -179,6 +179,15 @@ const PUBLIC_MEANS: &str = "every block outside 10.0.0.0/8, 172.16.0.0/12, 192.1
      fc00::/7 counts as the internet, and so does a prefix list holding one (or whose entries \
      are unknown)";
 
+/// The controls [`evaluate_security_group_rules`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_SECURITY_GROUP_RULES_COVERS: &[ControlId] = &[
+    ControlId::IncomingSshDisabled,
+    ControlId::RestrictedIncomingTraffic,
+    ControlId::SgAdminAndDatabasePortsInternal,
+    ControlId::SgNoAllPortsRules,
+    ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+];
+
 /// Judges the rules of a security group (ingress and egress together).
 ///
 /// A peer is **public** when any of its addresses lies outside the private ranges
@@ -326,6 +335,10 @@ pub fn rules_as_declared(setting: &str, live: &[SgRule], declared: &[SgRule]) ->
     )
 }
 
+/// The controls [`evaluate_default_security_group`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_DEFAULT_SECURITY_GROUP_COVERS: &[ControlId] =
+    &[ControlId::VpcDefaultSecurityGroupClosed];
+
 /// The default security group of a VPC has no rule at all.
 pub fn evaluate_default_security_group(rules: Option<&[SgRule]>) -> Check {
     let setting = format!("security_group.{DEFAULT_PART}");
@@ -403,6 +416,12 @@ fn entries_text(entries: &[&NaclEntry]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The controls [`evaluate_network_acl`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_NETWORK_ACL_COVERS: &[ControlId] = &[
+    ControlId::NaclNoUnrestrictedIngress,
+    ControlId::NaclTiersRestricted,
+];
 
 /// Judges one network ACL.
 pub fn evaluate_network_acl(
@@ -525,6 +544,9 @@ pub fn evaluate_network_acl(
 
 // ------------------------------------------------------------------------------ subnets, routes
 
+/// The controls [`evaluate_subnet`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_SUBNET_COVERS: &[ControlId] = &[ControlId::SubnetAutoAssignPublicIpDisabled];
+
 /// A subnet does not hand out public addresses.
 pub fn evaluate_subnet(name: &str, subnet: &SubnetState) -> Check {
     Check::require(
@@ -538,6 +560,9 @@ pub fn evaluate_subnet(name: &str, subnet: &SubnetState) -> Check {
         ),
     )
 }
+
+/// The controls [`evaluate_route_table`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_ROUTE_TABLE_COVERS: &[ControlId] = &[ControlId::NoUnrestrictedRouteToIgw];
 
 /// A route table sends no default route to an internet gateway, unless it serves the
 /// explicit ingress tier (`internet_allowed`).
@@ -586,6 +611,9 @@ pub fn evaluate_route_table(name: &str, table: &RouteTableState, internet_allowe
         ),
     )
 }
+
+/// The controls [`evaluate_flow_logs`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_FLOW_LOGS_COVERS: &[ControlId] = &[ControlId::VpcFlowLogsEnabled];
 
 /// The VPC has a flow log of ALL traffic that is active (to `destination`, when given).
 pub fn evaluate_flow_logs(
@@ -886,6 +914,22 @@ fn endpoint_checks(state: &VpcState, expect: &VpcExpectations, checks: &mut Vec<
     ));
 }
 
+/// The controls [`evaluate_vpc`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_VPC_COVERS: &[ControlId] = &[
+    ControlId::InternetGatewayAuthorizedVpcOnly,
+    ControlId::NaclNoUnrestrictedIngress,
+    ControlId::NaclTiersRestricted,
+    ControlId::NoUnrestrictedRouteToIgw,
+    ControlId::SgRulesAsDeclared,
+    ControlId::SubnetAutoAssignPublicIpDisabled,
+    ControlId::VpcCidrPrivate,
+    ControlId::VpcDefaultSecurityGroupClosed,
+    ControlId::VpcFlowLogsEnabled,
+    ControlId::VpcMultiAz,
+    ControlId::VpcPrivateEndpoints,
+    ControlId::VpcTiersSegmented,
+];
+
 /// Judges a VPC and every part read with it.
 pub fn evaluate_vpc(state: &VpcState, expect: &VpcExpectations) -> Vec<Check> {
     let mut checks = vec![cidr_check(state), multi_az_check(state, expect)];
@@ -973,6 +1017,12 @@ pub fn evaluate_vpc(state: &VpcState, expect: &VpcExpectations) -> Vec<Check> {
 
 // ------------------------------------------------------------------------------ EBS
 
+/// The controls [`evaluate_ebs_default`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_EBS_DEFAULT_COVERS: &[ControlId] = &[
+    ControlId::EbsDefaultKeyCustomerManaged,
+    ControlId::Ec2EbsEncryptionByDefault,
+];
+
 /// Judges the account's EBS defaults in one region.
 pub fn evaluate_ebs_default(state: &EbsDefaultState) -> Vec<Check> {
     let aws_managed = state.default_kms_key.is_empty()
@@ -1003,6 +1053,9 @@ pub fn evaluate_ebs_default(state: &EbsDefaultState) -> Vec<Check> {
     ]
 }
 
+/// The controls [`evaluate_volume`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_VOLUME_COVERS: &[ControlId] = &[ControlId::EncryptedVolumes];
+
 /// Judges one EBS volume: encrypted at rest (the Config rule looks at attached volumes; an
 /// unattached one can be attached at any time, so every volume is judged).
 pub fn evaluate_volume(volume: &super::live::VolumeState) -> Check {
@@ -1019,6 +1072,9 @@ pub fn evaluate_volume(volume: &super::live::VolumeState) -> Check {
         format!("the volume ({attached}) is not encrypted"),
     )
 }
+
+/// The controls [`evaluate_snapshot`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_SNAPSHOT_COVERS: &[ControlId] = &[ControlId::EbsSnapshotPublicRestorableCheck];
 
 /// Judges one EBS snapshot: nobody outside the account may create a volume from it.
 pub fn evaluate_snapshot(snapshot: &super::live::SnapshotState) -> Check {

@@ -62,6 +62,17 @@ pub struct InstanceState {
     pub stopped_since_secs: Option<i64>,
 }
 
+/// The controls [`evaluate_instance`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_INSTANCE_COVERS: &[ControlId] = &[
+    ControlId::EbsOptimizedInstance,
+    ControlId::Ec2Imdsv2Check,
+    ControlId::Ec2InstanceDetailedMonitoringEnabled,
+    ControlId::Ec2InstanceNoPublicIp,
+    ControlId::Ec2InstanceProfileAttached,
+    ControlId::Ec2StoppedInstance,
+    ControlId::InstancesInVpc,
+];
+
 /// Judges an instance at `now_secs`.
 pub fn evaluate_instance(instance: &InstanceState, now_secs: i64) -> Vec<Check> {
     let mut checks = vec![
@@ -143,16 +154,22 @@ pub fn evaluate_instance(instance: &InstanceState, now_secs: i64) -> Vec<Check> 
             .stopped_since_secs
             .and_then(|since| now_secs.checked_sub(since))
             .map(|elapsed| elapsed / 86_400);
-        Check::require(
-            ControlId::Ec2StoppedInstance,
-            "state",
-            days.is_some_and(|days| days <= MAX_STOPPED_DAYS),
-            format!("stopped {} days ago", days.unwrap_or_default()),
-            match days {
-                Some(days) => format!("stopped for {days} days, more than {MAX_STOPPED_DAYS}"),
-                None => "stopped since an unknown date".to_string(),
+        match days {
+            // The stop time AWS wrote could not be read: neither a pass nor a verdict.
+            None => Check {
+                control: ControlId::Ec2StoppedInstance,
+                setting: "state".to_string(),
+                status: crate::controls::Status::Error,
+                reason: "stopped since an unknown date (the state transition reason holds no readable time)".to_string(),
             },
-        )
+            Some(days) => Check::require(
+                ControlId::Ec2StoppedInstance,
+                "state",
+                days <= MAX_STOPPED_DAYS,
+                format!("stopped {days} days ago"),
+                format!("stopped for {days} days, more than {MAX_STOPPED_DAYS}"),
+            ),
+        }
     } else {
         Check::require(
             ControlId::Ec2StoppedInstance,
@@ -247,11 +264,11 @@ mod tests {
     fn a_stop_time_that_cannot_be_subtracted_is_an_unknown_date_not_a_panic() {
         let mut instance = stopped_instance(Some(i64::MIN));
         let check = stopped_check(&instance, i64::MAX);
-        assert_eq!(check.status, crate::controls::Status::Fail);
+        assert_eq!(check.status, crate::controls::Status::Error);
         assert!(check.reason.contains("unknown date"), "{}", check.reason);
         instance.stopped_since_secs = Some(i64::MAX);
         let check = stopped_check(&instance, i64::MIN);
-        assert_eq!(check.status, crate::controls::Status::Fail);
+        assert_eq!(check.status, crate::controls::Status::Error);
     }
 
     fn stopped_instance(since: Option<i64>) -> InstanceState {

@@ -84,6 +84,57 @@ pub const SECURITY_GROUP_RULES_KIND: ResourceKind =
 pub const EBS_DEFAULT_KIND: ResourceKind =
     ResourceKind::new("AWS::EC2::EBSEncryptionByDefault", "ebs default");
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::ec2::evaluate_default_security_group",
+        covers: checks::EVALUATE_DEFAULT_SECURITY_GROUP_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_ebs_default",
+        covers: checks::EVALUATE_EBS_DEFAULT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_flow_logs",
+        covers: checks::EVALUATE_FLOW_LOGS_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_network_acl",
+        covers: checks::EVALUATE_NETWORK_ACL_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_route_table",
+        covers: checks::EVALUATE_ROUTE_TABLE_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_security_group_rules",
+        covers: checks::EVALUATE_SECURITY_GROUP_RULES_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_snapshot",
+        covers: checks::EVALUATE_SNAPSHOT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_subnet",
+        covers: checks::EVALUATE_SUBNET_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_volume",
+        covers: checks::EVALUATE_VOLUME_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_vpc",
+        covers: checks::EVALUATE_VPC_COVERS,
+    },
+    Evaluator {
+        name: "constructs::ec2::evaluate_instance",
+        covers: instance::EVALUATE_INSTANCE_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {

@@ -8,6 +8,13 @@ use super::state::DetectorState;
 /// The finding publishing frequency HIPAA incident response is held to here.
 pub const FIFTEEN_MINUTES: &str = "FIFTEEN_MINUTES";
 
+/// The controls [`evaluate_detector`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_DETECTOR_COVERS: &[ControlId] = &[
+    ControlId::GuardDutyEnabledCentralized,
+    ControlId::GuardDutyFindingsEvery15Minutes,
+    ControlId::GuardDutyS3Protection,
+];
+
 /// Judges a detector: enabled, publishing findings every 15 minutes, S3 Protection on, and each
 /// feature of `features` (GuardDuty feature names such as `RDS_LOGIN_EVENTS`) on.
 pub fn evaluate_detector(state: &DetectorState, features: &[&str]) -> Vec<Check> {
@@ -63,6 +70,9 @@ pub fn evaluate_detector(state: &DetectorState, features: &[&str]) -> Vec<Check>
     checks
 }
 
+/// The controls [`detector_absent`] judges (see `crate::controls::coverage`).
+pub const DETECTOR_ABSENT_COVERS: &[ControlId] = &[ControlId::GuardDutyEnabledCentralized];
+
 /// The checks of a region without a GuardDuty detector.
 pub fn detector_absent() -> Vec<Check> {
     vec![Check::require(
@@ -72,6 +82,74 @@ pub fn detector_absent() -> Vec<Check> {
         "",
         "the region has no GuardDuty detector",
     )]
+}
+
+/// One non-archived GuardDuty finding, as its age and severity matter to
+/// [`evaluate_findings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenFinding {
+    /// The finding id.
+    pub id: String,
+    /// When it was created, in seconds since the epoch (`None`: not reported or unparsable).
+    pub created_secs: Option<i64>,
+    /// Its severity (GuardDuty: high 7.0 to 8.9, medium 4.0 to 6.9, low 1.0 to 3.9).
+    pub severity: f64,
+}
+
+/// The days a non-archived finding of this severity may stay open (the 2021 pack's
+/// `daysHighSev` = 1, `daysMediumSev` = 7, `daysLowSev` = 30).
+pub fn allowed_days(severity: f64) -> i64 {
+    if severity >= 7.0 {
+        1
+    } else if severity >= 4.0 {
+        7
+    } else {
+        30
+    }
+}
+
+/// The controls [`evaluate_findings`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_FINDINGS_COVERS: &[ControlId] = &[ControlId::GuardDutyNonArchivedFindings];
+
+/// Judges the detector's non-archived findings at `now_secs`: none may be older than its
+/// severity allows. A finding whose age is unknown is an error (it may be long past its
+/// limit), unless another finding already fails.
+pub fn evaluate_findings(findings: &[OpenFinding], now_secs: i64) -> Check {
+    let mut stale = Vec::new();
+    let mut unknown = Vec::new();
+    for finding in findings {
+        let limit = allowed_days(finding.severity).saturating_mul(86_400);
+        match finding.created_secs {
+            Some(created) if now_secs.saturating_sub(created) > limit => {
+                stale.push(finding.id.clone())
+            }
+            Some(_) => {}
+            None => unknown.push(finding.id.clone()),
+        }
+    }
+    if stale.is_empty() && !unknown.is_empty() {
+        return Check {
+            control: ControlId::GuardDutyNonArchivedFindings,
+            setting: "findings".to_string(),
+            status: Status::Error,
+            reason: format!(
+                "the creation time of {} non-archived findings could not be read: {}",
+                unknown.len(),
+                unknown.join(", ")
+            ),
+        };
+    }
+    Check::require(
+        ControlId::GuardDutyNonArchivedFindings,
+        "findings",
+        stale.is_empty(),
+        "no non-archived finding is older than its severity's limit (high 1, medium 7, low 30 days)",
+        format!(
+            "{} non-archived findings past their limit: {}",
+            stale.len(),
+            stale.join(", ")
+        ),
+    )
 }
 
 #[cfg(test)]

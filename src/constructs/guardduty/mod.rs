@@ -8,7 +8,10 @@ mod state;
 
 use crate::construct::ResourceKind;
 
-pub use checks::{detector_absent, evaluate_detector, FIFTEEN_MINUTES};
+pub use checks::{
+    allowed_days, detector_absent, evaluate_detector, evaluate_findings, OpenFinding,
+    FIFTEEN_MINUTES,
+};
 pub use detector::{
     GuardDutyProtection, ThreatDetection, ThreatDetectionBuilder, ThreatDetectionProps,
 };
@@ -18,6 +21,25 @@ pub use state::{DetectorState, S3_DATA_EVENTS};
 /// The GuardDuty detector of an account and region.
 pub const GUARDDUTY_DETECTOR: ResourceKind =
     ResourceKind::new("AWS::GuardDuty::Detector", "guardduty detector");
+
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::guardduty::detector_absent",
+        covers: checks::DETECTOR_ABSENT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::guardduty::evaluate_detector",
+        covers: checks::EVALUATE_DETECTOR_COVERS,
+    },
+    Evaluator {
+        name: "constructs::guardduty::evaluate_findings",
+        covers: checks::EVALUATE_FINDINGS_COVERS,
+    },
+];
 
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].

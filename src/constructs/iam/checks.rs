@@ -29,6 +29,15 @@ fn name_of(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
+/// The controls [`evaluate_attached_policies`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_ATTACHED_POLICIES_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+];
+
 /// Judges every attached managed policy's document: one check per identity-policy control,
 /// failing with the findings of every policy (each named). A document that could not be read
 /// is an `ERROR` check, never a silent pass.
@@ -69,6 +78,19 @@ pub fn evaluate_attached_policies(
     }
     checks
 }
+
+/// The controls [`evaluate_role`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_ROLE_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamInlinePolicyBlockedKmsActions,
+    ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+    ControlId::IamRoleMaxSessionDuration,
+    ControlId::IamRoleTrustRestricted,
+];
 
 /// Judges a role: no inline policies, a trust policy that names its principals, a session of
 /// 1 to 12 hours, and attached policies that pass every identity-policy control.
@@ -115,13 +137,13 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
         .map(|arn| arn.account)
         .unwrap_or_default();
     checks.push(match &state.trust_policy {
-        None => Check::require(
-            ControlId::IamRoleTrustRestricted,
-            "trust_policy",
-            false,
-            "",
-            "the role's trust policy could not be read",
-        ),
+        // Unread is an error, never a verdict: the policy may trust anyone.
+        None => Check {
+            control: ControlId::IamRoleTrustRestricted,
+            setting: "trust_policy".to_string(),
+            status: Status::Error,
+            reason: "the role's trust policy could not be read".to_string(),
+        },
         Some(policy) => {
             let findings = validate_trust_policy(policy, &account);
             Check::require(
@@ -156,6 +178,15 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
     ));
     checks
 }
+
+/// The controls [`evaluate_managed_policy`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_MANAGED_POLICY_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+];
 
 /// Judges a managed policy's document (AWS managed policies are not judged by the KMS rules).
 pub fn evaluate_managed_policy(state: &ManagedPolicyState) -> Vec<Check> {
@@ -195,6 +226,9 @@ impl Default for PasswordRequirements {
         }
     }
 }
+
+/// The controls [`evaluate_password_policy`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_PASSWORD_POLICY_COVERS: &[ControlId] = &[ControlId::IamPasswordPolicy];
 
 /// Judges the account password policy (`None`: the account has none) requirement by
 /// requirement, each as its own `IAM_PASSWORD_POLICY` check.

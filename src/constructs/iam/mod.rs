@@ -51,6 +51,49 @@ pub(crate) use live::ensure_ours as ensure_owned;
 #[cfg(feature = "cloudtrail")]
 pub(crate) use names::fit_name;
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::iam::evaluate_attached_policies",
+        covers: checks::EVALUATE_ATTACHED_POLICIES_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::evaluate_managed_policy",
+        covers: checks::EVALUATE_MANAGED_POLICY_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::evaluate_password_policy",
+        covers: checks::EVALUATE_PASSWORD_POLICY_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::evaluate_role",
+        covers: checks::EVALUATE_ROLE_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::evaluate_group",
+        covers: principals::EVALUATE_GROUP_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::evaluate_root",
+        covers: principals::EVALUATE_ROOT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::evaluate_user",
+        covers: principals::EVALUATE_USER_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::iam_name_problem",
+        covers: names::IAM_NAME_PROBLEM_COVERS,
+    },
+    Evaluator {
+        name: "constructs::iam::HipaaRole::policies_as_declared",
+        covers: role::POLICIES_AS_DECLARED_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {

@@ -1,6 +1,8 @@
 //! IAM naming rules, the library's paths, ARNs, and the URL-decoding of the documents IAM
 //! returns.
 
+use crate::controls::ControlId;
+
 /// The path of every role and customer-managed policy the library makes.
 pub const LIBRARY_PATH: &str = "/hipaa-aws/";
 /// The path of the policies that grants make (a role leaves them to their grants).
@@ -9,6 +11,9 @@ pub const GRANTS_PATH: &str = "/hipaa-aws/grants/";
 pub const MAX_ROLE_NAME: usize = 64;
 /// Longest policy name IAM accepts.
 pub const MAX_POLICY_NAME: usize = 128;
+
+/// The controls [`iam_name_problem`] judges (see `crate::controls::coverage`).
+pub const IAM_NAME_PROBLEM_COVERS: &[ControlId] = &[ControlId::IamNameValid];
 
 /// The problem with an IAM role or policy name, if any: 1 to `max` of letters, digits and
 /// `+=,.@_-`.

@@ -134,6 +134,23 @@ fn inline_checks(inline: &BTreeMap<String, PolicyDocument>, what: &str) -> Vec<C
     checks
 }
 
+/// The controls [`evaluate_user`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_USER_COVERS: &[ControlId] = &[
+    ControlId::AccessKeysRotated,
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamInlinePolicyBlockedKmsActions,
+    ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+    ControlId::IamUserGroupMembershipCheck,
+    ControlId::IamUserMfaEnabled,
+    ControlId::IamUserNoPoliciesCheck,
+    ControlId::IamUserUnusedCredentialsCheck,
+    ControlId::MfaEnabledForIamConsoleAccess,
+];
+
 /// Judges an IAM user at `now_secs`: no policies of its own (attached or inline), in a group,
 /// with MFA (and MFA when it has a console password), access keys rotated and credentials used.
 pub fn evaluate_user(
@@ -240,6 +257,18 @@ pub fn evaluate_user(
     checks
 }
 
+/// The controls [`evaluate_group`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_GROUP_COVERS: &[ControlId] = &[
+    ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamGroupHasUsersCheck,
+    ControlId::IamInlinePolicyBlockedKmsActions,
+    ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoWildcardResourceOnDataActions,
+    ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamPolicyNoStatementsWithFullAccess,
+];
+
 /// Judges an IAM group: it has users, no inline policies, and attached policies that pass every
 /// identity-policy control.
 pub fn evaluate_group(group: &GroupState) -> Vec<Check> {
@@ -257,6 +286,13 @@ pub fn evaluate_group(group: &GroupState) -> Vec<Check> {
     ));
     checks
 }
+
+/// The controls [`evaluate_root`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_ROOT_COVERS: &[ControlId] = &[
+    ControlId::IamRootAccessKeyCheck,
+    ControlId::RootAccountHardwareMfaEnabled,
+    ControlId::RootAccountMfaEnabled,
+];
 
 /// Judges the root user: no access keys, MFA, and a hardware MFA device.
 pub fn evaluate_root(root: &RootState) -> Vec<Check> {
@@ -276,11 +312,21 @@ pub fn evaluate_root(root: &RootState) -> Vec<Check> {
             "the root user has no MFA",
         ),
         match root.virtual_mfa {
-            None => Check::not_applicable(
+            // Without MFA there is no hardware device, whatever the device list said.
+            None if !root.mfa_enabled => Check::require(
                 ControlId::RootAccountHardwareMfaEnabled,
                 "root.mfa",
-                "the kind of the root user's MFA device could not be read",
+                false,
+                "",
+                "the root user has no MFA",
             ),
+            // Unread is never a pass and never "does not apply": the device may be virtual.
+            None => Check {
+                control: ControlId::RootAccountHardwareMfaEnabled,
+                setting: "root.mfa".to_string(),
+                status: crate::controls::Status::Error,
+                reason: "the root user has MFA, but the kind of its device could not be read (ListVirtualMFADevices failed)".to_string(),
+            },
             Some(virtual_device) => Check::require(
                 ControlId::RootAccountHardwareMfaEnabled,
                 "root.mfa",

@@ -127,6 +127,10 @@ pub struct HipaaRole {
     managed_policies: Vec<Ref<ManagedPolicy>>,
 }
 
+/// The controls a role's verify judges beside [`evaluate_role`](super::evaluate_role): its
+/// attached policies are exactly the declared ones (see `crate::controls::coverage`).
+pub const POLICIES_AS_DECLARED_COVERS: &[ControlId] = &[ControlId::IamRolePoliciesAsDeclared];
+
 impl HipaaRole {
     /// Starts a builder.
     pub fn builder() -> HipaaRoleBuilder {

@@ -10,6 +10,15 @@ pub const MIN_ROTATION_DAYS: u32 = 90;
 /// Longest automatic rotation period KMS accepts, in days.
 pub const MAX_ROTATION_DAYS: u32 = 2560;
 
+/// The controls [`evaluate_key`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_KEY_COVERS: &[ControlId] = &[
+    ControlId::KmsAliasValid,
+    ControlId::KmsCmkNotScheduledForDeletion,
+    ControlId::KmsKeyPolicyLeastPrivilege,
+    ControlId::KmsKeyRotationEnabled,
+    ControlId::KmsKeyUsable,
+];
+
 /// Judges a key's state against the KMS controls.
 pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
     let mut checks = Vec::new();
@@ -28,13 +37,7 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
         ),
     ));
     checks.push(rotation_check(state));
-    checks.push(Check::require(
-        ControlId::KmsCmkNotScheduledForDeletion,
-        "key_state",
-        state.key_state != "PendingDeletion",
-        "not scheduled for deletion",
-        "the key is scheduled for deletion: data encrypted under it becomes unreadable when the window ends",
-    ));
+    checks.push(deletion_check(state));
     checks.push(match &state.policy {
         Some(policy) => policy_check(policy),
         None => Check::require(
@@ -62,6 +65,12 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
     checks
 }
 
+/// The controls [`evaluate_key_for_audit`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_KEY_FOR_AUDIT_COVERS: &[ControlId] = &[
+    ControlId::KmsCmkNotScheduledForDeletion,
+    ControlId::KmsKeyRotationEnabled,
+];
+
 /// The KMS controls of the catalog (`CONTROLS.md`) on any key of an account: automatic rotation
 /// for enabled customer-managed symmetric keys, and no scheduled deletion. (Library-only
 /// controls such as the alias or key-policy shape are judged on the library's own keys.)
@@ -83,14 +92,27 @@ pub fn evaluate_key_for_audit(state: &KeyState) -> Vec<Check> {
             ),
         )
     });
-    checks.push(Check::require(
+    checks.push(deletion_check(state));
+    checks
+}
+
+/// The key states in which KMS deletes the key when a waiting period ends: a key scheduled for
+/// deletion, and a multi-Region primary waiting for its replicas to be deleted first (it is
+/// deleted right after them).
+pub const DELETION_STATES: [&str; 2] = ["PendingDeletion", "PendingReplicaDeletion"];
+
+fn deletion_check(state: &KeyState) -> Check {
+    let scheduled = DELETION_STATES.contains(&state.key_state.as_str());
+    Check::require(
         ControlId::KmsCmkNotScheduledForDeletion,
         "key_state",
-        state.key_state != "PendingDeletion",
+        !scheduled,
         "not scheduled for deletion",
-        "the key is scheduled for deletion: data encrypted under it becomes unreadable when the window ends",
-    ));
-    checks
+        format!(
+            "the key is {}: it is scheduled for deletion, and data encrypted under it becomes unreadable when the window ends",
+            state.key_state
+        ),
+    )
 }
 
 fn rotation_check(state: &KeyState) -> Check {

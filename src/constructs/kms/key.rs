@@ -172,6 +172,10 @@ impl From<&HipaaKey> for Ref<HipaaKey> {
     }
 }
 
+/// The controls `HipaaKey::build()` judges on the props alone (the deletion window; see
+/// `crate::controls::coverage`), beside those of [`evaluate_key`](super::evaluate_key).
+pub const KEY_PROPS_COVERS: &[ControlId] = &[ControlId::KmsDeletionWindow];
+
 impl From<HipaaKeyProps> for Result<HipaaKey> {
     fn from(props: HipaaKeyProps) -> Self {
         let alias = if props.alias.starts_with("alias/") {

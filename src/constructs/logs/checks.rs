@@ -74,6 +74,13 @@ impl Default for LogGroupExpectations {
     }
 }
 
+/// The controls [`evaluate_log_group`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_LOG_GROUP_COVERS: &[ControlId] = &[
+    ControlId::CloudWatchLogGroupEncrypted,
+    ControlId::CwLogGroupRetentionPeriodCheck,
+    ControlId::LogRetentionSixYears,
+];
+
 /// Judges a log group: encrypted with a KMS key, retention set and at least one year, and (for
 /// audit logs) at least six years.
 pub fn evaluate_log_group(
@@ -118,6 +125,9 @@ pub fn evaluate_log_group(
     }
     checks
 }
+
+/// The controls [`log_group_name_problem`] judges (see `crate::controls::coverage`).
+pub const LOG_GROUP_NAME_PROBLEM_COVERS: &[ControlId] = &[ControlId::CloudWatchNameValid];
 
 /// The problem with a log group name, if any: 1 to 512 of letters, digits and `._-/#`.
 pub fn log_group_name_problem(name: &str) -> Option<String> {

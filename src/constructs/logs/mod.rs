@@ -19,6 +19,21 @@ pub use log_group::{
     EncryptedLogGroupProps, RetentionFloor, LOG_GROUP_KIND,
 };
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::logs::evaluate_log_group",
+        covers: checks::EVALUATE_LOG_GROUP_COVERS,
+    },
+    Evaluator {
+        name: "constructs::logs::log_group_name_problem",
+        covers: checks::LOG_GROUP_NAME_PROBLEM_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {

@@ -44,6 +44,31 @@ fn key_matches(actual: &Option<String>, expected: &Option<String>) -> bool {
     }
 }
 
+/// The controls [`evaluate_database`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_DATABASE_COVERS: &[ControlId] = &[
+    ControlId::DbInstanceBackupEnabled,
+    ControlId::IncomingSshDisabled,
+    ControlId::RdsAutomaticMinorVersionUpgradeEnabled,
+    ControlId::RdsBackupRetention,
+    ControlId::RdsCopyTagsToSnapshot,
+    ControlId::RdsEnhancedMonitoringEnabled,
+    ControlId::RdsIamAuthentication,
+    ControlId::RdsInDataSubnets,
+    ControlId::RdsInstanceDeletionProtectionEnabled,
+    ControlId::RdsInstancePublicAccessCheck,
+    ControlId::RdsLoggingEnabled,
+    ControlId::RdsMasterPasswordManaged,
+    ControlId::RdsMultiAzSupport,
+    ControlId::RdsParametersForEngine,
+    ControlId::RdsPerformanceInsightsEncrypted,
+    ControlId::RdsStorageEncrypted,
+    ControlId::RdsTlsEnforced,
+    ControlId::RestrictedIncomingTraffic,
+    ControlId::SgAdminAndDatabasePortsInternal,
+    ControlId::SgNoAllPortsRules,
+    ControlId::VpcSgOpenOnlyToAuthorizedPorts,
+];
+
 /// Judges a DB instance with every control of the RDS section.
 pub fn evaluate_database(state: &DatabaseState, expect: &DatabaseExpectations) -> Vec<Check> {
     let retention = state.backup_retention_days;
@@ -255,6 +280,10 @@ impl DatabaseState {
     }
 }
 
+/// The controls [`evaluate_parameters`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_PARAMETERS_COVERS: &[ControlId] =
+    &[ControlId::RdsParametersForEngine, ControlId::RdsTlsEnforced];
+
 /// Judges the parameters of a parameter group (of `family`, or an engine name): TLS forced and
 /// at least TLS 1.2, and every parameter of the family's engine.
 pub fn evaluate_parameters(family: &str, parameters: &BTreeMap<String, String>) -> Vec<Check> {
@@ -347,6 +376,12 @@ fn foreign_parameters(parameters: &BTreeMap<String, String>, postgres: bool) -> 
         .collect()
 }
 
+/// The controls [`evaluate_snapshot`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_SNAPSHOT_COVERS: &[ControlId] = &[
+    ControlId::RdsSnapshotEncrypted,
+    ControlId::RdsSnapshotsPublicProhibited,
+];
+
 /// Judges a DB or cluster snapshot: encrypted, and not restorable by everyone.
 pub fn evaluate_snapshot(encrypted: bool, public: bool) -> Vec<Check> {
     vec![
@@ -379,6 +414,14 @@ pub struct ClusterState {
     /// Days automated backups are kept.
     pub backup_retention_days: u32,
 }
+
+/// The controls [`evaluate_cluster`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_CLUSTER_COVERS: &[ControlId] = &[
+    ControlId::RdsBackupRetention,
+    ControlId::RdsClusterDeletionProtectionEnabled,
+    ControlId::RdsClusterMultiAzEnabled,
+    ControlId::RdsStorageEncrypted,
+];
 
 /// Judges a DB cluster: encrypted, deletion protection, Multi-AZ, backups.
 pub fn evaluate_cluster(state: &ClusterState) -> Vec<Check> {

@@ -36,6 +36,33 @@ pub use names::{user_problem, MAX_IDENTIFIER, REPLACING_SETTINGS};
 pub use parameters::read_parameter_group;
 pub use state::DatabaseState;
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::rds::evaluate_cluster",
+        covers: checks::EVALUATE_CLUSTER_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::evaluate_database",
+        covers: checks::EVALUATE_DATABASE_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::evaluate_parameters",
+        covers: checks::EVALUATE_PARAMETERS_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::evaluate_snapshot",
+        covers: checks::EVALUATE_SNAPSHOT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::rds::EncryptedDatabase::build",
+        covers: validate::SPEC_VIOLATIONS_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {

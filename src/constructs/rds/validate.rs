@@ -10,6 +10,16 @@ use super::database::{violation, EncryptedDatabase, MONITORING_INTERVALS};
 use super::engine::parameter_engine;
 use super::names::{identifier_problem, user_problem};
 
+/// The controls [`spec_violations`] judges (see `crate::controls::coverage`).
+pub const SPEC_VIOLATIONS_COVERS: &[ControlId] = &[
+    ControlId::RdsEnhancedMonitoringEnabled,
+    ControlId::RdsInDataSubnets,
+    ControlId::RdsMultiAzSupport,
+    ControlId::RdsNameValid,
+    ControlId::RdsParametersForEngine,
+    ControlId::SgAdminAndDatabasePortsInternal,
+];
+
 /// Every problem of the spec's values.
 pub(super) fn spec_violations(db: &EncryptedDatabase, resource: &str) -> Vec<Violation> {
     let spec = db.view();

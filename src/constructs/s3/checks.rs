@@ -80,6 +80,25 @@ impl BucketExpectations {
     }
 }
 
+/// The controls [`evaluate_bucket`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_BUCKET_COVERS: &[ControlId] = &[
+    ControlId::LogRetentionSixYears,
+    ControlId::S3BucketAclProhibited,
+    ControlId::S3BucketDefaultLockEnabled,
+    ControlId::S3BucketLevelPublicAccessProhibited,
+    ControlId::S3BucketLoggingEnabled,
+    ControlId::S3BucketPublicReadProhibited,
+    ControlId::S3BucketPublicWriteProhibited,
+    ControlId::S3BucketReplicationEnabled,
+    ControlId::S3BucketServerSideEncryptionEnabled,
+    ControlId::S3BucketSslRequestsOnly,
+    ControlId::S3BucketVersioningEnabled,
+    ControlId::S3DefaultEncryptionKms,
+    ControlId::S3EventNotificationsEnabled,
+    ControlId::S3TlsMinimumVersion,
+    ControlId::S3VersionLifecyclePolicyCheck,
+];
+
 /// Judges a bucket's state against the S3 controls.
 pub fn evaluate_bucket(state: &BucketState, expect: &BucketExpectations) -> Vec<Check> {
     let mut checks = Vec::new();
@@ -140,10 +159,22 @@ fn optional_check(
     }
 }
 
+/// True for a key named by an AWS managed alias (`alias/aws/s3`, or its ARN form
+/// `arn:aws:kms:…:alias/aws/s3`): AWS owns that key's policy, so it is no customer key.
+pub fn is_aws_managed_alias(key: &str) -> bool {
+    let key = key.trim();
+    key.get(..10)
+        .is_some_and(|head| head.eq_ignore_ascii_case("alias/aws/"))
+        || key.to_ascii_lowercase().contains(":alias/aws/")
+}
+
 fn encryption_checks(state: &BucketState, checks: &mut Vec<Check>) {
     let encryption = state.encryption.as_ref();
     let kms = encryption.is_some_and(|e| {
-        (e.algorithm == "aws:kms" || e.algorithm == "aws:kms:dsse") && e.kms_key.is_some()
+        (e.algorithm == "aws:kms" || e.algorithm == "aws:kms:dsse")
+            && e.kms_key
+                .as_deref()
+                .is_some_and(|key| !is_aws_managed_alias(key))
     });
     checks.push(Check::require(
         ControlId::S3DefaultEncryptionKms,
@@ -155,6 +186,10 @@ fn encryption_checks(state: &BucketState, checks: &mut Vec<Check>) {
             Some(e) if e.kms_key.is_none() && e.algorithm.starts_with("aws:kms") => {
                 "SSE-KMS without a customer key uses the AWS managed key".to_string()
             }
+            Some(e) if e.kms_key.as_deref().is_some_and(is_aws_managed_alias) => format!(
+                "SSE-KMS names {}, an AWS managed key whose policy the account cannot restrict",
+                e.kms_key.as_deref().unwrap_or_default()
+            ),
             Some(e) => format!("default encryption is {}, not SSE-KMS", e.algorithm),
         },
     ));

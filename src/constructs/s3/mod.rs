@@ -25,6 +25,21 @@ pub use state::{
     AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::s3::evaluate_bucket",
+        covers: checks::EVALUATE_BUCKET_COVERS,
+    },
+    Evaluator {
+        name: "constructs::s3::bucket_name_problems",
+        covers: name::BUCKET_NAME_PROBLEMS_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {

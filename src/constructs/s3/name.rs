@@ -1,5 +1,10 @@
 //! The S3 general purpose bucket naming rules.
 
+use crate::controls::ControlId;
+
+/// The controls [`bucket_name_problems`] judges (see `crate::controls::coverage`).
+pub const BUCKET_NAME_PROBLEMS_COVERS: &[ControlId] = &[ControlId::S3BucketNameValid];
+
 /// Every way `name` breaks the S3 naming rules for general purpose buckets, empty when valid.
 pub fn bucket_name_problems(name: &str) -> Vec<String> {
     let mut problems = Vec::new();

@@ -6,6 +6,12 @@ use crate::controls::{Check, ControlId, Status};
 use super::standards::Standard;
 use super::state::{SecurityHubState, StandardsView};
 
+/// The controls [`evaluate_security_hub`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_SECURITY_HUB_COVERS: &[ControlId] = &[
+    ControlId::SecurityHubEnabled,
+    ControlId::SecurityHubStandardsSubscribed,
+];
+
 /// Judges an enabled hub: it is enabled, and each of `standards` is subscribed. A standard that
 /// could not be read is an error, never a pass.
 pub fn evaluate_security_hub(state: &SecurityHubState, standards: &[Standard]) -> Vec<Check> {
@@ -59,6 +65,12 @@ pub fn evaluate_security_hub(state: &SecurityHubState, standards: &[Standard]) -
     }
     checks
 }
+
+/// The controls [`security_hub_absent`] judges (see `crate::controls::coverage`).
+pub const SECURITY_HUB_ABSENT_COVERS: &[ControlId] = &[
+    ControlId::SecurityHubEnabled,
+    ControlId::SecurityHubStandardsSubscribed,
+];
 
 /// The checks of an account and region where Security Hub is not enabled.
 pub fn security_hub_absent(standards: &[Standard]) -> Vec<Check> {

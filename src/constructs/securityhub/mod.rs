@@ -18,6 +18,21 @@ pub use state::{SecurityHubState, StandardSubscription, StandardsView, SUBSCRIBE
 /// The Security Hub hub of an account and region.
 pub const SECURITY_HUB: ResourceKind = ResourceKind::new("AWS::SecurityHub::Hub", "security hub");
 
+use crate::controls::coverage::Evaluator;
+
+/// The evaluators of this module and the controls each judges (see
+/// [`crate::controls::coverage`]).
+pub(crate) const EVALUATORS: &[Evaluator] = &[
+    Evaluator {
+        name: "constructs::securityhub::security_hub_absent",
+        covers: checks::SECURITY_HUB_ABSENT_COVERS,
+    },
+    Evaluator {
+        name: "constructs::securityhub::evaluate_security_hub",
+        covers: checks::EVALUATE_SECURITY_HUB_COVERS,
+    },
+];
+
 /// The types of this module most programs need; re-exported at the crate root and in
 /// [`crate::prelude`].
 pub mod prelude {
