@@ -1017,6 +1017,7 @@ mod refusals {
                     IamCustomerPolicyBlockedKmsActions,
                     IamNoWildcardResourceOnDataActions,
                     IamNoWildcardMarketplaceSubscribe,
+                    IamNoPrivilegeEscalation,
                 ],
             ),
             (

@@ -16,5 +16,6 @@ mod engine;
 mod foundation;
 mod governance;
 mod identity;
+mod policy_boundaries;
 mod safety;
 mod vpc;

@@ -108,6 +108,7 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
             ControlId::IamInlinePolicyBlockedKmsActions,
             ControlId::IamPolicyNoStatementsWithAdminAccess,
             ControlId::IamPolicyNoStatementsWithFullAccess,
+            ControlId::IamNoPrivilegeEscalation,
         ],
         "inline_policies",
     ));

@@ -128,6 +128,7 @@ fn inline_checks(inline: &BTreeMap<String, PolicyDocument>, what: &str) -> Vec<C
             ControlId::IamInlinePolicyBlockedKmsActions,
             ControlId::IamPolicyNoStatementsWithAdminAccess,
             ControlId::IamPolicyNoStatementsWithFullAccess,
+            ControlId::IamNoPrivilegeEscalation,
         ],
         "inline_policies",
     ));
