@@ -264,7 +264,7 @@ mod tests {
             .resources(["*"])
             .condition("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", ["arn:aws:cloudtrail:*:*:trail/t"]);
         assert!(!judge(any_account).is_empty());
-        assert!(judge(cloudtrail.clone().condition("StringEquals", "aws:SourceArn", [format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/t")]))).is_empty());
+        assert!(judge(cloudtrail.clone().condition("StringEquals", "aws:SourceArn", [format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/t")])).is_empty());
         assert!(!judge(cloudtrail.clone().condition("StringEquals", "aws:SourceArn", ["arn:aws:cloudtrail:us-east-1:444455556666:trail/t"])).is_empty());
         let bare = Statement::allow()
             .principal(Principal::service("cloudtrail.amazonaws.com"))

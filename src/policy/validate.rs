@@ -350,7 +350,7 @@ pub fn checks_from_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{Condition, Principal};
+    
 
     fn controls(policy: &PolicyDocument) -> Vec<ControlId> {
         let mut controls: Vec<ControlId> = validate_identity_policy(policy)
