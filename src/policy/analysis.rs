@@ -248,7 +248,7 @@ mod tests {
             .principal(Principal::Everyone)
             .not_actions(["s3:Get*", "s3:List*"])
             .resources([format!("{BUCKET}/*")]);
-        assert_eq!(one(not_reads), both, "NotAction of reads still allows the rest, writes included");
+        assert_eq!(one(not_reads), write, "NotAction of every read still allows the writes");
     }
 
     fn deny_http() -> Statement {
