@@ -776,7 +776,7 @@ fn policy_build_writes_trusts_and_key_policies_that_pass_their_own_checks() {
     assert!(
         base.statements
             .iter()
-            .filter(|s| s.actions.iter().any(|a| a.starts_with("kms:Create")))
+            .filter(|s| hipaa_aws::policy::statement_may_apply_to(s, "kms:CreateGrant"))
             .all(|s| s.condition_values("Bool", "kms:GrantIsForAWSResource").is_some()),
         "{base}"
     );
