@@ -81,12 +81,22 @@ impl Arn {
         if service == "iam" || service == "sts" {
             return wild(resource);
         }
-        let typed = resource.split_once(['/', ':']).filter(|(kind, _)| {
-            !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
+        // `type/name/...` or `type:name:...`: the name runs to the next separator of the same
+        // kind (log group names hold `/`, as in `log-group:/app/audit:log-stream:*`).
+        let typed = resource
+            .find(['/', ':'])
+            .and_then(|at| {
+                let kind = resource.get(..at)?;
+                let separator = resource.get(at..)?.chars().next()?;
+                let rest = resource.get(at..)?.get(separator.len_utf8()..)?;
+                Some((kind, separator, rest))
+            })
+            .filter(|(kind, _, _)| {
+                !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
         match typed {
-            Some((_, rest)) => {
-                let name = rest.split(['/', ':']).next().unwrap_or_default();
+            Some((_, separator, rest)) => {
+                let name = rest.split(separator).next().unwrap_or_default();
                 name.is_empty() || wild(name)
             }
             None => wild(resource),
@@ -172,6 +182,7 @@ mod tests {
             "arn:aws:kms:us-east-?:111122223333:key/1234",
             "arn:aws:iam::111122223333:role/app-*",
             "arn:aws:iam::111122223333:role/service-role/*",
+            "arn:aws:logs:us-east-1:111122223333:log-group:/app/*",
             "arn:*:s3:::acme",
             "acme*",
         ] {
@@ -183,6 +194,7 @@ mod tests {
             "arn:aws:kms:us-east-1:111122223333:key/1234",
             "arn:aws:logs:us-east-1:111122223333:log-group:audit:*",
             "arn:aws:iam::111122223333:role/app",
+            "arn:aws:logs:us-east-1:111122223333:log-group:/app/audit:log-stream:1_CloudTrail_*",
             "arn:aws:dynamodb:us-east-1:111122223333:table/acme/index/*",
         ] {
             assert!(!is_unscoped_resource(scoped), "{scoped}");
