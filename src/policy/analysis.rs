@@ -34,7 +34,10 @@ fn only_condition(
     let pairs: Vec<(&String, &String, &Vec<String>)> = statement
         .conditions
         .iter()
-        .flat_map(|(operator, keys)| keys.iter().map(move |(key, values)| (operator, key, values)))
+        .flat_map(|(operator, keys)| {
+            keys.iter()
+                .map(move |(key, values)| (operator, key, values))
+        })
         .collect();
     match pairs.as_slice() {
         [(operator, key, values)] => ConditionOperator::parse(operator.trim())
@@ -66,7 +69,9 @@ fn unconditional_deny(
 fn insecure_transport(operator: ConditionOperator, key: &str, values: &[String]) -> bool {
     operator.comparison == Comparison::Bool
         && key.eq_ignore_ascii_case("aws:SecureTransport")
-        && values.iter().any(|value| value.trim().eq_ignore_ascii_case("false"))
+        && values
+            .iter()
+            .any(|value| value.trim().eq_ignore_ascii_case("false"))
 }
 
 /// True when a Deny for every caller on every action `action_target` matches, on every
@@ -214,26 +219,76 @@ mod tests {
 
     #[test]
     fn disguised_public_allows_are_public() {
-        let read = PublicAccess { read: true, write: false };
-        let write = PublicAccess { read: false, write: true };
-        let both = PublicAccess { read: true, write: true };
+        let read = PublicAccess {
+            read: true,
+            write: false,
+        };
+        let write = PublicAccess {
+            read: false,
+            write: true,
+        };
+        let both = PublicAccess {
+            read: true,
+            write: true,
+        };
         let one = |statement: Statement| public_access(&PolicyDocument::new(vec![statement]));
         assert_eq!(one(allow_everyone(&["s3:*Object"])), both);
         assert_eq!(one(allow_everyone(&["s3:G*"])), read);
         assert_eq!(one(allow_everyone(&["s3:?utObject"])), write);
         assert_eq!(one(allow_everyone(&["s3:ListAllMyBuckets"])), read);
-        assert_eq!(one(allow_everyone(&["s3:GetBucketTagging"]).condition("StringNotEquals", "aws:SourceAccount", ["111122223333"])), read);
-        assert_eq!(one(allow_everyone(&["s3:GetObject"]).condition("StringEqualsIfExists", "aws:SourceAccount", ["111122223333"])), read);
-        assert_eq!(one(allow_everyone(&["s3:GetObject"]).condition("ForAnyValue:StringEquals", "aws:SourceAccount", ["111122223333"])), read);
-        assert_eq!(one(allow_everyone(&["s3:GetObject"]).condition("Null", "aws:SourceAccount", ["false"])), read);
-        assert_eq!(one(allow_everyone(&["s3:GetObject"]).condition("StringEquals", "aws:SourceAccount", ["111122223333"])), PublicAccess::default());
+        assert_eq!(
+            one(allow_everyone(&["s3:GetBucketTagging"]).condition(
+                "StringNotEquals",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "StringEqualsIfExists",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "ForAnyValue:StringEquals",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "Null",
+                "aws:SourceAccount",
+                ["false"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "StringEquals",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            PublicAccess::default()
+        );
         let not_principal = Statement::allow()
             .not_principal(Principal::aws("arn:aws:iam::111122223333:root"))
             .actions(["s3:GetObject"])
             .resources([format!("{BUCKET}/*")]);
         assert_eq!(one(not_principal), read);
         let mut listed = std::collections::BTreeMap::new();
-        listed.insert("AWS".to_string(), vec!["arn:aws:iam::111122223333:root".to_string(), "*".to_string()]);
+        listed.insert(
+            "AWS".to_string(),
+            vec![
+                "arn:aws:iam::111122223333:root".to_string(),
+                "*".to_string(),
+            ],
+        );
         let in_list = Statement::allow()
             .principal(Principal::Typed(listed))
             .actions(["s3:PutObject"])
@@ -248,7 +303,11 @@ mod tests {
             .principal(Principal::Everyone)
             .not_actions(["s3:Get*", "s3:List*"])
             .resources([format!("{BUCKET}/*")]);
-        assert_eq!(one(not_reads), write, "NotAction of every read still allows the writes");
+        assert_eq!(
+            one(not_reads),
+            write,
+            "NotAction of every read still allows the writes"
+        );
     }
 
     fn deny_http() -> Statement {
@@ -261,15 +320,36 @@ mod tests {
 
     #[test]
     fn tls_deny_counts_only_when_nothing_narrows_it() {
-        let judge = |statement: Statement| denies_insecure_transport(&PolicyDocument::new(vec![statement]), BUCKET);
+        let judge = |statement: Statement| {
+            denies_insecure_transport(&PolicyDocument::new(vec![statement]), BUCKET)
+        };
         assert!(judge(deny_http()));
-        assert!(judge(deny_http().actions(["s3:GetObject"])), "an extra action only widens");
+        assert!(
+            judge(deny_http().actions(["s3:GetObject"])),
+            "an extra action only widens"
+        );
         let mut if_exists = deny_http();
         if_exists.conditions.clear();
-        assert!(judge(if_exists.clone().condition("BoolIfExists", "aws:SecureTransport", ["false"])));
-        assert!(!judge(if_exists.condition("ForAnyValue:Bool", "aws:SecureTransport", ["false"])));
-        assert!(!judge(deny_http().condition("IpAddress", "aws:SourceIp", ["203.0.113.0/24"])));
-        assert!(!judge(deny_http().condition("StringEquals", "aws:SourceVpc", ["vpc-1"])));
+        assert!(judge(if_exists.clone().condition(
+            "BoolIfExists",
+            "aws:SecureTransport",
+            ["false"]
+        )));
+        assert!(!judge(if_exists.condition(
+            "ForAnyValue:Bool",
+            "aws:SecureTransport",
+            ["false"]
+        )));
+        assert!(!judge(deny_http().condition(
+            "IpAddress",
+            "aws:SourceIp",
+            ["203.0.113.0/24"]
+        )));
+        assert!(!judge(deny_http().condition(
+            "StringEquals",
+            "aws:SourceVpc",
+            ["vpc-1"]
+        )));
         let mut get_only = deny_http();
         get_only.actions = vec!["s3:Get*".to_string()];
         assert!(!judge(get_only));
@@ -283,7 +363,10 @@ mod tests {
         wide.resources = vec!["*".to_string()];
         assert!(judge(wide));
         let mut other_bucket = deny_http();
-        other_bucket.resources = vec!["arn:aws:s3:::acme-other".to_string(), "arn:aws:s3:::acme-other/*".to_string()];
+        other_bucket.resources = vec![
+            "arn:aws:s3:::acme-other".to_string(),
+            "arn:aws:s3:::acme-other/*".to_string(),
+        ];
         assert!(!judge(other_bucket));
         let mut prefix_only = deny_http();
         prefix_only.resources = vec![BUCKET.to_string(), format!("{BUCKET}/public/*")];
@@ -299,9 +382,25 @@ mod tests {
                 .resources([BUCKET.to_string(), format!("{BUCKET}/*")])
                 .condition(op, "s3:TlsVersion", [bound])])
         };
-        assert!(denies_tls_below(&deny("NumericLessThan", "1.2"), BUCKET, 1.2));
-        assert!(denies_tls_below(&deny("NumericLessThanIfExists", "1.2"), BUCKET, 1.2));
-        assert!(!denies_tls_below(&deny("NumericLessThan", "1.1"), BUCKET, 1.2));
-        assert!(!denies_tls_below(&deny("NumericGreaterThan", "1.2"), BUCKET, 1.2));
+        assert!(denies_tls_below(
+            &deny("NumericLessThan", "1.2"),
+            BUCKET,
+            1.2
+        ));
+        assert!(denies_tls_below(
+            &deny("NumericLessThanIfExists", "1.2"),
+            BUCKET,
+            1.2
+        ));
+        assert!(!denies_tls_below(
+            &deny("NumericLessThan", "1.1"),
+            BUCKET,
+            1.2
+        ));
+        assert!(!denies_tls_below(
+            &deny("NumericGreaterThan", "1.2"),
+            BUCKET,
+            1.2
+        ));
     }
 }

@@ -19,7 +19,10 @@ pub fn principal_is_everyone(principal: &Principal) -> bool {
 pub fn allow_is_for_everyone(statement: &Statement) -> bool {
     statement.effect == Effect::Allow
         && (statement.not_principal.is_some()
-            || statement.principal.as_ref().is_some_and(principal_is_everyone))
+            || statement
+                .principal
+                .as_ref()
+                .is_some_and(principal_is_everyone))
 }
 
 /// True when a Deny statement applies to every caller: its principal is `*` (or `{"AWS": "*"}`)
@@ -27,7 +30,10 @@ pub fn allow_is_for_everyone(statement: &Statement) -> bool {
 pub fn deny_is_for_everyone(statement: &Statement) -> bool {
     statement.effect == Effect::Deny
         && statement.not_principal.is_none()
-        && statement.principal.as_ref().is_some_and(principal_is_everyone)
+        && statement
+            .principal
+            .as_ref()
+            .is_some_and(principal_is_everyone)
 }
 
 #[cfg(test)]
@@ -40,20 +46,27 @@ mod tests {
         let mut map = BTreeMap::new();
         map.insert(
             "AWS".to_string(),
-            vec!["arn:aws:iam::111122223333:root".to_string(), "*".to_string()],
+            vec![
+                "arn:aws:iam::111122223333:root".to_string(),
+                "*".to_string(),
+            ],
         );
         assert!(principal_is_everyone(&Principal::Typed(map)));
-        assert!(!principal_is_everyone(&Principal::aws("arn:aws:iam::111122223333:root")));
+        assert!(!principal_is_everyone(&Principal::aws(
+            "arn:aws:iam::111122223333:root"
+        )));
         let mut service = BTreeMap::new();
         service.insert("Service".to_string(), vec!["*".to_string()]);
         assert!(principal_is_everyone(&Principal::Typed(service)));
-        let not_principal = Statement::allow()
-            .not_principal(Principal::aws("arn:aws:iam::111122223333:root"));
+        let not_principal =
+            Statement::allow().not_principal(Principal::aws("arn:aws:iam::111122223333:root"));
         assert!(allow_is_for_everyone(&not_principal));
         let deny_but = Statement::deny()
             .principal(Principal::Everyone)
             .not_principal(Principal::aws("arn:aws:iam::111122223333:root"));
         assert!(!deny_is_for_everyone(&deny_but));
-        assert!(deny_is_for_everyone(&Statement::deny().principal(Principal::any_aws())));
+        assert!(deny_is_for_everyone(
+            &Statement::deny().principal(Principal::any_aws())
+        ));
     }
 }

@@ -26,11 +26,7 @@ const RESTRICTING_KEYS: &[&str] = &[
 ];
 
 /// Keys whose values are ARNs (judged by [`is_unscoped_resource`]).
-const ARN_KEYS: &[&str] = &[
-    "aws:sourcearn",
-    "aws:principalarn",
-    "s3:dataaccesspointarn",
-];
+const ARN_KEYS: &[&str] = &["aws:sourcearn", "aws:principalarn", "s3:dataaccesspointarn"];
 
 /// Keys whose value must be exactly one named thing: a wildcard in it reaches others.
 const EXACT_KEYS: &[&str] = &[
@@ -150,7 +146,8 @@ pub fn scoped_to_account(
     statement.conditions.iter().any(|(operator, by_key)| {
         positive_comparison(operator).is_some_and(|comparison| comparisons.contains(&comparison))
             && by_key.iter().any(|(key, values)| {
-                keys.iter().any(|wanted| key.trim().eq_ignore_ascii_case(wanted))
+                keys.iter()
+                    .any(|wanted| key.trim().eq_ignore_ascii_case(wanted))
                     && !values.is_empty()
                     && values
                         .iter()
@@ -184,11 +181,31 @@ mod tests {
 
     #[test]
     fn only_positive_operators_restrict() {
-        assert!(restricts("StringEquals", "aws:SourceAccount", "111122223333"));
-        assert!(!restricts("StringNotEquals", "aws:SourceAccount", "111122223333"));
-        assert!(!restricts("StringEqualsIfExists", "aws:SourceAccount", "111122223333"));
-        assert!(!restricts("ForAnyValue:StringEquals", "aws:SourceAccount", "111122223333"));
-        assert!(!restricts("ForAllValues:StringEquals", "aws:SourceAccount", "111122223333"));
+        assert!(restricts(
+            "StringEquals",
+            "aws:SourceAccount",
+            "111122223333"
+        ));
+        assert!(!restricts(
+            "StringNotEquals",
+            "aws:SourceAccount",
+            "111122223333"
+        ));
+        assert!(!restricts(
+            "StringEqualsIfExists",
+            "aws:SourceAccount",
+            "111122223333"
+        ));
+        assert!(!restricts(
+            "ForAnyValue:StringEquals",
+            "aws:SourceAccount",
+            "111122223333"
+        ));
+        assert!(!restricts(
+            "ForAllValues:StringEquals",
+            "aws:SourceAccount",
+            "111122223333"
+        ));
         assert!(!restricts("Null", "aws:SourceAccount", "false"));
         assert!(!restricts("StringLike", "aws:SourceAccount", "1111*"));
         assert!(!restricts("StringEquals", "aws:SourceAccount", "*"));
@@ -205,7 +222,11 @@ mod tests {
         assert!(!restricts("IpAddress", "aws:SourceIp", "::/0"));
         assert!(restricts("ArnEquals", "aws:SourceArn", "arn:aws:s3:::acme"));
         assert!(!restricts("ArnLike", "aws:SourceArn", "arn:aws:s3:::acme*"));
-        assert!(!restricts("ArnLike", "aws:SourceArn", "arn:aws:cloudtrail:us-east-1:*:trail/x"));
+        assert!(!restricts(
+            "ArnLike",
+            "aws:SourceArn",
+            "arn:aws:cloudtrail:us-east-1:*:trail/x"
+        ));
     }
 
     #[test]
@@ -216,12 +237,55 @@ mod tests {
         let with = |op: &str, key: &str, value: &str| {
             Statement::allow().condition(op, key, [value.to_string()])
         };
-        assert!(scoped_to_account(&with("StringEquals", "aws:SourceAccount", account), account, &keys, &ops));
-        assert!(!scoped_to_account(&with("StringEquals", "aws:SourceAccount", "444455556666"), account, &keys, &ops));
-        assert!(!scoped_to_account(&with("StringNotEquals", "aws:SourceAccount", account), account, &keys, &ops));
-        assert!(!scoped_to_account(&with("StringLike", "aws:SourceAccount", account), account, &keys, &ops));
-        assert!(!scoped_to_account(&with("StringEqualsIfExists", "aws:SourceAccount", account), account, &keys, &ops));
-        assert!(scoped_to_account(&with("ArnEquals", "aws:SourceArn", "arn:aws:cloudtrail:us-east-1:111122223333:trail/t"), account, &keys, &ops));
-        assert!(!scoped_to_account(&with("ArnEquals", "aws:SourceArn", "arn:aws:cloudtrail:us-east-1:*:trail/t"), account, &keys, &ops));
+        assert!(scoped_to_account(
+            &with("StringEquals", "aws:SourceAccount", account),
+            account,
+            &keys,
+            &ops
+        ));
+        assert!(!scoped_to_account(
+            &with("StringEquals", "aws:SourceAccount", "444455556666"),
+            account,
+            &keys,
+            &ops
+        ));
+        assert!(!scoped_to_account(
+            &with("StringNotEquals", "aws:SourceAccount", account),
+            account,
+            &keys,
+            &ops
+        ));
+        assert!(!scoped_to_account(
+            &with("StringLike", "aws:SourceAccount", account),
+            account,
+            &keys,
+            &ops
+        ));
+        assert!(!scoped_to_account(
+            &with("StringEqualsIfExists", "aws:SourceAccount", account),
+            account,
+            &keys,
+            &ops
+        ));
+        assert!(scoped_to_account(
+            &with(
+                "ArnEquals",
+                "aws:SourceArn",
+                "arn:aws:cloudtrail:us-east-1:111122223333:trail/t"
+            ),
+            account,
+            &keys,
+            &ops
+        ));
+        assert!(!scoped_to_account(
+            &with(
+                "ArnEquals",
+                "aws:SourceArn",
+                "arn:aws:cloudtrail:us-east-1:*:trail/t"
+            ),
+            account,
+            &keys,
+            &ops
+        ));
     }
 }

@@ -49,7 +49,9 @@ mod tests {
 
     #[test]
     fn patterns_and_not_action_reach_escalation_actions() {
-        let reach = |actions: &[&str]| escalation_actions(&Statement::allow().actions(actions.iter().copied()));
+        let reach = |actions: &[&str]| {
+            escalation_actions(&Statement::allow().actions(actions.iter().copied()))
+        };
         assert_eq!(reach(&["iam:PassRole"]), vec!["iam:PassRole"]);
         assert_eq!(reach(&["iam:Put*"]), vec!["iam:Put*Policy"]);
         assert_eq!(reach(&["iam:AttachRolePolicy"]), vec!["iam:Attach*Policy"]);
@@ -57,13 +59,22 @@ mod tests {
         assert_eq!(reach(&["*"]).len(), ESCALATION_ACTIONS.len());
         assert_eq!(reach(&["kms:Create*"]), vec!["kms:CreateGrant"]);
         assert_eq!(reach(&["s3:PutBucket*"]), vec!["s3:PutBucketPolicy"]);
-        assert_eq!(reach(&["ec2:Modify*Attribute"]), vec!["ec2:ModifySnapshotAttribute"]);
-        assert_eq!(reach(&["rds:ModifyDB*"]), vec!["rds:ModifyDBSnapshotAttribute"]);
+        assert_eq!(
+            reach(&["ec2:Modify*Attribute"]),
+            vec!["ec2:ModifySnapshotAttribute"]
+        );
+        assert_eq!(
+            reach(&["rds:ModifyDB*"]),
+            vec!["rds:ModifyDBSnapshotAttribute"]
+        );
         assert_eq!(reach(&["sts:Assume*"]), vec!["sts:AssumeRole"]);
         assert!(reach(&["iam:Get*", "iam:List*", "s3:GetObject", "kms:Decrypt"]).is_empty());
         assert!(reach(&["iam:PassRoles"]).is_empty());
         let not_s3 = Statement::allow().not_actions(["s3:*"]);
-        assert_eq!(escalation_actions(&not_s3).len(), ESCALATION_ACTIONS.len() - 1);
+        assert_eq!(
+            escalation_actions(&not_s3).len(),
+            ESCALATION_ACTIONS.len() - 1
+        );
         let deny = Statement::deny().actions(["*"]);
         assert!(escalation_actions(&deny).is_empty());
     }

@@ -35,7 +35,11 @@ pub(crate) fn glob_matches(pattern: &str, text: &str) -> bool {
 /// A table over positions of two patterns, filled from the ends backwards: `cell(i, j)` may
 /// read only cells with a larger `i` or `j`. Iterative, so no input can overflow the stack, and
 /// at most `(a+1)·(b+1)` steps.
-fn table(la: usize, lb: usize, cell: impl Fn(&dyn Fn(usize, usize) -> bool, usize, usize) -> bool) -> bool {
+fn table(
+    la: usize,
+    lb: usize,
+    cell: impl Fn(&dyn Fn(usize, usize) -> bool, usize, usize) -> bool,
+) -> bool {
     let width = lb + 1;
     let mut done = vec![false; (la + 1) * width];
     for i in (0..=la).rev() {

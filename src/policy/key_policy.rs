@@ -151,7 +151,8 @@ fn statement_problems(statement: &Statement, account_id: &str) -> Vec<String> {
             }
         }
     }
-    if statement_may_apply_to(statement, "kms:CreateGrant") && !grants_only_for_aws_resources(statement)
+    if statement_may_apply_to(statement, "kms:CreateGrant")
+        && !grants_only_for_aws_resources(statement)
     {
         problems.push(format!(
             "statement {name} allows kms:CreateGrant without kms:GrantIsForAWSResource = true: a grantee could hand the key to anyone"
@@ -228,10 +229,34 @@ mod tests {
             .actions(["kms:Decrypt"])
             .resources(["*"]);
         assert_eq!(judge(everyone.clone()).len(), 1);
-        assert!(judge(everyone.clone().when(Condition::string_equals("kms:CallerAccount", [ACCOUNT]))).is_empty());
-        assert_eq!(judge(everyone.clone().condition("StringNotEquals", "kms:CallerAccount", [ACCOUNT])).len(), 1);
-        assert_eq!(judge(everyone.clone().condition("StringEquals", "aws:PrincipalOrgID", ["o-abc"])).len(), 1);
-        assert_eq!(judge(everyone.condition("StringEquals", "kms:CallerAccount", ["444455556666"])).len(), 1);
+        assert!(judge(
+            everyone
+                .clone()
+                .when(Condition::string_equals("kms:CallerAccount", [ACCOUNT]))
+        )
+        .is_empty());
+        assert_eq!(
+            judge(
+                everyone
+                    .clone()
+                    .condition("StringNotEquals", "kms:CallerAccount", [ACCOUNT])
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            judge(
+                everyone
+                    .clone()
+                    .condition("StringEquals", "aws:PrincipalOrgID", ["o-abc"])
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            judge(everyone.condition("StringEquals", "kms:CallerAccount", ["444455556666"])).len(),
+            1
+        );
         let not_principal = Statement::allow()
             .not_principal(Principal::aws(format!("arn:aws:iam::{ACCOUNT}:root")))
             .actions(["kms:Decrypt"])
@@ -244,7 +269,11 @@ mod tests {
         let context = "kms:EncryptionContext:aws:logs:arn";
         let group = format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:audit");
         assert!(judge(logs().when(Condition::arn_equals(context, [group.clone()]))).is_empty());
-        assert!(!judge(logs().when(Condition::arn_like(context, ["arn:aws:logs:us-east-1:*:log-group:*"]))).is_empty());
+        assert!(!judge(logs().when(Condition::arn_like(
+            context,
+            ["arn:aws:logs:us-east-1:*:log-group:*"]
+        )))
+        .is_empty());
         assert!(!judge(logs().condition("ArnNotEquals", context, [group.clone()])).is_empty());
         let with_source = |op: &str, value: &str| {
             logs()
@@ -256,23 +285,58 @@ mod tests {
             .principal(Principal::service("cloudtrail.amazonaws.com"))
             .actions(["kms:GenerateDataKey*"])
             .resources(["*"])
-            .condition("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", [format!("arn:aws:cloudtrail:*:{ACCOUNT}:trail/t")]);
-        assert!(judge(cloudtrail.clone()).is_empty(), "the context names a trail of this account");
+            .condition(
+                "StringLike",
+                "kms:EncryptionContext:aws:cloudtrail:arn",
+                [format!("arn:aws:cloudtrail:*:{ACCOUNT}:trail/t")],
+            );
+        assert!(
+            judge(cloudtrail.clone()).is_empty(),
+            "the context names a trail of this account"
+        );
         let any_account = Statement::allow()
             .principal(Principal::service("cloudtrail.amazonaws.com"))
             .actions(["kms:GenerateDataKey*"])
             .resources(["*"])
-            .condition("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", ["arn:aws:cloudtrail:*:*:trail/t"]);
+            .condition(
+                "StringLike",
+                "kms:EncryptionContext:aws:cloudtrail:arn",
+                ["arn:aws:cloudtrail:*:*:trail/t"],
+            );
         assert!(!judge(any_account).is_empty());
-        assert!(judge(cloudtrail.clone().condition("StringEquals", "aws:SourceArn", [format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/t")])).is_empty());
+        assert!(judge(cloudtrail.clone().condition(
+            "StringEquals",
+            "aws:SourceArn",
+            [format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/t")]
+        ))
+        .is_empty());
         let bare = Statement::allow()
             .principal(Principal::service("cloudtrail.amazonaws.com"))
             .actions(["kms:GenerateDataKey*"])
             .resources(["*"])
-            .condition("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", ["arn:aws:cloudtrail:*:*:trail/t"]);
-        assert!(!judge(bare.clone().condition("StringEqualsIfExists", "aws:SourceAccount", [ACCOUNT])).is_empty());
-        assert!(!judge(bare.clone().condition("ForAnyValue:StringEquals", "aws:SourceAccount", [ACCOUNT])).is_empty());
-        assert!(!judge(bare.clone().condition("StringEquals", "aws:SourceArn", ["arn:aws:cloudtrail:us-east-1:444455556666:trail/t"])).is_empty());
+            .condition(
+                "StringLike",
+                "kms:EncryptionContext:aws:cloudtrail:arn",
+                ["arn:aws:cloudtrail:*:*:trail/t"],
+            );
+        assert!(!judge(bare.clone().condition(
+            "StringEqualsIfExists",
+            "aws:SourceAccount",
+            [ACCOUNT]
+        ))
+        .is_empty());
+        assert!(!judge(bare.clone().condition(
+            "ForAnyValue:StringEquals",
+            "aws:SourceAccount",
+            [ACCOUNT]
+        ))
+        .is_empty());
+        assert!(!judge(bare.clone().condition(
+            "StringEquals",
+            "aws:SourceArn",
+            ["arn:aws:cloudtrail:us-east-1:444455556666:trail/t"]
+        ))
+        .is_empty());
         assert!(judge(bare.condition("StringEquals", "aws:SourceAccount", [ACCOUNT])).is_empty());
     }
 
@@ -280,9 +344,24 @@ mod tests {
     fn create_grant_needs_grant_is_for_aws_resource() {
         assert!(!judge(root().actions(["kms:CreateGrant"])).is_empty());
         assert!(!judge(root().actions(["kms:Create*"])).is_empty());
-        assert!(judge(root().actions(["kms:CreateGrant"]).condition("Bool", "kms:GrantIsForAWSResource", ["true"])).is_empty());
-        assert!(!judge(root().actions(["kms:CreateGrant"]).condition("BoolIfExists", "kms:GrantIsForAWSResource", ["true"])).is_empty());
-        assert!(!judge(root().actions(["kms:CreateGrant"]).condition("Bool", "kms:GrantIsForAWSResource", ["false"])).is_empty());
+        assert!(judge(root().actions(["kms:CreateGrant"]).condition(
+            "Bool",
+            "kms:GrantIsForAWSResource",
+            ["true"]
+        ))
+        .is_empty());
+        assert!(!judge(root().actions(["kms:CreateGrant"]).condition(
+            "BoolIfExists",
+            "kms:GrantIsForAWSResource",
+            ["true"]
+        ))
+        .is_empty());
+        assert!(!judge(root().actions(["kms:CreateGrant"]).condition(
+            "Bool",
+            "kms:GrantIsForAWSResource",
+            ["false"]
+        ))
+        .is_empty());
         assert!(judge(root().actions(["kms:CreateAlias"])).is_empty());
     }
 }

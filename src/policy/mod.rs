@@ -32,11 +32,11 @@ pub use condition::{Comparison, Condition, ConditionOperator, SetQualifier};
 pub use document::{
     Conditions, Effect, PolicyDocument, PolicyParseError, Principal, Statement, POLICY_VERSION,
 };
-pub use validate::{
-    checks_from_findings, identity_policy_checks, identity_policy_controls,
-    identity_policy_findings, is_data_action, validate_identity_policy,
-    PolicyFinding, PolicyKind, BLOCKED_KMS_ACTIONS, DATA_ACTIONS,
-};
 pub use escalation::ESCALATION_ACTIONS;
 pub use key_policy::key_policy_problems;
 pub use trust::{validate_trust_policy, TRUST_ACTIONS};
+pub use validate::{
+    checks_from_findings, identity_policy_checks, identity_policy_controls,
+    identity_policy_findings, is_data_action, validate_identity_policy, PolicyFinding, PolicyKind,
+    BLOCKED_KMS_ACTIONS, DATA_ACTIONS,
+};

@@ -76,7 +76,10 @@ fn requires_mfa(statement: &Statement) -> bool {
         |value| value.eq_ignore_ascii_case("true"),
     ) || has_real_condition(
         statement,
-        &[Comparison::NumericLessThan, Comparison::NumericLessThanEquals],
+        &[
+            Comparison::NumericLessThan,
+            Comparison::NumericLessThanEquals,
+        ],
         |key| key == "aws:multifactorauthage",
         |value| value.parse::<u64>().is_ok(),
     )
@@ -127,7 +130,12 @@ pub fn validate_trust_policy(policy: &PolicyDocument, account_id: &str) -> Vec<P
         }
         let services = principal.values("Service");
         let federated = principal.values("Federated");
-        for value in principal.values("AWS").iter().chain(services).chain(federated) {
+        for value in principal
+            .values("AWS")
+            .iter()
+            .chain(services)
+            .chain(federated)
+        {
             if value.trim() != "*" && value.contains(['*', '?']) {
                 push(format!("trusts the wildcard principal {value}"));
             }
@@ -144,7 +152,10 @@ pub fn validate_trust_policy(policy: &PolicyDocument, account_id: &str) -> Vec<P
             }
         }
         if !statement.not_actions.is_empty() {
-            push(format!("allows by NotAction: {}", describe_actions(statement)));
+            push(format!(
+                "allows by NotAction: {}",
+                describe_actions(statement)
+            ));
         }
         let foreign: Vec<&String> = principal
             .values("AWS")
@@ -240,7 +251,9 @@ mod tests {
         let mut map = std::collections::BTreeMap::new();
         map.insert(
             "Federated".to_string(),
-            vec![format!("arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com")],
+            vec![format!(
+                "arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+            )],
         );
         Statement::allow()
             .principal(Principal::Typed(map))
@@ -254,26 +267,79 @@ mod tests {
     #[test]
     fn services_need_this_accounts_source_account() {
         assert!(!passes(service()));
-        assert!(passes(service().when(Condition::string_equals("aws:SourceAccount", [ACCOUNT]))));
-        assert!(!passes(service().when(Condition::string_equals("aws:SourceAccount", ["444455556666"]))));
-        assert!(!passes(service().condition("StringNotEquals", "aws:SourceAccount", [ACCOUNT])));
-        assert!(!passes(service().condition("StringEqualsIfExists", "aws:SourceAccount", [ACCOUNT])));
-        assert!(!passes(service().condition("StringLike", "aws:SourceAccount", ["*"])));
-        assert!(!passes(service().actions(["sts:*"]).when(Condition::string_equals("aws:SourceAccount", [ACCOUNT]))));
+        assert!(passes(
+            service().when(Condition::string_equals("aws:SourceAccount", [ACCOUNT]))
+        ));
+        assert!(!passes(service().when(Condition::string_equals(
+            "aws:SourceAccount",
+            ["444455556666"]
+        ))));
+        assert!(!passes(service().condition(
+            "StringNotEquals",
+            "aws:SourceAccount",
+            [ACCOUNT]
+        )));
+        assert!(!passes(service().condition(
+            "StringEqualsIfExists",
+            "aws:SourceAccount",
+            [ACCOUNT]
+        )));
+        assert!(!passes(service().condition(
+            "StringLike",
+            "aws:SourceAccount",
+            ["*"]
+        )));
+        assert!(!passes(
+            service()
+                .actions(["sts:*"])
+                .when(Condition::string_equals("aws:SourceAccount", [ACCOUNT]))
+        ));
     }
 
     #[test]
     fn other_accounts_need_an_exact_external_id_or_mfa() {
         assert!(!passes(foreign()));
-        assert!(passes(foreign().when(Condition::string_equals("sts:ExternalId", ["x-123"]))));
-        assert!(!passes(foreign().condition("StringLike", "sts:ExternalId", ["*"])));
-        assert!(!passes(foreign().condition("StringLike", "sts:ExternalId", ["x-123"])));
-        assert!(!passes(foreign().condition("StringEqualsIfExists", "sts:ExternalId", ["x-123"])));
-        assert!(!passes(foreign().condition("StringNotEquals", "sts:ExternalId", ["x-123"])));
-        assert!(passes(foreign().when(Condition::bool("aws:MultiFactorAuthPresent", true))));
-        assert!(!passes(foreign().condition("BoolIfExists", "aws:MultiFactorAuthPresent", ["true"])));
-        assert!(!passes(foreign().condition("Bool", "aws:MultiFactorAuthPresent", ["false"])));
-        assert!(!passes(Statement::allow().principal(Principal::Everyone).actions(["sts:AssumeRole"])));
+        assert!(passes(
+            foreign().when(Condition::string_equals("sts:ExternalId", ["x-123"]))
+        ));
+        assert!(!passes(foreign().condition(
+            "StringLike",
+            "sts:ExternalId",
+            ["*"]
+        )));
+        assert!(!passes(foreign().condition(
+            "StringLike",
+            "sts:ExternalId",
+            ["x-123"]
+        )));
+        assert!(!passes(foreign().condition(
+            "StringEqualsIfExists",
+            "sts:ExternalId",
+            ["x-123"]
+        )));
+        assert!(!passes(foreign().condition(
+            "StringNotEquals",
+            "sts:ExternalId",
+            ["x-123"]
+        )));
+        assert!(passes(
+            foreign().when(Condition::bool("aws:MultiFactorAuthPresent", true))
+        ));
+        assert!(!passes(foreign().condition(
+            "BoolIfExists",
+            "aws:MultiFactorAuthPresent",
+            ["true"]
+        )));
+        assert!(!passes(foreign().condition(
+            "Bool",
+            "aws:MultiFactorAuthPresent",
+            ["false"]
+        )));
+        assert!(!passes(
+            Statement::allow()
+                .principal(Principal::Everyone)
+                .actions(["sts:AssumeRole"])
+        ));
     }
 
     #[test]
@@ -281,8 +347,16 @@ mod tests {
         let aud = "token.actions.githubusercontent.com:aud";
         let sub = "token.actions.githubusercontent.com:sub";
         assert!(!passes(federated()));
-        assert!(!passes(federated().condition("StringEquals", aud, ["sts.amazonaws.com"])));
-        assert!(!passes(federated().condition("StringLike", sub, ["repo:acme/app:*"])));
+        assert!(!passes(federated().condition(
+            "StringEquals",
+            aud,
+            ["sts.amazonaws.com"]
+        )));
+        assert!(!passes(federated().condition(
+            "StringLike",
+            sub,
+            ["repo:acme/app:*"]
+        )));
         assert!(passes(
             federated()
                 .condition("StringEquals", aud, ["sts.amazonaws.com"])

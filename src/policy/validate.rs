@@ -70,7 +70,6 @@ pub const DATA_ACTIONS: &[&str] = &[
     "elasticfilesystem:ClientWrite",
 ];
 
-
 /// Which kind of identity policy is judged: it decides which KMS control applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
@@ -139,9 +138,8 @@ fn covers_all_keys(statement: &Statement) -> bool {
         return true;
     }
     statement.resources.iter().any(|resource| {
-        Arn::parse(resource).is_ok_and(|arn| {
-            globs_overlap(&arn.service, "kms") && arn.is_unscoped()
-        })
+        Arn::parse(resource)
+            .is_ok_and(|arn| globs_overlap(&arn.service, "kms") && arn.is_unscoped())
     })
 }
 
@@ -207,7 +205,10 @@ pub fn identity_policy_findings(policy: &PolicyDocument, kind: PolicyKind) -> Ve
             if statement_applies_to_all(statement, "kms:*") {
                 blocked.push("kms:*");
             }
-            blocked.extend(targets_reached(statement, &["kms:Decrypt", "kms:ReEncrypt*"]));
+            blocked.extend(targets_reached(
+                statement,
+                &["kms:Decrypt", "kms:ReEncrypt*"],
+            ));
             if !blocked.is_empty() {
                 let control = match kind {
                     PolicyKind::Inline => ControlId::IamInlinePolicyBlockedKmsActions,
@@ -350,7 +351,6 @@ pub fn checks_from_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    
 
     fn controls(policy: &PolicyDocument) -> Vec<ControlId> {
         let mut controls: Vec<ControlId> = validate_identity_policy(policy)

@@ -78,7 +78,11 @@ fn document(statements: serde_json::Value) -> String {
 // ------------------------------------------------------------------------------ IAM, audit
 
 /// A customer-managed policy made by hand; returns its ARN.
-async fn managed_policy(account: &TestAccount, name: &str, statements: serde_json::Value) -> String {
+async fn managed_policy(
+    account: &TestAccount,
+    name: &str,
+    statements: serde_json::Value,
+) -> String {
     account
         .env
         .iam()
@@ -145,7 +149,11 @@ async fn iam_cases(account: &TestAccount) -> IamCases {
     let id = account.env.account_id().to_string();
     let role_arn = format!("arn:aws:iam::{id}:role/app");
     let escalation_forms: Vec<(&'static str, serde_json::Value, Status)> = vec![
-        ("esc-passrole-star", allow(json!("iam:PassRole"), json!("*")), Fail),
+        (
+            "esc-passrole-star",
+            allow(json!("iam:PassRole"), json!("*")),
+            Fail,
+        ),
         (
             "esc-passrole-to-service",
             json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
@@ -154,32 +162,119 @@ async fn iam_cases(account: &TestAccount) -> IamCases {
         ),
         (
             "esc-passrole-path-wildcard",
-            allow(json!("iam:PassRole"), json!(format!("arn:aws:iam::{id}:role/service-role/*"))),
+            allow(
+                json!("iam:PassRole"),
+                json!(format!("arn:aws:iam::{id}:role/service-role/*")),
+            ),
             Fail,
         ),
-        ("esc-passrole-named", allow(json!("iam:PassRole"), json!(role_arn.clone())), Pass),
-        ("esc-put-pattern", allow(json!("iam:Put*"), json!("*")), Fail),
+        (
+            "esc-passrole-named",
+            allow(json!("iam:PassRole"), json!(role_arn.clone())),
+            Pass,
+        ),
+        (
+            "esc-put-pattern",
+            allow(json!("iam:Put*"), json!("*")),
+            Fail,
+        ),
         (
             "esc-attach-any-role",
-            allow(json!("iam:AttachRolePolicy"), json!(format!("arn:aws:iam::{id}:role/*"))),
+            allow(
+                json!("iam:AttachRolePolicy"),
+                json!(format!("arn:aws:iam::{id}:role/*")),
+            ),
             Fail,
         ),
-        ("esc-attach-named", allow(json!("iam:AttachRolePolicy"), json!(role_arn.clone())), Pass),
-        ("esc-policy-versions", allow(json!(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]), json!("*")), Fail),
-        ("esc-access-keys", allow(json!("iam:CreateAccessKey"), json!("*")), Fail),
-        ("esc-trust-rewrite", allow(json!("iam:UpdateAssumeRolePolicy"), json!("*")), Fail),
-        ("esc-assume-any", allow(json!("sts:AssumeRole"), json!("*")), Fail),
-        ("esc-assume-named", allow(json!("sts:AssumeRole"), json!(role_arn.clone())), Pass),
-        ("esc-kms-create-pattern", allow(json!("kms:Create*"), json!("*")), Fail),
-        ("esc-key-policy", allow(json!("kms:PutKeyPolicy"), json!(format!("arn:aws:kms:{REGION}:{id}:key/*"))), Fail),
-        ("esc-bucket-policy-any", allow(json!("s3:PutBucketPolicy"), json!("arn:aws:s3:::*")), Fail),
-        ("esc-bucket-policy-prefix", allow(json!("s3:PutBucketPolicy"), json!("arn:aws:s3:::phi-*")), Fail),
-        ("esc-bucket-policy-named", allow(json!("s3:PutBucketPolicy"), json!("arn:aws:s3:::phi-data")), Pass),
-        ("esc-db-snapshots", allow(json!("rds:ModifyDB*"), json!("*")), Fail),
-        ("esc-ebs-snapshots", allow(json!("ec2:ModifySnapshotAttribute"), json!(format!("arn:aws:ec2:{REGION}::snapshot/*"))), Fail),
-        ("esc-not-action", json!([{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]), Fail),
-        ("esc-read-only", allow(json!(["iam:Get*", "iam:List*"]), json!("*")), Pass),
-        ("esc-passrole-substring", allow(json!("iam:PassRoles*"), json!("*")), Pass),
+        (
+            "esc-attach-named",
+            allow(json!("iam:AttachRolePolicy"), json!(role_arn.clone())),
+            Pass,
+        ),
+        (
+            "esc-policy-versions",
+            allow(
+                json!(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]),
+                json!("*"),
+            ),
+            Fail,
+        ),
+        (
+            "esc-access-keys",
+            allow(json!("iam:CreateAccessKey"), json!("*")),
+            Fail,
+        ),
+        (
+            "esc-trust-rewrite",
+            allow(json!("iam:UpdateAssumeRolePolicy"), json!("*")),
+            Fail,
+        ),
+        (
+            "esc-assume-any",
+            allow(json!("sts:AssumeRole"), json!("*")),
+            Fail,
+        ),
+        (
+            "esc-assume-named",
+            allow(json!("sts:AssumeRole"), json!(role_arn.clone())),
+            Pass,
+        ),
+        (
+            "esc-kms-create-pattern",
+            allow(json!("kms:Create*"), json!("*")),
+            Fail,
+        ),
+        (
+            "esc-key-policy",
+            allow(
+                json!("kms:PutKeyPolicy"),
+                json!(format!("arn:aws:kms:{REGION}:{id}:key/*")),
+            ),
+            Fail,
+        ),
+        (
+            "esc-bucket-policy-any",
+            allow(json!("s3:PutBucketPolicy"), json!("arn:aws:s3:::*")),
+            Fail,
+        ),
+        (
+            "esc-bucket-policy-prefix",
+            allow(json!("s3:PutBucketPolicy"), json!("arn:aws:s3:::phi-*")),
+            Fail,
+        ),
+        (
+            "esc-bucket-policy-named",
+            allow(json!("s3:PutBucketPolicy"), json!("arn:aws:s3:::phi-data")),
+            Pass,
+        ),
+        (
+            "esc-db-snapshots",
+            allow(json!("rds:ModifyDB*"), json!("*")),
+            Fail,
+        ),
+        (
+            "esc-ebs-snapshots",
+            allow(
+                json!("ec2:ModifySnapshotAttribute"),
+                json!(format!("arn:aws:ec2:{REGION}::snapshot/*")),
+            ),
+            Fail,
+        ),
+        (
+            "esc-not-action",
+            json!([{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]),
+            Fail,
+        ),
+        (
+            "esc-read-only",
+            allow(json!(["iam:Get*", "iam:List*"]), json!("*")),
+            Pass,
+        ),
+        (
+            "esc-passrole-substring",
+            allow(json!("iam:PassRoles*"), json!("*")),
+            Pass,
+        ),
     ];
     let mut escalation = Vec::new();
     for (name, statements, verdict) in escalation_forms {
@@ -188,15 +283,69 @@ async fn iam_cases(account: &TestAccount) -> IamCases {
     }
     let key = format!("arn:aws:kms:{REGION}:{id}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
     let pattern_forms: Vec<(&'static str, serde_json::Value, Status, Status)> = vec![
-        ("kms-crypt-pattern-any", allow(json!("kms:*crypt*"), json!("*")), Fail, Fail),
-        ("kms-crypt-pattern-key", allow(json!("kms:*crypt*"), json!(key.clone())), Pass, Pass),
-        ("kms-re-pattern-keys", allow(json!("kms:Re*"), json!(format!("arn:aws:kms:{REGION}:{id}:key/*"))), Fail, Fail),
-        ("kms-decrypt-key-prefix", allow(json!("kms:Decrypt"), json!(format!("arn:aws:kms:{REGION}:{id}:key/12*"))), Fail, Fail),
-        ("kms-decrypt-any-region", allow(json!("kms:Decrypt"), json!(format!("arn:aws:kms:*:{id}:key/1234")))  , Fail, Fail),
-        ("kms-describe-any", allow(json!("kms:Describe*"), json!("*")), Pass, Pass),
-        ("s3-objects-bucket-prefix", allow(json!("s3:*Object"), json!("arn:aws:s3:::phi-*/*")), Pass, Fail),
-        ("s3-objects-one-char", allow(json!("s3:GetObject"), json!("arn:aws:s3:::phi-dat?/*")), Pass, Fail),
-        ("s3-objects-named", allow(json!("s3:*Object"), json!("arn:aws:s3:::phi-data/*")), Pass, Pass),
+        (
+            "kms-crypt-pattern-any",
+            allow(json!("kms:*crypt*"), json!("*")),
+            Fail,
+            Fail,
+        ),
+        (
+            "kms-crypt-pattern-key",
+            allow(json!("kms:*crypt*"), json!(key.clone())),
+            Pass,
+            Pass,
+        ),
+        (
+            "kms-re-pattern-keys",
+            allow(
+                json!("kms:Re*"),
+                json!(format!("arn:aws:kms:{REGION}:{id}:key/*")),
+            ),
+            Fail,
+            Fail,
+        ),
+        (
+            "kms-decrypt-key-prefix",
+            allow(
+                json!("kms:Decrypt"),
+                json!(format!("arn:aws:kms:{REGION}:{id}:key/12*")),
+            ),
+            Fail,
+            Fail,
+        ),
+        (
+            "kms-decrypt-any-region",
+            allow(
+                json!("kms:Decrypt"),
+                json!(format!("arn:aws:kms:*:{id}:key/1234")),
+            ),
+            Fail,
+            Fail,
+        ),
+        (
+            "kms-describe-any",
+            allow(json!("kms:Describe*"), json!("*")),
+            Pass,
+            Pass,
+        ),
+        (
+            "s3-objects-bucket-prefix",
+            allow(json!("s3:*Object"), json!("arn:aws:s3:::phi-*/*")),
+            Pass,
+            Fail,
+        ),
+        (
+            "s3-objects-one-char",
+            allow(json!("s3:GetObject"), json!("arn:aws:s3:::phi-dat?/*")),
+            Pass,
+            Fail,
+        ),
+        (
+            "s3-objects-named",
+            allow(json!("s3:*Object"), json!("arn:aws:s3:::phi-data/*")),
+            Pass,
+            Pass,
+        ),
     ];
     let mut patterns = Vec::new();
     for (name, statements, kms, data) in pattern_forms {
@@ -232,16 +381,60 @@ async fn iam_cases(account: &TestAccount) -> IamCases {
     let aud = "token.actions.githubusercontent.com:aud";
     let sub = "token.actions.githubusercontent.com:sub";
     let trust_forms: Vec<(&'static str, serde_json::Value, Status)> = vec![
-        ("trust-service-bare", json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]), Fail),
-        ("trust-service-this-account", service(json!({"StringEquals": {"aws:SourceAccount": id.clone()}})), Pass),
-        ("trust-service-other-account", service(json!({"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}})), Fail),
-        ("trust-service-if-exists", service(json!({"StringEqualsIfExists": {"aws:SourceAccount": id.clone()}})), Fail),
-        ("trust-service-not-equals", service(json!({"StringNotEquals": {"aws:SourceAccount": OTHER_ACCOUNT}})), Fail),
-        ("trust-external-id-like", foreign(json!({"StringLike": {"sts:ExternalId": "*"}})), Fail),
-        ("trust-external-id-equals", foreign(json!({"StringEquals": {"sts:ExternalId": "acme-7f3c"}})), Pass),
-        ("trust-federated-aud-only", federated(json!({"StringEquals": {aud: "sts.amazonaws.com"}})), Fail),
-        ("trust-federated-aud-sub", federated(json!({"StringEquals": {aud: "sts.amazonaws.com"}, "StringLike": {sub: "repo:acme/app:*"}})), Pass),
-        ("trust-federated-sub-any", federated(json!({"StringEquals": {aud: "sts.amazonaws.com"}, "StringLike": {sub: "*"}})), Fail),
+        (
+            "trust-service-bare",
+            json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
+            Fail,
+        ),
+        (
+            "trust-service-this-account",
+            service(json!({"StringEquals": {"aws:SourceAccount": id.clone()}})),
+            Pass,
+        ),
+        (
+            "trust-service-other-account",
+            service(json!({"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}})),
+            Fail,
+        ),
+        (
+            "trust-service-if-exists",
+            service(json!({"StringEqualsIfExists": {"aws:SourceAccount": id.clone()}})),
+            Fail,
+        ),
+        (
+            "trust-service-not-equals",
+            service(json!({"StringNotEquals": {"aws:SourceAccount": OTHER_ACCOUNT}})),
+            Fail,
+        ),
+        (
+            "trust-external-id-like",
+            foreign(json!({"StringLike": {"sts:ExternalId": "*"}})),
+            Fail,
+        ),
+        (
+            "trust-external-id-equals",
+            foreign(json!({"StringEquals": {"sts:ExternalId": "acme-7f3c"}})),
+            Pass,
+        ),
+        (
+            "trust-federated-aud-only",
+            federated(json!({"StringEquals": {aud: "sts.amazonaws.com"}})),
+            Fail,
+        ),
+        (
+            "trust-federated-aud-sub",
+            federated(
+                json!({"StringEquals": {aud: "sts.amazonaws.com"}, "StringLike": {sub: "repo:acme/app:*"}}),
+            ),
+            Pass,
+        ),
+        (
+            "trust-federated-sub-any",
+            federated(
+                json!({"StringEquals": {aud: "sts.amazonaws.com"}, "StringLike": {sub: "*"}}),
+            ),
+            Fail,
+        ),
     ];
     let mut trusts = Vec::new();
     for (name, trust, verdict) in trust_forms {
@@ -253,8 +446,10 @@ async fn iam_cases(account: &TestAccount) -> IamCases {
         account,
         &format!("inline-esc-{}", account.suffix),
         scoped_service.clone(),
-        Some(json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
-            "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}])),
+        Some(
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+            "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}]),
+        ),
     )
     .await;
     let inline_clean = role(
@@ -280,24 +475,47 @@ fn judge_iam(report: &AuditReport, cases: &IamCases) {
     use Status::{Fail, Pass};
     for (name, arn, verdict) in &cases.escalation {
         let reason = expect(report, C::IamNoPrivilegeEscalation, arn, *verdict);
-        assert!(*verdict == Pass || reason.contains("allows"), "{name}: {reason}");
+        assert!(
+            *verdict == Pass || reason.contains("allows"),
+            "{name}: {reason}"
+        );
     }
     for (name, arn, kms, data) in &cases.patterns {
         let _ = name;
         expect(report, C::IamCustomerPolicyBlockedKmsActions, arn, *kms);
         expect(report, C::IamNoWildcardResourceOnDataActions, arn, *data);
     }
-    expect(report, C::IamPolicyNoStatementsWithAdminAccess, &cases.admin_by_pattern, Fail);
-    expect(report, C::IamPolicyNoStatementsWithAdminAccess, &cases.admin_by_not_action, Fail);
+    expect(
+        report,
+        C::IamPolicyNoStatementsWithAdminAccess,
+        &cases.admin_by_pattern,
+        Fail,
+    );
+    expect(
+        report,
+        C::IamPolicyNoStatementsWithAdminAccess,
+        &cases.admin_by_not_action,
+        Fail,
+    );
     for (name, arn, verdict) in &cases.trusts {
         let reason = expect(report, C::IamRoleTrustRestricted, arn, *verdict);
         if *verdict == Fail && name.starts_with("trust-service") {
             assert!(reason.contains("aws:SourceAccount"), "{name}: {reason}");
         }
     }
-    let reason = expect(report, C::IamNoPrivilegeEscalation, &cases.inline_escalation, Fail);
+    let reason = expect(
+        report,
+        C::IamNoPrivilegeEscalation,
+        &cases.inline_escalation,
+        Fail,
+    );
     assert!(reason.contains("iam:PassedToService"), "{reason}");
-    expect(report, C::IamNoPrivilegeEscalation, &cases.inline_clean, Pass);
+    expect(
+        report,
+        C::IamNoPrivilegeEscalation,
+        &cases.inline_clean,
+        Pass,
+    );
     expect(report, C::IamRoleTrustRestricted, &cases.inline_clean, Pass);
 }
 
@@ -338,19 +556,95 @@ async fn key_cases(account: &TestAccount) -> KeyCases {
     let context = json!({"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::phi-logs/*"});
     let forms: Vec<(&'static str, serde_json::Value, Status)> = vec![
         ("key-root-admin-only", json!([root.clone()]), Pass),
-        ("key-default-kms-star", json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:*", "Resource": "*"}]), Fail),
-        ("key-foreign-principal", with(json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{OTHER_ACCOUNT}:root")}, "Action": "kms:Decrypt", "Resource": "*"})), Fail),
-        ("key-everyone-callers-here", with(json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"kms:CallerAccount": id.clone()}}})), Pass),
-        ("key-everyone-org", with(json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}})), Fail),
-        ("key-not-principal", with(json!({"Effect": "Allow", "NotPrincipal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:Decrypt", "Resource": "*"})), Fail),
-        ("key-service-bare", with(json!({"Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*", "Condition": {"StringLike": context.clone()}})), Fail),
-        ("key-service-not-equals", with(service(json!({"StringNotEquals": {"aws:SourceAccount": OTHER_ACCOUNT}, "StringLike": context.clone()}))), Fail),
-        ("key-service-other-account", with(service(json!({"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}, "StringLike": context.clone()}))), Fail),
-        ("key-service-if-exists", with(service(json!({"StringEqualsIfExists": {"aws:SourceAccount": id.clone()}, "StringLike": context.clone()}))), Fail),
-        ("key-service-this-account", with(service(json!({"StringEquals": {"aws:SourceAccount": id.clone()}, "StringLike": context.clone()}))), Pass),
-        ("key-grant-bare", with(json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:CreateGrant", "Resource": "*"})), Fail),
-        ("key-grant-pattern", with(json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:Create*", "Resource": "*"})), Fail),
-        ("key-grant-for-aws", with(json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:CreateGrant", "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}})), Pass),
+        (
+            "key-default-kms-star",
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:*", "Resource": "*"}]),
+            Fail,
+        ),
+        (
+            "key-foreign-principal",
+            with(
+                json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{OTHER_ACCOUNT}:root")}, "Action": "kms:Decrypt", "Resource": "*"}),
+            ),
+            Fail,
+        ),
+        (
+            "key-everyone-callers-here",
+            with(
+                json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"kms:CallerAccount": id.clone()}}}),
+            ),
+            Pass,
+        ),
+        (
+            "key-everyone-org",
+            with(
+                json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}),
+            ),
+            Fail,
+        ),
+        (
+            "key-not-principal",
+            with(
+                json!({"Effect": "Allow", "NotPrincipal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:Decrypt", "Resource": "*"}),
+            ),
+            Fail,
+        ),
+        (
+            "key-service-bare",
+            with(
+                json!({"Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*", "Condition": {"StringLike": context.clone()}}),
+            ),
+            Fail,
+        ),
+        (
+            "key-service-not-equals",
+            with(service(
+                json!({"StringNotEquals": {"aws:SourceAccount": OTHER_ACCOUNT}, "StringLike": context.clone()}),
+            )),
+            Fail,
+        ),
+        (
+            "key-service-other-account",
+            with(service(
+                json!({"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}, "StringLike": context.clone()}),
+            )),
+            Fail,
+        ),
+        (
+            "key-service-if-exists",
+            with(service(
+                json!({"StringEqualsIfExists": {"aws:SourceAccount": id.clone()}, "StringLike": context.clone()}),
+            )),
+            Fail,
+        ),
+        (
+            "key-service-this-account",
+            with(service(
+                json!({"StringEquals": {"aws:SourceAccount": id.clone()}, "StringLike": context.clone()}),
+            )),
+            Pass,
+        ),
+        (
+            "key-grant-bare",
+            with(
+                json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:CreateGrant", "Resource": "*"}),
+            ),
+            Fail,
+        ),
+        (
+            "key-grant-pattern",
+            with(
+                json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:Create*", "Resource": "*"}),
+            ),
+            Fail,
+        ),
+        (
+            "key-grant-for-aws",
+            with(
+                json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "kms:CreateGrant", "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}),
+            ),
+            Pass,
+        ),
     ];
     let mut keys = Vec::new();
     for (name, statements, verdict) in forms {
@@ -378,13 +672,19 @@ struct BucketCases {
 async fn bucket(account: &TestAccount, stem: &str, statements: serde_json::Value) -> String {
     let name = account.bucket(stem);
     let s3 = account.s3();
-    s3.create_bucket().bucket(&name).send().await.expect("bucket");
+    s3.create_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("bucket");
     let statements = statements
         .to_string()
         .replace("BUCKET", &format!("arn:aws:s3:::{name}"));
     s3.put_bucket_policy()
         .bucket(&name)
-        .policy(document(serde_json::from_str(&statements).expect("statements")))
+        .policy(document(
+            serde_json::from_str(&statements).expect("statements"),
+        ))
         .send()
         .await
         .unwrap_or_else(|error| panic!("policy of {name}: {error:?}"));
@@ -399,16 +699,81 @@ async fn bucket_cases(account: &TestAccount) -> BucketCases {
             "Resource": "BUCKET/*", "Condition": condition}])
     };
     let public_forms: Vec<(&str, serde_json::Value, Status, Status)> = vec![
-        ("pub-objects", everyone(json!("s3:*Object"), json!({})), Fail, Fail),
-        ("pub-g-pattern", everyone(json!("s3:G*"), json!({})), Fail, Pass),
-        ("pub-not-equals", everyone(json!("s3:GetObject"), json!({"StringNotEquals": {"aws:SourceAccount": OTHER_ACCOUNT}})), Fail, Pass),
-        ("pub-if-exists", everyone(json!("s3:PutObject"), json!({"StringEqualsIfExists": {"aws:SourceAccount": id.clone()}})), Pass, Fail),
-        ("pub-any-value", everyone(json!("s3:GetObject"), json!({"ForAnyValue:StringEquals": {"aws:SourceAccount": id.clone()}})), Fail, Pass),
-        ("pub-null", everyone(json!("s3:GetObject"), json!({"Null": {"aws:SourceAccount": "false"}})), Fail, Pass),
-        ("pub-scoped", everyone(json!("s3:*Object"), json!({"StringEquals": {"aws:SourceAccount": id.clone()}})), Pass, Pass),
-        ("pub-not-principal", json!([{"Effect": "Allow", "NotPrincipal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "s3:GetObject", "Resource": "BUCKET/*"}]), Fail, Pass),
-        ("pub-star-in-list", json!([{"Effect": "Allow", "Principal": {"AWS": [format!("arn:aws:iam::{id}:root"), "*"]}, "Action": "s3:PutObject", "Resource": "BUCKET/*"}]), Pass, Fail),
-        ("pub-named", json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "s3:*Object", "Resource": "BUCKET/*"}]), Pass, Pass),
+        (
+            "pub-objects",
+            everyone(json!("s3:*Object"), json!({})),
+            Fail,
+            Fail,
+        ),
+        (
+            "pub-g-pattern",
+            everyone(json!("s3:G*"), json!({})),
+            Fail,
+            Pass,
+        ),
+        (
+            "pub-not-equals",
+            everyone(
+                json!("s3:GetObject"),
+                json!({"StringNotEquals": {"aws:SourceAccount": OTHER_ACCOUNT}}),
+            ),
+            Fail,
+            Pass,
+        ),
+        (
+            "pub-if-exists",
+            everyone(
+                json!("s3:PutObject"),
+                json!({"StringEqualsIfExists": {"aws:SourceAccount": id.clone()}}),
+            ),
+            Pass,
+            Fail,
+        ),
+        (
+            "pub-any-value",
+            everyone(
+                json!("s3:GetObject"),
+                json!({"ForAnyValue:StringEquals": {"aws:SourceAccount": id.clone()}}),
+            ),
+            Fail,
+            Pass,
+        ),
+        (
+            "pub-null",
+            everyone(
+                json!("s3:GetObject"),
+                json!({"Null": {"aws:SourceAccount": "false"}}),
+            ),
+            Fail,
+            Pass,
+        ),
+        (
+            "pub-scoped",
+            everyone(
+                json!("s3:*Object"),
+                json!({"StringEquals": {"aws:SourceAccount": id.clone()}}),
+            ),
+            Pass,
+            Pass,
+        ),
+        (
+            "pub-not-principal",
+            json!([{"Effect": "Allow", "NotPrincipal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "s3:GetObject", "Resource": "BUCKET/*"}]),
+            Fail,
+            Pass,
+        ),
+        (
+            "pub-star-in-list",
+            json!([{"Effect": "Allow", "Principal": {"AWS": [format!("arn:aws:iam::{id}:root"), "*"]}, "Action": "s3:PutObject", "Resource": "BUCKET/*"}]),
+            Pass,
+            Fail,
+        ),
+        (
+            "pub-named",
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "s3:*Object", "Resource": "BUCKET/*"}]),
+            Pass,
+            Pass,
+        ),
     ];
     let mut public = Vec::new();
     for (stem, statements, read, write) in public_forms {
@@ -421,12 +786,72 @@ async fn bucket_cases(account: &TestAccount) -> BucketCases {
     let http = json!({"Bool": {"aws:SecureTransport": "false"}});
     let old_tls = json!({"NumericLessThan": {"s3:TlsVersion": "1.2"}});
     let tls_forms: Vec<(&str, serde_json::Value, Status, Status)> = vec![
-        ("tls-full", json!([deny(json!("s3:*"), http.clone()), deny(json!("s3:*"), old_tls.clone())]), Pass, Pass),
-        ("tls-if-exists", json!([deny(json!("*"), json!({"BoolIfExists": {"aws:SecureTransport": "false"}})), deny(json!("*"), json!({"NumericLessThanIfExists": {"s3:TlsVersion": "1.2"}}))]), Pass, Pass),
-        ("tls-narrowed-ip", json!([deny(json!("s3:*"), json!({"Bool": {"aws:SecureTransport": "false"}, "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})), deny(json!("s3:*"), json!({"NumericLessThan": {"s3:TlsVersion": "1.2"}, "StringEquals": {"aws:SourceVpc": "vpc-12345678"}}))]), Fail, Fail),
-        ("tls-get-only", json!([deny(json!("s3:Get*"), http.clone()), deny(json!("s3:Get*"), old_tls.clone())]), Fail, Fail),
-        ("tls-old-bound", json!([deny(json!("s3:*"), http.clone()), deny(json!("s3:*"), json!({"NumericLessThan": {"s3:TlsVersion": "1.1"}}))]), Pass, Fail),
-        ("tls-one-principal", json!([{"Effect": "Deny", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "s3:*", "Resource": ["BUCKET", "BUCKET/*"], "Condition": http.clone()}]), Fail, Fail),
+        (
+            "tls-full",
+            json!([
+                deny(json!("s3:*"), http.clone()),
+                deny(json!("s3:*"), old_tls.clone())
+            ]),
+            Pass,
+            Pass,
+        ),
+        (
+            "tls-if-exists",
+            json!([
+                deny(
+                    json!("*"),
+                    json!({"BoolIfExists": {"aws:SecureTransport": "false"}})
+                ),
+                deny(
+                    json!("*"),
+                    json!({"NumericLessThanIfExists": {"s3:TlsVersion": "1.2"}})
+                )
+            ]),
+            Pass,
+            Pass,
+        ),
+        (
+            "tls-narrowed-ip",
+            json!([
+                deny(
+                    json!("s3:*"),
+                    json!({"Bool": {"aws:SecureTransport": "false"}, "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})
+                ),
+                deny(
+                    json!("s3:*"),
+                    json!({"NumericLessThan": {"s3:TlsVersion": "1.2"}, "StringEquals": {"aws:SourceVpc": "vpc-12345678"}})
+                )
+            ]),
+            Fail,
+            Fail,
+        ),
+        (
+            "tls-get-only",
+            json!([
+                deny(json!("s3:Get*"), http.clone()),
+                deny(json!("s3:Get*"), old_tls.clone())
+            ]),
+            Fail,
+            Fail,
+        ),
+        (
+            "tls-old-bound",
+            json!([
+                deny(json!("s3:*"), http.clone()),
+                deny(
+                    json!("s3:*"),
+                    json!({"NumericLessThan": {"s3:TlsVersion": "1.1"}})
+                )
+            ]),
+            Pass,
+            Fail,
+        ),
+        (
+            "tls-one-principal",
+            json!([{"Effect": "Deny", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")}, "Action": "s3:*", "Resource": ["BUCKET", "BUCKET/*"], "Condition": http.clone()}]),
+            Fail,
+            Fail,
+        ),
     ];
     let mut tls = Vec::new();
     for (stem, statements, only, version) in tls_forms {
@@ -540,7 +965,10 @@ async fn policy_verify_reports_disguised_policies_changed_behind_the_library() {
         .expect("stack");
     stack.apply(env).await.expect("apply");
     let before = stack.verify(env).await.expect("verify");
-    assert!(before.passed(), "the library's own policies pass:\n{before}");
+    assert!(
+        before.passed(),
+        "the library's own policies pass:\n{before}"
+    );
 
     // The key policy: a foreign principal and a grant not limited to AWS resources added.
     let kms = account.kms();
@@ -616,8 +1044,10 @@ async fn policy_verify_reports_disguised_policies_changed_behind_the_library() {
     };
     iam.create_policy_version()
         .policy_arn(&policy_arn)
-        .policy_document(document(json!([{"Sid": "ReadAppParameters", "Effect": "Allow",
-            "Action": ["ssm:GetParameter", "iam:Put*"], "Resource": "*"}])))
+        .policy_document(document(
+            json!([{"Sid": "ReadAppParameters", "Effect": "Allow",
+            "Action": ["ssm:GetParameter", "iam:Put*"], "Resource": "*"}]),
+        ))
         .set_as_default(true)
         .send()
         .await
@@ -637,11 +1067,19 @@ async fn policy_verify_reports_disguised_policies_changed_behind_the_library() {
     let (key_id, data_id, policy_id, role_id) = &ids;
     let key_failures = failed(&report, key_id);
     assert!(
-        has_failed(&key_failures, ControlId::KmsKeyPolicyLeastPrivilege, OTHER_ACCOUNT),
+        has_failed(
+            &key_failures,
+            ControlId::KmsKeyPolicyLeastPrivilege,
+            OTHER_ACCOUNT
+        ),
         "{key_failures:?}"
     );
     assert!(
-        has_failed(&key_failures, ControlId::KmsKeyPolicyLeastPrivilege, "kms:GrantIsForAWSResource"),
+        has_failed(
+            &key_failures,
+            ControlId::KmsKeyPolicyLeastPrivilege,
+            "kms:GrantIsForAWSResource"
+        ),
         "{key_failures:?}"
     );
     let data_failures = failed(&report, data_id);
@@ -657,19 +1095,30 @@ async fn policy_verify_reports_disguised_policies_changed_behind_the_library() {
     }
     let policy_failures = failed(&report, policy_id);
     assert!(
-        has_failed(&policy_failures, ControlId::IamNoPrivilegeEscalation, "iam:Put*"),
+        has_failed(
+            &policy_failures,
+            ControlId::IamNoPrivilegeEscalation,
+            "iam:Put*"
+        ),
         "{policy_failures:?}"
     );
     let role_failures = failed(&report, role_id);
     assert!(
-        has_failed(&role_failures, ControlId::IamRoleTrustRestricted, "aws:SourceAccount"),
+        has_failed(
+            &role_failures,
+            ControlId::IamRoleTrustRestricted,
+            "aws:SourceAccount"
+        ),
         "{role_failures:?}"
     );
 }
 
 // ------------------------------------------------------------------------------ build()
 
-fn refused_controls<T: std::fmt::Debug>(case: &str, result: hipaa_aws::Result<T>) -> Vec<ControlId> {
+fn refused_controls<T: std::fmt::Debug>(
+    case: &str,
+    result: hipaa_aws::Result<T>,
+) -> Vec<ControlId> {
     let error = match result {
         Ok(value) => panic!("{case}: accepted {value:?}"),
         Err(error) => error,
@@ -688,7 +1137,10 @@ fn refused_controls<T: std::fmt::Debug>(case: &str, result: hipaa_aws::Result<T>
 }
 
 fn managed(statement: Statement) -> hipaa_aws::Result<ManagedPolicy> {
-    ManagedPolicy::builder().name("p").statement(statement).build()
+    ManagedPolicy::builder()
+        .name("p")
+        .statement(statement)
+        .build()
 }
 
 #[test]
@@ -696,30 +1148,125 @@ fn policy_build_refuses_escalation_and_patterns_on_unscoped_resources() {
     use ControlId as C;
     let role_arn = "arn:aws:iam::111122223333:role/app";
     let refused: Vec<(&str, Statement, ControlId)> = vec![
-        ("PassRole on *", Statement::allow().actions(["iam:PassRole"]).resources(["*"]), C::IamNoPrivilegeEscalation),
+        (
+            "PassRole on *",
+            Statement::allow()
+                .actions(["iam:PassRole"])
+                .resources(["*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
         (
             "PassRole to one service on *",
             Statement::allow()
                 .actions(["iam:PassRole"])
                 .resources(["*"])
-                .condition("StringEquals", "iam:PassedToService", ["ecs-tasks.amazonaws.com"]),
+                .condition(
+                    "StringEquals",
+                    "iam:PassedToService",
+                    ["ecs-tasks.amazonaws.com"],
+                ),
             C::IamNoPrivilegeEscalation,
         ),
-        ("PassRole on a role path", Statement::allow().actions(["iam:PassRole"]).resources(["arn:aws:iam::111122223333:role/app-*"]), C::IamNoPrivilegeEscalation),
-        ("iam:Put* on *", Statement::allow().actions(["iam:Put*"]).resources(["*"]), C::IamNoPrivilegeEscalation),
-        ("iam:Attach*Policy on any role", Statement::allow().actions(["iam:Attach*Policy"]).resources(["arn:aws:iam::111122223333:role/*"]), C::IamNoPrivilegeEscalation),
-        ("kms:Create* on every key", Statement::allow().actions(["kms:Create*"]).resources(["arn:aws:kms:us-east-1:111122223333:key/*"]), C::IamNoPrivilegeEscalation),
-        ("sts:AssumeRole on *", Statement::allow().actions(["sts:AssumeRole"]).resources(["*"]), C::IamNoPrivilegeEscalation),
-        ("s3:PutBucketPolicy on a bucket prefix", Statement::allow().actions(["s3:PutBucketPolicy"]).resources(["arn:aws:s3:::phi-*"]), C::IamNoPrivilegeEscalation),
-        ("snapshot sharing", Statement::allow().actions(["rds:ModifyDBSnapshotAttribute", "ec2:ModifySnapshotAttribute"]).resources(["*"]), C::IamNoPrivilegeEscalation),
-        ("kms:*crypt* on *", Statement::allow().actions(["kms:*crypt*"]).resources(["*"]), C::IamCustomerPolicyBlockedKmsActions),
-        ("kms:Re* on every key", Statement::allow().actions(["kms:Re*"]).resources(["arn:aws:kms:us-east-1:111122223333:key/*"]), C::IamCustomerPolicyBlockedKmsActions),
-        ("Decrypt on a key prefix", Statement::allow().actions(["kms:Decrypt"]).resources(["arn:aws:kms:us-east-1:111122223333:key/12*"]), C::IamCustomerPolicyBlockedKmsActions),
-        ("Decrypt in any region", Statement::allow().actions(["kms:Decrypt"]).resources(["arn:aws:kms:*:111122223333:key/1234"]), C::IamCustomerPolicyBlockedKmsActions),
-        ("objects of a bucket prefix", Statement::allow().actions(["s3:*Object"]).resources(["arn:aws:s3:::phi-*/*"]), C::IamNoWildcardResourceOnDataActions),
-        ("objects of a one-character wildcard", Statement::allow().actions(["s3:GetObject"]).resources(["arn:aws:s3:::phi-dat?/*"]), C::IamNoWildcardResourceOnDataActions),
-        ("*:* on *", Statement::allow().actions(["*:*"]).resources(["*"]), C::IamPolicyNoStatementsWithAdminAccess),
-        ("NotAction on *", Statement::allow().not_actions(["iam:*"]).resources(["*"]), C::IamPolicyNoStatementsWithAdminAccess),
+        (
+            "PassRole on a role path",
+            Statement::allow()
+                .actions(["iam:PassRole"])
+                .resources(["arn:aws:iam::111122223333:role/app-*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
+        (
+            "iam:Put* on *",
+            Statement::allow().actions(["iam:Put*"]).resources(["*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
+        (
+            "iam:Attach*Policy on any role",
+            Statement::allow()
+                .actions(["iam:Attach*Policy"])
+                .resources(["arn:aws:iam::111122223333:role/*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
+        (
+            "kms:Create* on every key",
+            Statement::allow()
+                .actions(["kms:Create*"])
+                .resources(["arn:aws:kms:us-east-1:111122223333:key/*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
+        (
+            "sts:AssumeRole on *",
+            Statement::allow()
+                .actions(["sts:AssumeRole"])
+                .resources(["*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
+        (
+            "s3:PutBucketPolicy on a bucket prefix",
+            Statement::allow()
+                .actions(["s3:PutBucketPolicy"])
+                .resources(["arn:aws:s3:::phi-*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
+        (
+            "snapshot sharing",
+            Statement::allow()
+                .actions([
+                    "rds:ModifyDBSnapshotAttribute",
+                    "ec2:ModifySnapshotAttribute",
+                ])
+                .resources(["*"]),
+            C::IamNoPrivilegeEscalation,
+        ),
+        (
+            "kms:*crypt* on *",
+            Statement::allow().actions(["kms:*crypt*"]).resources(["*"]),
+            C::IamCustomerPolicyBlockedKmsActions,
+        ),
+        (
+            "kms:Re* on every key",
+            Statement::allow()
+                .actions(["kms:Re*"])
+                .resources(["arn:aws:kms:us-east-1:111122223333:key/*"]),
+            C::IamCustomerPolicyBlockedKmsActions,
+        ),
+        (
+            "Decrypt on a key prefix",
+            Statement::allow()
+                .actions(["kms:Decrypt"])
+                .resources(["arn:aws:kms:us-east-1:111122223333:key/12*"]),
+            C::IamCustomerPolicyBlockedKmsActions,
+        ),
+        (
+            "Decrypt in any region",
+            Statement::allow()
+                .actions(["kms:Decrypt"])
+                .resources(["arn:aws:kms:*:111122223333:key/1234"]),
+            C::IamCustomerPolicyBlockedKmsActions,
+        ),
+        (
+            "objects of a bucket prefix",
+            Statement::allow()
+                .actions(["s3:*Object"])
+                .resources(["arn:aws:s3:::phi-*/*"]),
+            C::IamNoWildcardResourceOnDataActions,
+        ),
+        (
+            "objects of a one-character wildcard",
+            Statement::allow()
+                .actions(["s3:GetObject"])
+                .resources(["arn:aws:s3:::phi-dat?/*"]),
+            C::IamNoWildcardResourceOnDataActions,
+        ),
+        (
+            "*:* on *",
+            Statement::allow().actions(["*:*"]).resources(["*"]),
+            C::IamPolicyNoStatementsWithAdminAccess,
+        ),
+        (
+            "NotAction on *",
+            Statement::allow().not_actions(["iam:*"]).resources(["*"]),
+            C::IamPolicyNoStatementsWithAdminAccess,
+        ),
     ];
     for (case, statement, control) in refused {
         let controls = refused_controls(case, managed(statement.clone()));
@@ -734,13 +1281,48 @@ fn policy_build_refuses_escalation_and_patterns_on_unscoped_resources() {
         assert!(controls.contains(&control), "grant {case}: {controls:?}");
     }
     let accepted: Vec<(&str, Statement)> = vec![
-        ("PassRole on one role", Statement::allow().actions(["iam:PassRole"]).resources([role_arn])),
-        ("AssumeRole on one role", Statement::allow().actions(["sts:AssumeRole"]).resources([role_arn])),
-        ("PutBucketPolicy on one bucket", Statement::allow().actions(["s3:PutBucketPolicy"]).resources(["arn:aws:s3:::phi-data"])),
-        ("kms:*crypt* on one key", Statement::allow().actions(["kms:*crypt*"]).resources(["arn:aws:kms:us-east-1:111122223333:key/1234"])),
-        ("objects of one bucket", Statement::allow().actions(["s3:*Object"]).resources(["arn:aws:s3:::phi-data/*"])),
-        ("IAM reads on *", Statement::allow().actions(["iam:Get*", "iam:List*"]).resources(["*"])),
-        ("a look-alike action", Statement::allow().actions(["iam:PassRoles*"]).resources(["*"])),
+        (
+            "PassRole on one role",
+            Statement::allow()
+                .actions(["iam:PassRole"])
+                .resources([role_arn]),
+        ),
+        (
+            "AssumeRole on one role",
+            Statement::allow()
+                .actions(["sts:AssumeRole"])
+                .resources([role_arn]),
+        ),
+        (
+            "PutBucketPolicy on one bucket",
+            Statement::allow()
+                .actions(["s3:PutBucketPolicy"])
+                .resources(["arn:aws:s3:::phi-data"]),
+        ),
+        (
+            "kms:*crypt* on one key",
+            Statement::allow()
+                .actions(["kms:*crypt*"])
+                .resources(["arn:aws:kms:us-east-1:111122223333:key/1234"]),
+        ),
+        (
+            "objects of one bucket",
+            Statement::allow()
+                .actions(["s3:*Object"])
+                .resources(["arn:aws:s3:::phi-data/*"]),
+        ),
+        (
+            "IAM reads on *",
+            Statement::allow()
+                .actions(["iam:Get*", "iam:List*"])
+                .resources(["*"]),
+        ),
+        (
+            "a look-alike action",
+            Statement::allow()
+                .actions(["iam:PassRoles*"])
+                .resources(["*"]),
+        ),
     ];
     for (case, statement) in accepted {
         if let Err(error) = managed(statement) {
@@ -772,12 +1354,17 @@ fn policy_build_writes_trusts_and_key_policies_that_pass_their_own_checks() {
     );
     // The base key policy passes the key-policy analysis: CreateGrant only for AWS resources.
     let base = PolicyDocument::new(hipaa_aws::constructs::kms::base_key_policy(&scope, 30));
-    assert!(key_policy_problems(&base, scope.account_id).is_empty(), "{base}");
+    assert!(
+        key_policy_problems(&base, scope.account_id).is_empty(),
+        "{base}"
+    );
     assert!(
         base.statements
             .iter()
             .filter(|s| hipaa_aws::policy::statement_may_apply_to(s, "kms:CreateGrant"))
-            .all(|s| s.condition_values("Bool", "kms:GrantIsForAWSResource").is_some()),
+            .all(|s| s
+                .condition_values("Bool", "kms:GrantIsForAWSResource")
+                .is_some()),
         "{base}"
     );
     // Just outside: the same policy as another account's key fails.

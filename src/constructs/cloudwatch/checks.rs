@@ -158,17 +158,43 @@ mod tests {
     #[test]
     fn topic_policies_see_disguised_forms() {
         assert!(problems(vec![deny_http()]).is_empty());
-        assert!(problems(vec![deny_http(), everyone(Some(("StringEquals", "111122223333")))]).is_empty());
+        assert!(problems(vec![
+            deny_http(),
+            everyone(Some(("StringEquals", "111122223333")))
+        ])
+        .is_empty());
         assert_eq!(problems(vec![deny_http(), everyone(None)]).len(), 1);
-        assert_eq!(problems(vec![deny_http(), everyone(Some(("StringNotEquals", "444455556666")))]).len(), 1);
-        assert_eq!(problems(vec![deny_http(), everyone(Some(("StringEqualsIfExists", "111122223333")))]).len(), 1);
+        assert_eq!(
+            problems(vec![
+                deny_http(),
+                everyone(Some(("StringNotEquals", "444455556666")))
+            ])
+            .len(),
+            1
+        );
+        assert_eq!(
+            problems(vec![
+                deny_http(),
+                everyone(Some(("StringEqualsIfExists", "111122223333")))
+            ])
+            .len(),
+            1
+        );
         let not_principal = Statement::allow()
             .not_principal(Principal::aws("arn:aws:iam::111122223333:root"))
             .actions(["sns:Publish"])
             .resources([TOPIC]);
         assert_eq!(problems(vec![deny_http(), not_principal]).len(), 1);
         // A TLS deny narrowed by another condition, or on another topic, does not count.
-        assert_eq!(problems(vec![deny_http().condition("IpAddress", "aws:SourceIp", ["203.0.113.0/24"])]).len(), 1);
+        assert_eq!(
+            problems(vec![deny_http().condition(
+                "IpAddress",
+                "aws:SourceIp",
+                ["203.0.113.0/24"]
+            )])
+            .len(),
+            1
+        );
         let mut elsewhere = deny_http();
         elsewhere.resources = vec!["arn:aws:sns:us-east-1:111122223333:other".to_string()];
         assert_eq!(problems(vec![elsewhere]).len(), 1);

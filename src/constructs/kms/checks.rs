@@ -1,7 +1,7 @@
 //! The controls that judge a KMS key, on a spec or on what KMS returns.
 
-use crate::controls::{Check, ControlId};
 use crate::controls::Status;
+use crate::controls::{Check, ControlId};
 use crate::policy::{key_policy_problems, PolicyDocument};
 
 use super::key::KeyState;
