@@ -112,10 +112,21 @@ pub(crate) fn typed_actions(statement: &Statement) -> Vec<Action> {
 /// matches every ARN (`arn:*`, `arn:*:*:*:*:*`).
 fn all_resources(statement: &Statement) -> bool {
     !statement.not_resources.is_empty()
-        || statement
-            .resources
-            .iter()
-            .any(|r| r.trim() == "*" || glob_covers(r.trim(), "arn:*:*:*:*:*"))
+        || statement.resources.iter().any(|r| {
+            r.trim() == "*" || glob_covers(r.trim(), "arn:*:*:*:*:*") || every_arn_of_a_partition(r)
+        })
+}
+
+/// `arn:aws:*:*:*:*` and the like: every service, region, account and resource of one partition.
+fn every_arn_of_a_partition(resource: &str) -> bool {
+    let only_wild =
+        |text: &str| !text.is_empty() && text.chars().all(|c| matches!(c, '*' | '?' | ':' | '/'));
+    Arn::parse(resource.trim()).is_ok_and(|arn| {
+        only_wild(&arn.service)
+            && only_wild(&arn.region)
+            && only_wild(&arn.account)
+            && only_wild(&arn.resource)
+    })
 }
 
 fn unscoped_resources(statement: &Statement) -> Vec<String> {
@@ -430,6 +441,19 @@ mod tests {
                     .actions(["aws-marketplace:Subscribe"])
                     .resources(["*"]),
                 vec![IamNoWildcardMarketplaceSubscribe],
+            ),
+            (
+                Statement::allow()
+                    .actions(["*"])
+                    .resources(["arn:aws:*:*:*:*"]),
+                vec![
+                    IamPolicyNoStatementsWithAdminAccess,
+                    IamPolicyNoStatementsWithFullAccess,
+                    IamCustomerPolicyBlockedKmsActions,
+                    IamNoWildcardResourceOnDataActions,
+                    IamNoWildcardMarketplaceSubscribe,
+                    IamNoPrivilegeEscalation,
+                ],
             ),
         ];
         for (statement, expected) in cases {
