@@ -12,7 +12,7 @@ use super::glob::{glob_covers, globs_overlap};
 /// use hipaa_aws::policy::{statement_may_apply_to, Statement};
 /// let objects = Statement::allow().actions(["s3:*Object"]);
 /// assert!(statement_may_apply_to(&objects, "s3:Get*"));
-/// assert!(!statement_may_apply_to(&objects, "s3:List*"));
+/// assert!(!statement_may_apply_to(&objects, "s3:ListBucket"));
 /// let all_but_iam = Statement::allow().not_actions(["iam:*"]);
 /// assert!(statement_may_apply_to(&all_but_iam, "kms:Decrypt"));
 /// assert!(!statement_may_apply_to(&all_but_iam, "iam:PassRole"));
