@@ -29,19 +29,22 @@ const GROUP: ResourceKind = ResourceKind::new("AWS::IAM::Group", "iam group");
 const POLICY: ResourceKind = ResourceKind::new("AWS::IAM::ManagedPolicy", "iam policy");
 const ROOT: ResourceKind = ResourceKind::new("AWS::IAM::RootUser", "root user");
 
-const POLICY_CONTROLS: [ControlId; 4] = [
+const POLICY_CONTROLS: [ControlId; 5] = [
     ControlId::IamPolicyNoStatementsWithAdminAccess,
     ControlId::IamPolicyNoStatementsWithFullAccess,
     ControlId::IamCustomerPolicyBlockedKmsActions,
     ControlId::IamNoWildcardMarketplaceSubscribe,
+    ControlId::IamNoPrivilegeEscalation,
 ];
-const ROLE_CONTROLS: [ControlId; 4] = [
+const ROLE_CONTROLS: [ControlId; 6] = [
     ControlId::IamNoInlinePolicyCheck,
     ControlId::IamPolicyNoStatementsWithAdminAccess,
     ControlId::IamPolicyNoStatementsWithFullAccess,
     ControlId::IamInlinePolicyBlockedKmsActions,
+    ControlId::IamRoleTrustRestricted,
+    ControlId::IamNoPrivilegeEscalation,
 ];
-const USER_CONTROLS: [ControlId; 8] = [
+const USER_CONTROLS: [ControlId; 9] = [
     ControlId::IamUserNoPoliciesCheck,
     ControlId::IamUserGroupMembershipCheck,
     ControlId::IamUserMfaEnabled,
@@ -50,11 +53,13 @@ const USER_CONTROLS: [ControlId; 8] = [
     ControlId::IamUserUnusedCredentialsCheck,
     ControlId::IamNoInlinePolicyCheck,
     ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamNoPrivilegeEscalation,
 ];
-const GROUP_CONTROLS: [ControlId; 3] = [
+const GROUP_CONTROLS: [ControlId; 4] = [
     ControlId::IamGroupHasUsersCheck,
     ControlId::IamNoInlinePolicyCheck,
     ControlId::IamPolicyNoStatementsWithAdminAccess,
+    ControlId::IamNoPrivilegeEscalation,
 ];
 const ROOT_CONTROLS: [ControlId; 3] = [
     ControlId::IamRootAccessKeyCheck,

@@ -1,4 +1,5 @@
-//! KMS in an audit: every key of the region, judged for rotation and scheduled deletion.
+//! KMS in an audit: every key of the region, judged for rotation and scheduled deletion, and
+//! every customer-managed key for its key policy.
 
 use std::collections::BTreeMap;
 
@@ -7,16 +8,17 @@ use futures::stream::{self, StreamExt};
 use crate::aws_error::AwsResultExt;
 use crate::construct::ResourceKind;
 use crate::constructs::kms::evaluate_key_for_audit;
-use crate::constructs::kms::live::read_key_state;
+use crate::constructs::kms::live::{read_key_policy, read_key_state};
 use crate::controls::ControlId;
 use crate::error::Result;
 
 use super::scan::{Judged, RegionScan};
 
 const KEY: ResourceKind = ResourceKind::new("AWS::KMS::Key", "kms key");
-const CONTROLS: [ControlId; 2] = [
+const CONTROLS: [ControlId; 3] = [
     ControlId::KmsKeyRotationEnabled,
     ControlId::KmsCmkNotScheduledForDeletion,
+    ControlId::KmsKeyPolicyLeastPrivilege,
 ];
 
 pub(super) async fn scan(scan: &RegionScan) -> Judged {
@@ -40,7 +42,14 @@ pub(super) async fn scan(scan: &RegionScan) -> Judged {
                 let aliases = aliases.get(&key_id).cloned().unwrap_or_default();
                 async move {
                     match read_key_state(&scan.env, &key_id, &aliases).await {
-                        Ok((state, arn)) => (key_id, Ok(evaluate_key_for_audit(&state)), Some(arn)),
+                        Ok((mut state, arn)) => {
+                            // A policy that cannot be read is an error of the key-policy
+                            // control alone (policy: None), not of the whole key.
+                            if state.key_manager == "CUSTOMER" {
+                                state.policy = read_key_policy(&scan.env, &key_id).await.ok();
+                            }
+                            (key_id, Ok(evaluate_key_for_audit(&state)), Some(arn))
+                        }
                         Err(error) => (key_id, Err(error), None),
                     }
                 }

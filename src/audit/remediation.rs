@@ -69,7 +69,8 @@ pub fn remediation(control: ControlId) -> &'static str {
         | C::IamPolicyNoStatementsWithFullAccess
         | C::IamCustomerPolicyBlockedKmsActions
         | C::IamInlinePolicyBlockedKmsActions
-        | C::IamNoWildcardMarketplaceSubscribe => {
+        | C::IamNoWildcardMarketplaceSubscribe
+        | C::IamNoPrivilegeEscalation => {
             "HipaaRole with grants (bucket.grant_read(&role), key.grant_encrypt_decrypt(&role)): least-privilege managed policies with exact ARNs"
         }
         C::IamNoInlinePolicyCheck | C::IamUserNoPoliciesCheck => {

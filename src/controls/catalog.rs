@@ -548,6 +548,12 @@ catalog! {
         service: Iam, cdk_nag: None, config_rule: None, removed: None,
         citations: [ACCESS_AUTHORIZATION], source: HipaaAwsMapping,
     },
+    IamNoPrivilegeEscalation {
+        id: "HIPAA_AWS_IAM_NO_PRIVILEGE_ESCALATION",
+        title: "Custom and inline policies do not allow privilege escalation or permission management (iam:PassRole, iam:Attach*Policy, iam:Put*Policy, iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:UpdateAssumeRolePolicy, iam:CreateAccessKey, sts:AssumeRole, kms:CreateGrant, kms:PutKeyPolicy, s3:PutBucketPolicy, rds:ModifyDBSnapshotAttribute, ec2:ModifySnapshotAttribute) on unscoped resources",
+        service: Iam, cdk_nag: None, config_rule: None, removed: None,
+        citations: [ACCESS_MANAGEMENT, ACCESS_AUTHORIZATION, ACCESS_ESTABLISHMENT, ACCESS_CONTROL], source: HipaaAwsMapping,
+    },
     AccessKeysRotated {
         id: "ACCESS_KEYS_ROTATED",
         title: "Active access keys are younger than 90 days",

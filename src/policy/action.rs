@@ -95,58 +95,14 @@ impl Action {
     /// True when this action (a pattern) covers `concrete`, as IAM compares them:
     /// case-insensitively, `*` for any run of characters and `?` for one.
     pub fn matches(&self, concrete: &str) -> bool {
-        glob_matches(&self.0.to_ascii_lowercase(), &concrete.to_ascii_lowercase())
+        super::glob::glob_matches(&self.0, concrete)
     }
 
     /// True when this action and `other` can both match some action (either covers the other,
-    /// or both are patterns that overlap on the same service).
+    /// or both are patterns that share a match, such as `s3:*Object` and `s3:Get*`).
     pub fn overlaps(&self, other: &Action) -> bool {
-        if self.matches(other.as_str()) || other.matches(self.as_str()) {
-            return true;
-        }
-        match (self.service(), other.service()) {
-            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {
-                // Two patterns on one service: compare the literal prefixes of their names.
-                let prefix = |action: &Action| -> String {
-                    action
-                        .name()
-                        .chars()
-                        .take_while(|c| *c != '*' && *c != '?')
-                        .collect::<String>()
-                        .to_ascii_lowercase()
-                };
-                let (pa, pb) = (prefix(self), prefix(other));
-                self.has_wildcard()
-                    && other.has_wildcard()
-                    && (pa.starts_with(&pb) || pb.starts_with(&pa))
-            }
-            _ => false,
-        }
+        super::glob::globs_overlap(&self.0, &other.0)
     }
-}
-
-/// `*` matches any run (including none), `?` exactly one character.
-pub(crate) fn glob_matches(pattern: &str, text: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let text: Vec<char> = text.chars().collect();
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
-            star = Some((p, t));
-            p += 1;
-        } else if let Some((star_p, star_t)) = star {
-            p = star_p + 1;
-            t = star_t + 1;
-            star = Some((star_p, star_t + 1));
-        } else {
-            return false;
-        }
-    }
-    pattern[p..].iter().all(|c| *c == '*')
 }
 
 impl fmt::Display for Action {

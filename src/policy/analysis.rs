@@ -1,89 +1,114 @@
-//! Questions the controls ask of resource policies: does it deny plain-text transport, does it
-//! deny old TLS, does it grant the public read or write access.
+//! Questions the controls ask of resource policies (S3 buckets, SNS topics): does it deny
+//! plain-text transport, does it deny old TLS, does it grant the public read or write access.
+//! Actions are judged as patterns ([`super::actions_covered`]), conditions by what they really
+//! restrict ([`super::conditions_semantics`]) and principals by who they reach
+//! ([`super::audience`]).
 
-use super::document::{Effect, PolicyDocument, Statement};
+use super::actions_covered::{statement_applies_to_all, statement_may_apply_to};
+use super::audience::{allow_is_for_everyone, deny_is_for_everyone};
+use super::condition::{Comparison, ConditionOperator};
+use super::conditions_semantics::statement_is_restricted;
+use super::document::{PolicyDocument, Statement};
+use super::glob::{glob_covers, globs_overlap};
 
-/// Condition keys that, with fixed values, make an Allow to everyone non-public (as S3's own
-/// public-policy evaluation treats them).
-const RESTRICTING_KEYS: &[&str] = &[
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:principalorgid",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:userid",
-    "aws:sourceip",
-    "s3:dataaccesspointaccount",
-    "s3:dataaccesspointarn",
-];
-
-fn covers_all_s3_actions(statement: &Statement) -> bool {
-    statement
-        .actions
-        .iter()
-        .any(|action| action == "*" || action.eq_ignore_ascii_case("s3:*"))
-}
-
-fn covers_bucket_and_objects(statement: &Statement, bucket_arn: &str) -> bool {
-    let objects = format!("{bucket_arn}/*");
-    let covers = |target: &str| {
-        statement
-            .resources
+/// True when the statement's resources include every resource `target` matches.
+fn covers_resource(statement: &Statement, target: &str) -> bool {
+    if !statement.not_resources.is_empty() {
+        return !statement
+            .not_resources
             .iter()
-            .any(|resource| resource == "*" || resource == target)
-    };
-    covers(bucket_arn) && covers(&objects)
+            .any(|excluded| globs_overlap(excluded.trim(), target));
+    }
+    statement
+        .resources
+        .iter()
+        .any(|resource| glob_covers(resource.trim(), target))
 }
 
-fn applies_to_everyone(statement: &Statement) -> bool {
-    statement
-        .principal
-        .as_ref()
-        .is_some_and(|principal| principal.is_everyone())
+/// True when the statement has exactly one condition, and it passes `wanted` (operator, key,
+/// values): any other condition narrows a Deny, so requests outside it go through.
+fn only_condition(
+    statement: &Statement,
+    wanted: impl Fn(ConditionOperator, &str, &[String]) -> bool,
+) -> bool {
+    let pairs: Vec<(&String, &String, &Vec<String>)> = statement
+        .conditions
+        .iter()
+        .flat_map(|(operator, keys)| {
+            keys.iter()
+                .map(move |(key, values)| (operator, key, values))
+        })
+        .collect();
+    match pairs.as_slice() {
+        [(operator, key, values)] => ConditionOperator::parse(operator.trim())
+            .is_ok_and(|operator| operator.set.is_none() && wanted(operator, key.trim(), values)),
+        _ => false,
+    }
+}
+
+/// True when a Deny applies to every caller, every action `action_target` matches and every
+/// resource of `resources`, and its only condition passes `wanted`.
+fn unconditional_deny(
+    policy: &PolicyDocument,
+    resources: &[&str],
+    action_target: &str,
+    wanted: impl Fn(ConditionOperator, &str, &[String]) -> bool,
+) -> bool {
+    policy.statements.iter().any(|statement| {
+        deny_is_for_everyone(statement)
+            && statement_applies_to_all(statement, action_target)
+            && resources
+                .iter()
+                .all(|resource| covers_resource(statement, resource))
+            && only_condition(statement, &wanted)
+    })
+}
+
+/// `aws:SecureTransport` is `false` (`BoolIfExists` too: the key is always present, so in a
+/// Deny the `IfExists` form only widens it).
+fn insecure_transport(operator: ConditionOperator, key: &str, values: &[String]) -> bool {
+    operator.comparison == Comparison::Bool
+        && key.eq_ignore_ascii_case("aws:SecureTransport")
+        && values
+            .iter()
+            .any(|value| value.trim().eq_ignore_ascii_case("false"))
+}
+
+/// True when a Deny for every caller on every action `action_target` matches, on every
+/// resource of `resources`, has `aws:SecureTransport = false` as its only condition.
+pub fn denies_insecure_transport_on(
+    policy: &PolicyDocument,
+    resources: &[&str],
+    action_target: &str,
+) -> bool {
+    unconditional_deny(policy, resources, action_target, insecure_transport)
 }
 
 /// True when a Deny for everyone on every S3 action, bucket and objects, has the condition
-/// `aws:SecureTransport = false` (what cdk-nag and AWS Config require).
+/// `aws:SecureTransport = false` and nothing else (what cdk-nag and AWS Config require; an
+/// extra condition on source address, principal or VPC lets plain HTTP through elsewhere).
 pub fn denies_insecure_transport(policy: &PolicyDocument, bucket_arn: &str) -> bool {
-    policy.statements.iter().any(|statement| {
-        statement.effect == Effect::Deny
-            && applies_to_everyone(statement)
-            && covers_all_s3_actions(statement)
-            && covers_bucket_and_objects(statement, bucket_arn)
-            && condition_is(statement, "Bool", "aws:SecureTransport", "false")
-    })
+    let objects = format!("{bucket_arn}/*");
+    denies_insecure_transport_on(policy, &[bucket_arn, &objects], "s3:*")
 }
 
 /// True when a Deny for everyone on every S3 action, bucket and objects, refuses TLS versions
-/// below `minimum` (`NumericLessThan s3:TlsVersion`).
+/// below `minimum` (`NumericLessThan s3:TlsVersion`, `IfExists` allowed) and nothing else.
 pub fn denies_tls_below(policy: &PolicyDocument, bucket_arn: &str, minimum: f64) -> bool {
-    policy.statements.iter().any(|statement| {
-        statement.effect == Effect::Deny
-            && applies_to_everyone(statement)
-            && covers_all_s3_actions(statement)
-            && covers_bucket_and_objects(statement, bucket_arn)
-            && statement
-                .condition_values("NumericLessThan", "s3:TlsVersion")
-                .is_some_and(|values| {
-                    values
-                        .iter()
-                        .filter_map(|value| value.parse::<f64>().ok())
-                        .any(|bound| bound >= minimum)
-                })
-    })
-}
-
-fn condition_is(statement: &Statement, operator: &str, key: &str, expected: &str) -> bool {
-    statement.conditions.iter().any(|(op, keys)| {
-        op.eq_ignore_ascii_case(operator)
-            && keys.iter().any(|(k, values)| {
-                k.eq_ignore_ascii_case(key)
-                    && values.iter().any(|v| v.eq_ignore_ascii_case(expected))
-            })
-    })
+    let objects = format!("{bucket_arn}/*");
+    unconditional_deny(
+        policy,
+        &[bucket_arn, &objects],
+        "s3:*",
+        |operator, key, values| {
+            operator.comparison == Comparison::NumericLessThan
+                && key.eq_ignore_ascii_case("s3:TlsVersion")
+                && values
+                    .iter()
+                    .filter_map(|value| value.trim().parse::<f64>().ok())
+                    .any(|bound| bound >= minimum)
+        },
+    )
 }
 
 /// Whether a policy grants anyone on the internet read or write access.
@@ -95,51 +120,37 @@ pub struct PublicAccess {
     pub write: bool,
 }
 
-fn is_restricted(statement: &Statement) -> bool {
-    statement.conditions.iter().any(|(operator, keys)| {
-        !operator.to_ascii_lowercase().starts_with("null")
-            && keys.iter().any(|(key, values)| {
-                let key = key.to_ascii_lowercase();
-                let wide_ip = key == "aws:sourceip" && values.iter().any(|v| v.ends_with("/0"));
-                RESTRICTING_KEYS.contains(&key.as_str())
-                    && !wide_ip
-                    && !values.iter().any(|value| value == "*")
-            })
-    })
+/// The S3 actions that read a bucket or its objects.
+pub const S3_READ_ACTIONS: &[&str] = &["s3:Get*", "s3:List*"];
+/// The S3 actions that change a bucket or its objects.
+pub const S3_WRITE_ACTIONS: &[&str] = &[
+    "s3:Put*",
+    "s3:Delete*",
+    "s3:Restore*",
+    "s3:Abort*",
+    "s3:Replicate*",
+    "s3:Create*",
+    "s3:Bypass*",
+    "s3:Update*",
+];
+
+/// True when the statement is an Allow for everyone that no condition really narrows.
+pub fn is_public_allow(statement: &Statement) -> bool {
+    allow_is_for_everyone(statement) && !statement_is_restricted(statement)
 }
 
-fn is_read_action(action: &str) -> bool {
-    let action = action.to_ascii_lowercase();
-    action == "*"
-        || action == "s3:*"
-        || action.starts_with("s3:get")
-        || action.starts_with("s3:list")
-}
-
-fn is_write_action(action: &str) -> bool {
-    let action = action.to_ascii_lowercase();
-    action == "*"
-        || action == "s3:*"
-        || action.starts_with("s3:put")
-        || action.starts_with("s3:delete")
-        || action.starts_with("s3:restore")
-        || action.starts_with("s3:abort")
-        || action.starts_with("s3:replicate")
-}
-
-/// Judges every Allow statement whose principal is everyone and that no condition narrows.
+/// Judges every Allow statement for everyone (principal `*`, a list holding `*`, or
+/// `NotPrincipal`) that no condition really narrows, by every action its patterns can match.
 pub fn public_access(policy: &PolicyDocument) -> PublicAccess {
     let mut access = PublicAccess::default();
-    for statement in &policy.statements {
-        if statement.effect != Effect::Allow
-            || !applies_to_everyone(statement)
-            || is_restricted(statement)
-        {
-            continue;
-        }
-        let all_but_listed = !statement.not_actions.is_empty();
-        access.read |= all_but_listed || statement.actions.iter().any(|a| is_read_action(a));
-        access.write |= all_but_listed || statement.actions.iter().any(|a| is_write_action(a));
+    for statement in policy.statements.iter().filter(|s| is_public_allow(s)) {
+        let reaches = |targets: &[&str]| {
+            targets
+                .iter()
+                .any(|target| statement_may_apply_to(statement, target))
+        };
+        access.read |= reaches(S3_READ_ACTIONS);
+        access.write |= reaches(S3_WRITE_ACTIONS);
     }
     access
 }
@@ -197,5 +208,199 @@ mod tests {
             .condition("StringEquals", "aws:SourceAccount", ["111122223333"])]);
         assert_eq!(public_access(&narrowed), PublicAccess::default());
         assert_eq!(public_access(&tls_only()), PublicAccess::default());
+    }
+
+    fn allow_everyone(actions: &[&str]) -> Statement {
+        Statement::allow()
+            .principal(Principal::Everyone)
+            .actions(actions.iter().copied())
+            .resources([format!("{BUCKET}/*")])
+    }
+
+    #[test]
+    fn disguised_public_allows_are_public() {
+        let read = PublicAccess {
+            read: true,
+            write: false,
+        };
+        let write = PublicAccess {
+            read: false,
+            write: true,
+        };
+        let both = PublicAccess {
+            read: true,
+            write: true,
+        };
+        let one = |statement: Statement| public_access(&PolicyDocument::new(vec![statement]));
+        assert_eq!(one(allow_everyone(&["s3:*Object"])), both);
+        assert_eq!(one(allow_everyone(&["s3:G*"])), read);
+        assert_eq!(one(allow_everyone(&["s3:?utObject"])), write);
+        assert_eq!(one(allow_everyone(&["s3:ListAllMyBuckets"])), read);
+        assert_eq!(
+            one(allow_everyone(&["s3:GetBucketTagging"]).condition(
+                "StringNotEquals",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "StringEqualsIfExists",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "ForAnyValue:StringEquals",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "Null",
+                "aws:SourceAccount",
+                ["false"]
+            )),
+            read
+        );
+        assert_eq!(
+            one(allow_everyone(&["s3:GetObject"]).condition(
+                "StringEquals",
+                "aws:SourceAccount",
+                ["111122223333"]
+            )),
+            PublicAccess::default()
+        );
+        let not_principal = Statement::allow()
+            .not_principal(Principal::aws("arn:aws:iam::111122223333:root"))
+            .actions(["s3:GetObject"])
+            .resources([format!("{BUCKET}/*")]);
+        assert_eq!(one(not_principal), read);
+        let mut listed = std::collections::BTreeMap::new();
+        listed.insert(
+            "AWS".to_string(),
+            vec![
+                "arn:aws:iam::111122223333:root".to_string(),
+                "*".to_string(),
+            ],
+        );
+        let in_list = Statement::allow()
+            .principal(Principal::Typed(listed))
+            .actions(["s3:PutObject"])
+            .resources([format!("{BUCKET}/*")]);
+        assert_eq!(one(in_list), write);
+        let not_action = Statement::allow()
+            .principal(Principal::Everyone)
+            .not_actions(["s3:Get*"])
+            .resources([format!("{BUCKET}/*")]);
+        assert_eq!(one(not_action), both);
+        let not_reads = Statement::allow()
+            .principal(Principal::Everyone)
+            .not_actions(["s3:Get*", "s3:List*"])
+            .resources([format!("{BUCKET}/*")]);
+        assert_eq!(
+            one(not_reads),
+            write,
+            "NotAction of every read still allows the writes"
+        );
+    }
+
+    fn deny_http() -> Statement {
+        Statement::deny()
+            .principal(Principal::Everyone)
+            .actions(["s3:*"])
+            .resources([BUCKET.to_string(), format!("{BUCKET}/*")])
+            .condition("Bool", "aws:SecureTransport", ["false"])
+    }
+
+    #[test]
+    fn tls_deny_counts_only_when_nothing_narrows_it() {
+        let judge = |statement: Statement| {
+            denies_insecure_transport(&PolicyDocument::new(vec![statement]), BUCKET)
+        };
+        assert!(judge(deny_http()));
+        assert!(
+            judge(deny_http().actions(["s3:GetObject"])),
+            "an extra action only widens"
+        );
+        let mut if_exists = deny_http();
+        if_exists.conditions.clear();
+        assert!(judge(if_exists.clone().condition(
+            "BoolIfExists",
+            "aws:SecureTransport",
+            ["false"]
+        )));
+        assert!(!judge(if_exists.condition(
+            "ForAnyValue:Bool",
+            "aws:SecureTransport",
+            ["false"]
+        )));
+        assert!(!judge(deny_http().condition(
+            "IpAddress",
+            "aws:SourceIp",
+            ["203.0.113.0/24"]
+        )));
+        assert!(!judge(deny_http().condition(
+            "StringEquals",
+            "aws:SourceVpc",
+            ["vpc-1"]
+        )));
+        let mut get_only = deny_http();
+        get_only.actions = vec!["s3:Get*".to_string()];
+        assert!(!judge(get_only));
+        let mut star = deny_http();
+        star.actions = vec!["*".to_string()];
+        assert!(judge(star));
+        let mut principal = deny_http();
+        principal.principal = Some(Principal::aws("arn:aws:iam::111122223333:root"));
+        assert!(!judge(principal));
+        let mut wide = deny_http();
+        wide.resources = vec!["*".to_string()];
+        assert!(judge(wide));
+        let mut other_bucket = deny_http();
+        other_bucket.resources = vec![
+            "arn:aws:s3:::acme-other".to_string(),
+            "arn:aws:s3:::acme-other/*".to_string(),
+        ];
+        assert!(!judge(other_bucket));
+        let mut prefix_only = deny_http();
+        prefix_only.resources = vec![BUCKET.to_string(), format!("{BUCKET}/public/*")];
+        assert!(!judge(prefix_only));
+    }
+
+    #[test]
+    fn tls_version_deny_boundaries() {
+        let deny = |op: &str, bound: &str| {
+            PolicyDocument::new(vec![Statement::deny()
+                .principal(Principal::Everyone)
+                .actions(["s3:*"])
+                .resources([BUCKET.to_string(), format!("{BUCKET}/*")])
+                .condition(op, "s3:TlsVersion", [bound])])
+        };
+        assert!(denies_tls_below(
+            &deny("NumericLessThan", "1.2"),
+            BUCKET,
+            1.2
+        ));
+        assert!(denies_tls_below(
+            &deny("NumericLessThanIfExists", "1.2"),
+            BUCKET,
+            1.2
+        ));
+        assert!(!denies_tls_below(
+            &deny("NumericLessThan", "1.1"),
+            BUCKET,
+            1.2
+        ));
+        assert!(!denies_tls_below(
+            &deny("NumericGreaterThan", "1.2"),
+            BUCKET,
+            1.2
+        ));
     }
 }

@@ -59,25 +59,48 @@ impl Arn {
         }
     }
 
-    /// True when the resource part names no particular resource: `*`, `*/*`, or a resource
-    /// type followed only by wildcards (`key/*`, `table/*`, `log-group:*`); for S3, a bucket
-    /// name that is only wildcards (`arn:aws:s3:::*/*`).
+    /// True when the ARN does not name one particular resource: a wildcard (`*` or `?`) in the
+    /// partition, service, region or account, or in the resource's name (the first segment
+    /// after its type: `key/*`, `key/12*`, `table/acme*`); for S3, in the bucket name
+    /// (`arn:aws:s3:::acme-*/*`); for IAM and STS, anywhere in the resource (`role/app-*`,
+    /// `role/service-role/*`). Wildcards after the name (objects of one bucket, streams of one
+    /// log group) stay scoped.
     pub fn is_unscoped(&self) -> bool {
+        let wild = |text: &str| text.contains(['*', '?']);
+        if wild(&self.partition) || wild(&self.service) || wild(&self.region) || wild(&self.account)
+        {
+            return true;
+        }
         let resource = self.resource.as_str();
-        if self.service == "s3" {
+        let service = self.service.to_ascii_lowercase();
+        if service == "s3" {
             // S3 ARNs have no resource type: the bucket name comes first.
             let bucket = resource.split('/').next().unwrap_or_default();
-            return bucket.chars().all(|c| c == '*');
+            return bucket.is_empty() || wild(bucket);
         }
-        let after_type = resource
-            .split_once(['/', ':'])
-            .filter(|(kind, _)| {
-                !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        if service == "iam" || service == "sts" {
+            return wild(resource);
+        }
+        // `type/name/...` or `type:name:...`: the name runs to the next separator of the same
+        // kind (log group names hold `/`, as in `log-group:/app/audit:log-stream:*`).
+        let typed = resource
+            .find(['/', ':'])
+            .and_then(|at| {
+                let kind = resource.get(..at)?;
+                let separator = resource.get(at..)?.chars().next()?;
+                let rest = resource.get(at..)?.get(separator.len_utf8()..)?;
+                Some((kind, separator, rest))
             })
-            .map(|(_, rest)| rest);
-        let wild =
-            |text: &str| !text.is_empty() && text.chars().all(|c| matches!(c, '*' | '/' | ':'));
-        wild(resource) || after_type.is_some_and(wild)
+            .filter(|(kind, _, _)| {
+                !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        match typed {
+            Some((_, separator, rest)) => {
+                let name = rest.split(separator).next().unwrap_or_default();
+                name.is_empty() || wild(name)
+            }
+            None => wild(resource),
+        }
     }
 }
 
@@ -112,8 +135,8 @@ impl From<&Arn> for String {
 }
 
 /// True when a statement resource names no particular resource: `*`, or an ARN whose
-/// resource part is only wildcards after its type (see [`Arn::is_unscoped`]). Text that is not an
-/// ARN counts as scoped only when it has no wildcard.
+/// fields or resource name hold a wildcard (see [`Arn::is_unscoped`]). Text that is not an ARN
+/// counts as scoped only when it has no wildcard.
 pub fn is_unscoped_resource(resource: &str) -> bool {
     let resource = resource.trim();
     if resource == "*" {
@@ -121,7 +144,8 @@ pub fn is_unscoped_resource(resource: &str) -> bool {
     }
     match Arn::parse(resource) {
         Ok(arn) => arn.is_unscoped(),
-        Err(_) => resource.chars().all(|c| c == '*'),
+        // Not an ARN: scoped only when it names one thing without wildcards.
+        Err(_) => resource.is_empty() || resource.contains(['*', '?']),
     }
 }
 
@@ -150,6 +174,17 @@ mod tests {
             "arn:aws:kms:*:*:key/*",
             "arn:aws:dynamodb:us-east-1:111122223333:table/*",
             "arn:aws:logs:us-east-1:111122223333:log-group:*",
+            "arn:aws:s3:::acme-*",
+            "arn:aws:s3:::acme-?hi/*",
+            "arn:aws:kms:us-east-1:111122223333:key/12*",
+            "arn:aws:kms:*:111122223333:key/1234",
+            "arn:aws:kms:us-east-1:*:key/1234",
+            "arn:aws:kms:us-east-?:111122223333:key/1234",
+            "arn:aws:iam::111122223333:role/app-*",
+            "arn:aws:iam::111122223333:role/service-role/*",
+            "arn:aws:logs:us-east-1:111122223333:log-group:/app/*",
+            "arn:*:s3:::acme",
+            "acme*",
         ] {
             assert!(is_unscoped_resource(unscoped), "{unscoped}");
         }
@@ -158,6 +193,9 @@ mod tests {
             "arn:aws:s3:::acme-phi",
             "arn:aws:kms:us-east-1:111122223333:key/1234",
             "arn:aws:logs:us-east-1:111122223333:log-group:audit:*",
+            "arn:aws:iam::111122223333:role/app",
+            "arn:aws:logs:us-east-1:111122223333:log-group:/app/audit:log-stream:1_CloudTrail_*",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/acme/index/*",
         ] {
             assert!(!is_unscoped_resource(scoped), "{scoped}");
         }

@@ -1,12 +1,18 @@
-//! The controls that judge identity policies (what a user, group or role may do) and role trust
-//! policies (who may assume a role). They run on a spec at `build()` and on any policy read from
-//! an account, library-made or not.
+//! The controls that judge identity policies (what a user, group or role may do). They run on a
+//! spec at `build()` and on any policy read from an account, library-made or not; every action
+//! is judged as the patterns it can match ([`super::actions_covered`]).
 
 use crate::controls::{Check, ControlId};
 
 use super::action::Action;
+use super::actions_covered::{
+    allows_every_action, describe_actions, statement_applies_to_all, statement_may_apply_to,
+    targets_reached,
+};
 use super::arn::{is_unscoped_resource, Arn};
 use super::document::{Effect, PolicyDocument, Statement};
+use super::escalation::{escalation_actions, pass_role_note};
+use super::glob::{glob_covers, globs_overlap};
 
 /// The KMS action patterns the AWS Config rules `IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS` and
 /// `IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS` block on all keys (their HIPAA pack parameter).
@@ -64,16 +70,6 @@ pub const DATA_ACTIONS: &[&str] = &[
     "elasticfilesystem:ClientWrite",
 ];
 
-/// The actions a trust policy may allow.
-pub const TRUST_ACTIONS: &[&str] = &[
-    "sts:AssumeRole",
-    "sts:AssumeRoleWithWebIdentity",
-    "sts:AssumeRoleWithSAML",
-    "sts:TagSession",
-    "sts:SetSourceIdentity",
-    "sts:SetContext",
-];
-
 /// Which kind of identity policy is judged: it decides which KMS control applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
@@ -96,7 +92,7 @@ pub struct PolicyFinding {
     pub reason: String,
 }
 
-fn statement_name(statement: &Statement, index: usize) -> String {
+pub(crate) fn statement_name(statement: &Statement, index: usize) -> String {
     statement
         .sid
         .clone()
@@ -104,7 +100,7 @@ fn statement_name(statement: &Statement, index: usize) -> String {
         .unwrap_or_else(|| format!("statement {}", index + 1))
 }
 
-fn typed_actions(statement: &Statement) -> Vec<Action> {
+pub(crate) fn typed_actions(statement: &Statement) -> Vec<Action> {
     statement
         .actions
         .iter()
@@ -112,8 +108,25 @@ fn typed_actions(statement: &Statement) -> Vec<Action> {
         .collect()
 }
 
+/// True when the statement reaches every resource: `NotResource`, `*`, or a pattern that
+/// matches every ARN (`arn:*`, `arn:*:*:*:*:*`).
 fn all_resources(statement: &Statement) -> bool {
-    !statement.not_resources.is_empty() || statement.resources.iter().any(|r| r.trim() == "*")
+    !statement.not_resources.is_empty()
+        || statement.resources.iter().any(|r| {
+            r.trim() == "*" || glob_covers(r.trim(), "arn:*:*:*:*:*") || every_arn_of_a_partition(r)
+        })
+}
+
+/// `arn:aws:*:*:*:*` and the like: every service, region, account and resource of one partition.
+fn every_arn_of_a_partition(resource: &str) -> bool {
+    let only_wild =
+        |text: &str| !text.is_empty() && text.chars().all(|c| matches!(c, '*' | '?' | ':' | '/'));
+    Arn::parse(resource.trim()).is_ok_and(|arn| {
+        only_wild(&arn.service)
+            && only_wild(&arn.region)
+            && only_wild(&arn.account)
+            && only_wild(&arn.resource)
+    })
 }
 
 fn unscoped_resources(statement: &Statement) -> Vec<String> {
@@ -136,9 +149,8 @@ fn covers_all_keys(statement: &Statement) -> bool {
         return true;
     }
     statement.resources.iter().any(|resource| {
-        Arn::parse(resource).is_ok_and(|arn| {
-            (arn.service == "kms" || arn.service.contains('*')) && arn.is_unscoped()
-        })
+        Arn::parse(resource)
+            .is_ok_and(|arn| globs_overlap(&arn.service, "kms") && arn.is_unscoped())
     })
 }
 
@@ -159,11 +171,18 @@ pub fn identity_policy_findings(policy: &PolicyDocument, kind: PolicyKind) -> Ve
             })
         };
         let actions = typed_actions(statement);
-        let everything = actions.iter().any(Action::is_everything);
-        if everything && all_resources(statement) {
+        let by_not_action = !statement.not_actions.is_empty();
+        if all_resources(statement) && (allows_every_action(statement) || by_not_action) {
             push(
                 ControlId::IamPolicyNoStatementsWithAdminAccess,
-                "allows Action * on Resource *: full administrator access".to_string(),
+                if by_not_action {
+                    format!(
+                        "allows {} on every resource: administrator access but for the listed actions",
+                        describe_actions(statement)
+                    )
+                } else {
+                    "allows Action * on Resource *: full administrator access".to_string()
+                },
             );
         }
         for action in &actions {
@@ -181,7 +200,7 @@ pub fn identity_policy_findings(policy: &PolicyDocument, kind: PolicyKind) -> Ve
                 );
             }
         }
-        if !statement.not_actions.is_empty() {
+        if by_not_action {
             push(
                 ControlId::IamPolicyNoStatementsWithFullAccess,
                 format!(
@@ -191,66 +210,68 @@ pub fn identity_policy_findings(policy: &PolicyDocument, kind: PolicyKind) -> Ve
             );
         }
         if kind != PolicyKind::AwsManaged && covers_all_keys(statement) {
-            let blocked: Vec<String> = actions
-                .iter()
-                .filter(|action| {
-                    BLOCKED_KMS_ACTIONS.iter().any(|pattern| {
-                        Action::parse(pattern).is_ok_and(|pattern| pattern.overlaps(action))
-                    })
-                })
-                .map(ToString::to_string)
-                .collect();
-            let by_not_action = !statement.not_actions.is_empty()
-                && !statement
-                    .not_actions
-                    .iter()
-                    .any(|a| Action::parse(a).is_ok_and(|a| a.matches("kms:Decrypt")));
-            if !blocked.is_empty() || by_not_action {
+            // `kms:*` is blocked as a grant of every KMS action; Decrypt and ReEncrypt by any
+            // pattern or NotAction that reaches them.
+            let mut blocked: Vec<&str> = Vec::new();
+            if statement_applies_to_all(statement, "kms:*") {
+                blocked.push("kms:*");
+            }
+            blocked.extend(targets_reached(
+                statement,
+                &["kms:Decrypt", "kms:ReEncrypt*"],
+            ));
+            if !blocked.is_empty() {
                 let control = match kind {
                     PolicyKind::Inline => ControlId::IamInlinePolicyBlockedKmsActions,
                     _ => ControlId::IamCustomerPolicyBlockedKmsActions,
                 };
-                let what = if blocked.is_empty() {
-                    "kms:Decrypt (by NotAction)".to_string()
-                } else {
-                    blocked.join(", ")
-                };
                 push(
                     control,
-                    format!("allows {what} on all KMS keys: name the key ARNs instead"),
+                    format!(
+                        "allows {} (through {}) on all KMS keys: name the key ARNs instead",
+                        blocked.join(", "),
+                        describe_actions(statement)
+                    ),
                 );
             }
         }
         let unscoped = unscoped_resources(statement);
         if !unscoped.is_empty() {
-            let data: Vec<String> = actions
-                .iter()
-                .filter(|action| is_data_action(action))
-                .map(ToString::to_string)
-                .collect();
-            let data_by_not_action = !statement.not_actions.is_empty();
-            if !data.is_empty() || data_by_not_action {
-                let what = if data.is_empty() {
-                    "data actions (by NotAction)".to_string()
-                } else {
-                    data.join(", ")
-                };
+            let data = targets_reached(statement, DATA_ACTIONS);
+            if !data.is_empty() {
                 push(
                     ControlId::IamNoWildcardResourceOnDataActions,
                     format!(
-                        "allows {what} on {}: name the buckets, keys, tables or log groups instead",
+                        "allows data actions {} (through {}) on {}: name the buckets, keys, tables or log groups instead",
+                        data.join(", "),
+                        describe_actions(statement),
                         unscoped.join(", ")
                     ),
                 );
             }
             if all_resources(statement)
-                && actions
-                    .iter()
-                    .any(|action| action.matches("aws-marketplace:Subscribe"))
+                && statement_may_apply_to(statement, "aws-marketplace:Subscribe")
             {
                 push(
                     ControlId::IamNoWildcardMarketplaceSubscribe,
                     "allows aws-marketplace:Subscribe on all resources".to_string(),
+                );
+            }
+            let escalation = escalation_actions(statement);
+            if kind != PolicyKind::AwsManaged && !escalation.is_empty() {
+                let note = if escalation.contains(&"iam:PassRole") {
+                    pass_role_note(statement)
+                } else {
+                    ""
+                };
+                push(
+                    ControlId::IamNoPrivilegeEscalation,
+                    format!(
+                        "allows {} (through {}) on {}{note}: a holder could grant itself more access; name the roles, policies, keys, buckets or snapshots",
+                        escalation.join(", "),
+                        describe_actions(statement),
+                        unscoped.join(", ")
+                    ),
                 );
             }
         }
@@ -260,10 +281,9 @@ pub fn identity_policy_findings(policy: &PolicyDocument, kind: PolicyKind) -> Ve
 
 /// True when an action (or pattern) can read or write data (see [`DATA_ACTIONS`]).
 pub fn is_data_action(action: &Action) -> bool {
-    DATA_ACTIONS.iter().any(|pattern| {
-        Action::parse(pattern)
-            .is_ok_and(|pattern| pattern.overlaps(action) || action.matches(pattern.as_str()))
-    })
+    DATA_ACTIONS
+        .iter()
+        .any(|pattern| globs_overlap(pattern, action.as_str()))
 }
 
 /// Every problem of a customer-managed identity policy: what `build()` refuses for the
@@ -297,6 +317,9 @@ pub fn identity_policy_controls(kind: PolicyKind) -> Vec<ControlId> {
     }
     controls.push(ControlId::IamNoWildcardResourceOnDataActions);
     controls.push(ControlId::IamNoWildcardMarketplaceSubscribe);
+    if kind != PolicyKind::AwsManaged {
+        controls.push(ControlId::IamNoPrivilegeEscalation);
+    }
     controls
 }
 
@@ -336,108 +359,9 @@ pub fn checks_from_findings(
         .collect()
 }
 
-fn account_of_principal(value: &str) -> Option<String> {
-    if value.len() == 12 && value.chars().all(|c| c.is_ascii_digit()) {
-        return Some(value.to_string());
-    }
-    Arn::parse(value)
-        .ok()
-        .map(|arn| arn.account)
-        .filter(|account| !account.is_empty())
-}
-
-/// Every problem of a role's trust policy, for a role in `account_id`: a principal that is
-/// everyone (or a wildcard), an action other than assuming the role, and another account trusted
-/// without an external id or MFA condition.
-pub fn validate_trust_policy(policy: &PolicyDocument, account_id: &str) -> Vec<PolicyFinding> {
-    let mut findings = Vec::new();
-    for (index, statement) in policy.statements.iter().enumerate() {
-        if statement.effect != Effect::Allow {
-            continue;
-        }
-        let name = statement_name(statement, index);
-        let mut push = |reason: String| {
-            findings.push(PolicyFinding {
-                control: ControlId::IamRoleTrustRestricted,
-                statement: name.clone(),
-                reason: format!("{name} {reason}"),
-            })
-        };
-        if statement.not_principal.is_some() {
-            push("trusts by NotPrincipal: everyone but the listed principals".to_string());
-        }
-        let Some(principal) = &statement.principal else {
-            if statement.not_principal.is_none() {
-                push("names no principal".to_string());
-            }
-            continue;
-        };
-        if principal.is_everyone() {
-            push("trusts everyone (Principal *)".to_string());
-        }
-        for value in principal
-            .values("AWS")
-            .iter()
-            .chain(principal.values("Service"))
-            .chain(principal.values("Federated"))
-        {
-            if value != "*" && value.contains('*') {
-                push(format!("trusts the wildcard principal {value}"));
-            }
-        }
-        for action in typed_actions(statement) {
-            let allowed = TRUST_ACTIONS
-                .iter()
-                .any(|trusted| action.as_str().eq_ignore_ascii_case(trusted));
-            if !allowed {
-                push(format!(
-                    "allows {action}: a trust policy allows only {}",
-                    TRUST_ACTIONS.join(", ")
-                ));
-            }
-        }
-        if !statement.not_actions.is_empty() {
-            push("allows by NotAction".to_string());
-        }
-        let foreign: Vec<&String> = principal
-            .values("AWS")
-            .iter()
-            .filter(|value| {
-                account_of_principal(value).is_some_and(|account| account != account_id)
-            })
-            .collect();
-        let verified = statement.has_condition_key("sts:ExternalId")
-            || statement.has_condition_key("aws:MultiFactorAuthPresent")
-            || statement.has_condition_key("aws:MultiFactorAuthAge");
-        if !foreign.is_empty() && !verified {
-            push(format!(
-                "trusts another account ({}) without an sts:ExternalId or MFA condition",
-                foreign
-                    .iter()
-                    .map(|value| value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    if !policy
-        .statements
-        .iter()
-        .any(|statement| statement.effect == Effect::Allow)
-    {
-        findings.push(PolicyFinding {
-            control: ControlId::IamRoleTrustRestricted,
-            statement: "(none)".to_string(),
-            reason: "the trust policy allows nobody to assume the role".to_string(),
-        });
-    }
-    findings
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{Condition, Principal};
 
     fn controls(policy: &PolicyDocument) -> Vec<ControlId> {
         let mut controls: Vec<ControlId> = validate_identity_policy(policy)
@@ -482,6 +406,7 @@ mod tests {
                     IamCustomerPolicyBlockedKmsActions,
                     IamNoWildcardResourceOnDataActions,
                     IamNoWildcardMarketplaceSubscribe,
+                    IamNoPrivilegeEscalation,
                 ],
             ),
             (
@@ -517,6 +442,19 @@ mod tests {
                     .resources(["*"]),
                 vec![IamNoWildcardMarketplaceSubscribe],
             ),
+            (
+                Statement::allow()
+                    .actions(["*"])
+                    .resources(["arn:aws:*:*:*:*"]),
+                vec![
+                    IamPolicyNoStatementsWithAdminAccess,
+                    IamPolicyNoStatementsWithFullAccess,
+                    IamCustomerPolicyBlockedKmsActions,
+                    IamNoWildcardResourceOnDataActions,
+                    IamNoWildcardMarketplaceSubscribe,
+                    IamNoPrivilegeEscalation,
+                ],
+            ),
         ];
         for (statement, expected) in cases {
             let mut expected = expected;
@@ -537,30 +475,5 @@ mod tests {
             .collect();
         assert!(kinds.contains(&ControlId::IamInlinePolicyBlockedKmsActions));
         assert!(!kinds.contains(&ControlId::IamCustomerPolicyBlockedKmsActions));
-    }
-
-    #[test]
-    fn trust_policies_name_their_principals() {
-        let service = one(Statement::allow()
-            .principal(Principal::service("ec2.amazonaws.com"))
-            .actions(["sts:AssumeRole"]));
-        assert!(validate_trust_policy(&service, "111122223333").is_empty());
-        let everyone = one(Statement::allow()
-            .principal(Principal::Everyone)
-            .actions(["sts:AssumeRole"]));
-        assert!(!validate_trust_policy(&everyone, "111122223333").is_empty());
-        let foreign = one(Statement::allow()
-            .principal(Principal::aws("arn:aws:iam::444455556666:root"))
-            .actions(["sts:AssumeRole"]));
-        assert_eq!(validate_trust_policy(&foreign, "111122223333").len(), 1);
-        let with_external_id = one(Statement::allow()
-            .principal(Principal::aws("arn:aws:iam::444455556666:root"))
-            .actions(["sts:AssumeRole"])
-            .when(Condition::string_equals("sts:ExternalId", ["x-123"])));
-        assert!(validate_trust_policy(&with_external_id, "111122223333").is_empty());
-        let too_much = one(Statement::allow()
-            .principal(Principal::service("ec2.amazonaws.com"))
-            .actions(["sts:*"]));
-        assert!(!validate_trust_policy(&too_much, "111122223333").is_empty());
     }
 }

@@ -1017,6 +1017,7 @@ mod refusals {
                     IamCustomerPolicyBlockedKmsActions,
                     IamNoWildcardResourceOnDataActions,
                     IamNoWildcardMarketplaceSubscribe,
+                    IamNoPrivilegeEscalation,
                 ],
             ),
             (
@@ -1154,6 +1155,8 @@ mod refusals {
             &[
                 ControlId::IamPolicyNoStatementsWithFullAccess,
                 ControlId::IamNoWildcardResourceOnDataActions,
+                // s3:* reaches s3:PutBucketPolicy on every bucket.
+                ControlId::IamNoPrivilegeEscalation,
             ],
         );
     }
@@ -1613,8 +1616,9 @@ mod policies {
             prop_assert_eq!(again.as_ref(), Ok(&document));
             let findings = validate_identity_policy(&document);
             let has_admin = document.statements.iter().any(|s| {
+                // Every action, or every action but a few (NotAction), on every resource.
                 s.effect == hipaa_aws::policy::Effect::Allow
-                    && s.actions.iter().any(|a| a == "*")
+                    && (s.actions.iter().any(|a| a == "*") || !s.not_actions.is_empty())
                     && s.resources.iter().any(|r| r == "*")
             });
             prop_assert_eq!(

@@ -18,5 +18,6 @@ mod foundation;
 mod governance;
 mod identity;
 mod local_endpoint;
+mod policy_boundaries;
 mod safety;
 mod vpc;

@@ -2,7 +2,8 @@
 //! on a spec or on any alarm, topic and filter of an account.
 
 use crate::controls::{Check, ControlId};
-use crate::policy::{Effect, PolicyDocument, Statement};
+use crate::policy::actions_covered::describe_actions;
+use crate::policy::{denies_insecure_transport_on, is_public_allow, PolicyDocument};
 
 use super::events::SecurityEvent;
 use super::state::{AlarmState, MetricFilterState, TopicState};
@@ -32,65 +33,24 @@ pub fn evaluate_alarm(alarm: &AlarmState) -> Check {
     )
 }
 
-fn restricted_to_account(statement: &Statement) -> bool {
-    const KEYS: [&str; 5] = [
-        "aws:SourceAccount",
-        "aws:SourceOwner",
-        "aws:SourceArn",
-        "aws:PrincipalAccount",
-        "aws:PrincipalOrgID",
-    ];
-    // Only a positive match narrows: StringNotEquals, IfExists and ForAnyValue forms let
-    // everyone else (or requests without the key) through.
-    statement.conditions.iter().any(|(operator, keys)| {
-        let positive = ["StringEquals", "StringLike", "ArnEquals", "ArnLike"]
-            .iter()
-            .any(|wanted| operator.eq_ignore_ascii_case(wanted));
-        positive
-            && keys.iter().any(|(key, values)| {
-                KEYS.iter().any(|wanted| key.eq_ignore_ascii_case(wanted))
-                    && !values.is_empty()
-                    && values
-                        .iter()
-                        .all(|value| !value.trim().is_empty() && value != "*")
-            })
-    })
-}
-
-/// The problems of a topic policy, if any: an Allow to everyone (or `{"AWS": "*"}`) without an
-/// account condition, and no Deny of publishing without TLS.
-pub fn topic_policy_problems(policy: &PolicyDocument) -> Vec<String> {
+/// The problems of a topic policy, if any: an Allow to everyone (principal `*`, a list holding
+/// `*`, or `NotPrincipal`) that no condition really narrows (see
+/// [`crate::policy::conditions_semantics`]), and no Deny of publishing without TLS that nothing
+/// else narrows, for every caller, on the topic.
+pub fn topic_policy_problems(policy: &PolicyDocument, topic_arn: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    for statement in &policy.statements {
-        let everyone = statement
-            .principal
-            .as_ref()
-            .is_some_and(|principal| principal.is_everyone());
-        if statement.effect == Effect::Allow && everyone && !restricted_to_account(statement) {
-            problems.push(format!(
-                "{} lets everyone {}",
-                statement.sid.as_deref().unwrap_or("a statement"),
-                statement.actions.join(", ")
-            ));
-        }
+    for statement in policy.statements.iter().filter(|s| is_public_allow(s)) {
+        problems.push(format!(
+            "{} lets everyone {}",
+            statement.sid.as_deref().unwrap_or("a statement"),
+            describe_actions(statement)
+        ));
     }
-    let denies_plain_text = policy.statements.iter().any(|statement| {
-        statement.effect == Effect::Deny
-            && statement
-                .principal
-                .as_ref()
-                .is_some_and(|principal| principal.is_everyone())
-            && statement.actions.iter().any(|action| {
-                action.eq_ignore_ascii_case("sns:Publish")
-                    || action == "*"
-                    || action.eq_ignore_ascii_case("sns:*")
-            })
-            && statement
-                .condition_values("Bool", "aws:SecureTransport")
-                .is_some_and(|values| values.iter().any(|v| v == "false"))
-    });
-    if !denies_plain_text {
-        problems.push("publishing without TLS is not denied".to_string());
+    if !denies_insecure_transport_on(policy, &[topic_arn], "sns:Publish") {
+        problems.push(
+            "publishing without TLS is not denied (for every caller, on the topic, with no other condition)"
+                .to_string(),
+        );
     }
     problems
 }
@@ -106,11 +66,10 @@ pub const EVALUATE_TOPIC_COVERS: &[ControlId] = &[
 pub fn evaluate_topic(topic: &TopicState) -> Vec<Check> {
     let key = topic.kms_key.as_deref().unwrap_or_default();
     let customer_key = !key.is_empty() && !key.contains("alias/aws/");
-    let policy_problems = topic
-        .policy
-        .as_ref()
-        .map(topic_policy_problems)
-        .unwrap_or_default();
+    let policy_problems = match &topic.policy {
+        Some(policy) => topic_policy_problems(policy, &topic.arn),
+        None => vec!["the topic policy could not be read".to_string()],
+    };
     vec![
         Check::require(
             ControlId::AlarmTopicEncrypted,
@@ -197,4 +156,83 @@ pub fn evaluate_security_alarms(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Principal, Statement};
+
+    const TOPIC: &str = "arn:aws:sns:us-east-1:111122223333:alarms";
+
+    fn deny_http() -> Statement {
+        Statement::deny()
+            .principal(Principal::any_aws())
+            .actions(["sns:Publish"])
+            .resources([TOPIC])
+            .condition("Bool", "aws:SecureTransport", ["false"])
+    }
+
+    fn everyone(condition: Option<(&str, &str)>) -> Statement {
+        let statement = Statement::allow()
+            .principal(Principal::Everyone)
+            .actions(["sns:Pub*"])
+            .resources([TOPIC]);
+        match condition {
+            Some((operator, value)) => statement.condition(operator, "aws:SourceAccount", [value]),
+            None => statement,
+        }
+    }
+
+    fn problems(statements: Vec<Statement>) -> Vec<String> {
+        topic_policy_problems(&PolicyDocument::new(statements), TOPIC)
+    }
+
+    #[test]
+    fn topic_policies_see_disguised_forms() {
+        assert!(problems(vec![deny_http()]).is_empty());
+        assert!(problems(vec![
+            deny_http(),
+            everyone(Some(("StringEquals", "111122223333")))
+        ])
+        .is_empty());
+        assert_eq!(problems(vec![deny_http(), everyone(None)]).len(), 1);
+        assert_eq!(
+            problems(vec![
+                deny_http(),
+                everyone(Some(("StringNotEquals", "444455556666")))
+            ])
+            .len(),
+            1
+        );
+        assert_eq!(
+            problems(vec![
+                deny_http(),
+                everyone(Some(("StringEqualsIfExists", "111122223333")))
+            ])
+            .len(),
+            1
+        );
+        let not_principal = Statement::allow()
+            .not_principal(Principal::aws("arn:aws:iam::111122223333:root"))
+            .actions(["sns:Publish"])
+            .resources([TOPIC]);
+        assert_eq!(problems(vec![deny_http(), not_principal]).len(), 1);
+        // A TLS deny narrowed by another condition, or on another topic, does not count.
+        assert_eq!(
+            problems(vec![deny_http().condition(
+                "IpAddress",
+                "aws:SourceIp",
+                ["203.0.113.0/24"]
+            )])
+            .len(),
+            1
+        );
+        let mut elsewhere = deny_http();
+        elsewhere.resources = vec!["arn:aws:sns:us-east-1:111122223333:other".to_string()];
+        assert_eq!(problems(vec![elsewhere]).len(), 1);
+        let mut every_action = deny_http();
+        every_action.actions = vec!["sns:*".to_string()];
+        assert!(problems(vec![every_action]).is_empty());
+    }
 }

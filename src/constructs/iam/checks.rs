@@ -32,6 +32,7 @@ fn name_of(arn: &str) -> &str {
 /// The controls [`evaluate_attached_policies`] judges (see `crate::controls::coverage`).
 pub const EVALUATE_ATTACHED_POLICIES_COVERS: &[ControlId] = &[
     ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamNoPrivilegeEscalation,
     ControlId::IamNoWildcardMarketplaceSubscribe,
     ControlId::IamNoWildcardResourceOnDataActions,
     ControlId::IamPolicyNoStatementsWithAdminAccess,
@@ -84,6 +85,7 @@ pub const EVALUATE_ROLE_COVERS: &[ControlId] = &[
     ControlId::IamCustomerPolicyBlockedKmsActions,
     ControlId::IamInlinePolicyBlockedKmsActions,
     ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoPrivilegeEscalation,
     ControlId::IamNoWildcardMarketplaceSubscribe,
     ControlId::IamNoWildcardResourceOnDataActions,
     ControlId::IamPolicyNoStatementsWithAdminAccess,
@@ -130,6 +132,7 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
             ControlId::IamInlinePolicyBlockedKmsActions,
             ControlId::IamPolicyNoStatementsWithAdminAccess,
             ControlId::IamPolicyNoStatementsWithFullAccess,
+            ControlId::IamNoPrivilegeEscalation,
         ],
         "inline_policies",
     ));
@@ -182,6 +185,7 @@ pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
 /// The controls [`evaluate_managed_policy`] judges (see `crate::controls::coverage`).
 pub const EVALUATE_MANAGED_POLICY_COVERS: &[ControlId] = &[
     ControlId::IamCustomerPolicyBlockedKmsActions,
+    ControlId::IamNoPrivilegeEscalation,
     ControlId::IamNoWildcardMarketplaceSubscribe,
     ControlId::IamNoWildcardResourceOnDataActions,
     ControlId::IamPolicyNoStatementsWithAdminAccess,

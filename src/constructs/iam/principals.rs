@@ -128,6 +128,7 @@ fn inline_checks(inline: &BTreeMap<String, PolicyDocument>, what: &str) -> Vec<C
             ControlId::IamInlinePolicyBlockedKmsActions,
             ControlId::IamPolicyNoStatementsWithAdminAccess,
             ControlId::IamPolicyNoStatementsWithFullAccess,
+            ControlId::IamNoPrivilegeEscalation,
         ],
         "inline_policies",
     ));
@@ -140,6 +141,7 @@ pub const EVALUATE_USER_COVERS: &[ControlId] = &[
     ControlId::IamCustomerPolicyBlockedKmsActions,
     ControlId::IamInlinePolicyBlockedKmsActions,
     ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoPrivilegeEscalation,
     ControlId::IamNoWildcardMarketplaceSubscribe,
     ControlId::IamNoWildcardResourceOnDataActions,
     ControlId::IamPolicyNoStatementsWithAdminAccess,
@@ -263,6 +265,7 @@ pub const EVALUATE_GROUP_COVERS: &[ControlId] = &[
     ControlId::IamGroupHasUsersCheck,
     ControlId::IamInlinePolicyBlockedKmsActions,
     ControlId::IamNoInlinePolicyCheck,
+    ControlId::IamNoPrivilegeEscalation,
     ControlId::IamNoWildcardMarketplaceSubscribe,
     ControlId::IamNoWildcardResourceOnDataActions,
     ControlId::IamPolicyNoStatementsWithAdminAccess,

@@ -41,7 +41,8 @@ enum Trusted {
 }
 
 impl Trust {
-    /// An AWS service principal, e.g. `ec2.amazonaws.com` or `monitoring.rds.amazonaws.com`.
+    /// An AWS service principal, e.g. `ec2.amazonaws.com` or `monitoring.rds.amazonaws.com`,
+    /// always for this account only (`aws:SourceAccount`).
     pub fn service(name: impl Into<String>) -> Trust {
         Self::new(Trusted::Service(name.into()))
     }
@@ -168,12 +169,14 @@ impl Trust {
                 SourceArn::Fixed(arn) => arn.clone(),
                 SourceArn::InScope { service, resource } => scope.arn(service, resource),
             };
-            statement = statement
-                .when(Condition::string_equals("aws:SourceArn", [arn]))
-                .when(Condition::string_equals(
-                    "aws:SourceAccount",
-                    [scope.account_id],
-                ));
+            statement = statement.when(Condition::string_equals("aws:SourceArn", [arn]));
+        }
+        if matches!(self.principal, Trusted::Service(_)) {
+            // The confused-deputy guard: the service assumes the role only for this account.
+            statement = statement.when(Condition::string_equals(
+                "aws:SourceAccount",
+                [scope.account_id],
+            ));
         }
         PolicyDocument::new(vec![statement])
     }

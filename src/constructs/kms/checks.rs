@@ -1,7 +1,8 @@
 //! The controls that judge a KMS key, on a spec or on what KMS returns.
 
+use crate::controls::Status;
 use crate::controls::{Check, ControlId};
-use crate::policy::{Effect, PolicyDocument, Statement};
+use crate::policy::{key_policy_problems, PolicyDocument};
 
 use super::key::KeyState;
 
@@ -39,7 +40,7 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
     checks.push(rotation_check(state));
     checks.push(deletion_check(state));
     checks.push(match &state.policy {
-        Some(policy) => policy_check(policy),
+        Some(policy) => policy_check(policy, &state.account_id),
         None => Check::require(
             ControlId::KmsKeyPolicyLeastPrivilege,
             "policy",
@@ -69,11 +70,14 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
 pub const EVALUATE_KEY_FOR_AUDIT_COVERS: &[ControlId] = &[
     ControlId::KmsCmkNotScheduledForDeletion,
     ControlId::KmsKeyRotationEnabled,
+    ControlId::KmsKeyPolicyLeastPrivilege,
 ];
 
 /// The KMS controls of the catalog (`CONTROLS.md`) on any key of an account: automatic rotation
-/// for enabled customer-managed symmetric keys, and no scheduled deletion. (Library-only
-/// controls such as the alias or key-policy shape are judged on the library's own keys.)
+/// for enabled customer-managed symmetric keys, no scheduled deletion, and, on every
+/// customer-managed key, a least-privilege key policy (`policy: None` there means the policy
+/// could not be read: an `ERROR`, never a pass). (Library-only controls such as the alias are
+/// judged on the library's own keys.)
 pub fn evaluate_key_for_audit(state: &KeyState) -> Vec<Check> {
     let mut checks = Vec::new();
     let rotatable = state.key_manager == "CUSTOMER"
@@ -93,6 +97,17 @@ pub fn evaluate_key_for_audit(state: &KeyState) -> Vec<Check> {
         )
     });
     checks.push(deletion_check(state));
+    if state.key_manager == "CUSTOMER" {
+        checks.push(match &state.policy {
+            Some(policy) => policy_check(policy, &state.account_id),
+            None => Check {
+                control: ControlId::KmsKeyPolicyLeastPrivilege,
+                setting: "policy".to_string(),
+                status: Status::Error,
+                reason: "the key policy could not be read".to_string(),
+            },
+        });
+    }
     checks
 }
 
@@ -172,96 +187,14 @@ pub(crate) fn alias_problem(alias: &str) -> Option<String> {
     None
 }
 
-fn has_condition_key(statement: &Statement, wanted: impl Fn(&str) -> bool) -> bool {
-    statement
-        .conditions
-        .values()
-        .any(|keys| keys.keys().any(|key| wanted(&key.to_ascii_lowercase())))
-}
-
-/// True when an encryption-context condition pins every value to a resource ARN of one named
-/// account (as CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn` does): that scopes the
-/// statement to the account as a source-account condition would.
-fn context_names_an_account(statement: &Statement) -> bool {
-    statement.conditions.iter().any(|(operator, keys)| {
-        !operator.to_ascii_lowercase().contains("not")
-            && keys.iter().any(|(key, values)| {
-                key.to_ascii_lowercase()
-                    .starts_with("kms:encryptioncontext:")
-                    && !values.is_empty()
-                    && values.iter().all(|value| {
-                        value.split(':').nth(4).is_some_and(|account| {
-                            account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
-                        })
-                    })
-            })
-    })
-}
-
-/// The problem with one Allow statement of a key policy, if any.
-fn statement_problem(statement: &Statement) -> Option<String> {
-    if statement.effect != Effect::Allow {
-        return None;
-    }
-    let name = statement
-        .sid
-        .clone()
-        .unwrap_or_else(|| "(no sid)".to_string());
-    if statement
-        .actions
-        .iter()
-        .any(|a| a == "*" || a.eq_ignore_ascii_case("kms:*"))
-    {
-        return Some(format!(
-            "statement {name} allows kms:*, which joins cryptographic use and administration"
-        ));
-    }
-    if !statement.not_actions.is_empty() {
-        return Some(format!("statement {name} allows by NotAction"));
-    }
-    let scoped_to_account = has_condition_key(statement, |key| {
-        matches!(
-            key,
-            "aws:sourceaccount" | "aws:sourcearn" | "kms:calleraccount" | "aws:principalorgid"
-        )
-    }) || context_names_an_account(statement);
-    let principal = statement.principal.as_ref();
-    if principal.is_some_and(|p| p.is_everyone()) && !scoped_to_account {
-        return Some(format!(
-            "statement {name} allows everyone without an account condition"
-        ));
-    }
-    let is_service = principal.is_some_and(|p| !p.values("Service").is_empty());
-    // DescribeKey reveals metadata only and carries no encryption context.
-    let cryptographic = statement
-        .actions
-        .iter()
-        .any(|action| !action.eq_ignore_ascii_case("kms:DescribeKey"));
-    if is_service {
-        let scoped_to_context = !cryptographic
-            || has_condition_key(statement, |key| {
-                key.starts_with("kms:encryptioncontext:") || key == "kms:viaservice"
-            });
-        if !scoped_to_account || !scoped_to_context {
-            return Some(format!(
-                "statement {name} lets a service use the key without both a source-account and an encryption-context condition"
-            ));
-        }
-    }
-    None
-}
-
-fn policy_check(policy: &PolicyDocument) -> Check {
-    let problems: Vec<String> = policy
-        .statements
-        .iter()
-        .filter_map(statement_problem)
-        .collect();
+/// Judges a key policy with the shared key-policy analysis, for a key of `account_id`.
+pub(crate) fn policy_check(policy: &PolicyDocument, account_id: &str) -> Check {
+    let problems = key_policy_problems(policy, account_id);
     Check::require(
         ControlId::KmsKeyPolicyLeastPrivilege,
         "policy",
         problems.is_empty(),
-        "services may use the key only under their encryption context and account",
+        "no principal outside the account; services only for this account and under their encryption context; grants only for AWS resources",
         problems.join("; "),
     )
 }

@@ -100,6 +100,9 @@ pub struct KeyState {
     pub policy: Option<PolicyDocument>,
     /// The tags the library manages (others are ignored).
     pub tags: BTreeMap<String, String>,
+    /// The account that owns the key (from its ARN; the stack's account for a spec): the key
+    /// policy is judged against it. Not a setting: it never drifts.
+    pub account_id: String,
 }
 
 impl State for KeyState {
@@ -259,6 +262,7 @@ impl Construct for HipaaKey {
                 scope.contributions_for(&self.id),
             )),
             tags: scope.tags_for(&self.id, false),
+            account_id: scope.account_id.to_string(),
         }
     }
 

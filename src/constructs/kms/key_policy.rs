@@ -3,6 +3,8 @@
 //! - The account administers the key (no cryptographic use through this statement).
 //! - Principals of the account may use the key for cryptography only where an IAM policy grants
 //!   it (the grants of this library write such policies, scoped to the key's ARN).
+//! - Principals of the account may create grants only for AWS resources
+//!   (`kms:GrantIsForAWSResource`), as RDS and EBS do.
 //! - Nobody may turn rotation off or schedule deletion with a shorter window than the key's.
 //! - AWS services (S3 log delivery, CloudTrail, CloudWatch Logs) get statements only when a
 //!   construct of the stack uses the key for them, each limited to its encryption context and
@@ -15,6 +17,8 @@ use crate::policy::{PolicyDocument, Principal, Statement};
 pub const SID_ADMINISTRATION: &str = "KeyAdministrationByAccount";
 /// Statement id of the IAM-delegated use statement.
 pub const SID_IAM_USE: &str = "KeyUseThroughIamPoliciesOfAccount";
+/// Statement id of the grants statement (grants only for AWS resources, such as RDS or EBS).
+pub const SID_GRANTS_FOR_AWS_RESOURCES: &str = "GrantsForAwsResourcesOfAccount";
 /// Statement id of the rotation guard.
 pub const SID_DENY_DISABLE_ROTATION: &str = "DenyDisablingKeyRotation";
 /// Statement id of the deletion-window guard.
@@ -24,7 +28,9 @@ pub const SID_DENY_SHORT_DELETION: &str = "DenyDeletionWindowShorterThanConfigur
 /// cryptography.
 pub const ADMIN_ACTIONS: &[&str] = &[
     "kms:CancelKeyDeletion",
-    "kms:Create*",
+    // Not `kms:Create*`: that would include kms:CreateGrant, which the grants statement allows
+    // only for AWS resources.
+    "kms:CreateAlias",
     "kms:Delete*",
     "kms:Describe*",
     "kms:Disable*",
@@ -63,6 +69,13 @@ pub fn base_key_policy(scope: &Scope<'_>, deletion_window_days: u32) -> Vec<Stat
             .principal(Principal::aws(root))
             .actions(IAM_DELEGATED_USE_ACTIONS.iter().copied())
             .resources(["*"])
+            .condition("StringEquals", "kms:CallerAccount", [scope.account_id]),
+        Statement::allow()
+            .sid(SID_GRANTS_FOR_AWS_RESOURCES)
+            .principal(Principal::aws(scope.account_root_arn()))
+            .actions(["kms:CreateGrant"])
+            .resources(["*"])
+            .condition("Bool", "kms:GrantIsForAWSResource", ["true"])
             .condition("StringEquals", "kms:CallerAccount", [scope.account_id]),
         Statement::deny()
             .sid(SID_DENY_DISABLE_ROTATION)

@@ -96,6 +96,7 @@ async fn read_by_metadata(
             .into_iter()
             .filter(|(name, _)| wanted_tags.contains_key(name))
             .collect(),
+        account_id: account_of_arn(&arn),
     };
     Ok(Live {
         state,
@@ -104,6 +105,33 @@ async fn read_by_metadata(
             physical_id: key_id,
         },
     })
+}
+
+/// The account field of a key ARN (empty when it is not an ARN: the key policy then fails).
+fn account_of_arn(arn: &str) -> String {
+    crate::policy::Arn::parse(arn)
+        .map(|arn| arn.account)
+        .unwrap_or_default()
+}
+
+/// The key policy of any key of the account (the audit judges it for customer-managed keys).
+#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
+pub(crate) async fn read_key_policy(
+    env: &crate::env::Environment,
+    key_id: &str,
+) -> Result<PolicyDocument> {
+    let text = env
+        .kms()
+        .get_key_policy()
+        .key_id(key_id)
+        .policy_name("default")
+        .send()
+        .await
+        .aws(SERVICE, "GetKeyPolicy", key_id)?
+        .policy
+        .unwrap_or_default();
+    PolicyDocument::from_json(&text)
+        .map_err(|error| Error::unexpected(SERVICE, "GetKeyPolicy", error.to_string()))
 }
 
 /// Reads every setting the controls judge of any key of the account (tags left empty).
@@ -158,6 +186,7 @@ pub(crate) async fn read_key_state(
         rotation_period_days,
         policy: None,
         tags: BTreeMap::new(),
+        account_id: account_of_arn(&arn),
     };
     Ok((state, arn))
 }

@@ -12,13 +12,16 @@ const IAM: &str = "iam";
 /// The service that publishes enhanced monitoring metrics.
 pub const MONITORING_SERVICE: &str = "monitoring.rds.amazonaws.com";
 
-fn trust_policy() -> String {
+/// Trusted by the monitoring service for this account's databases only (`aws:SourceAccount`:
+/// the confused-deputy guard every service trust of the library carries).
+fn trust_policy(account_id: &str) -> String {
     serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Effect": "Allow",
             "Principal": {"Service": MONITORING_SERVICE},
-            "Action": "sts:AssumeRole"
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}
         }]
     })
     .to_string()
@@ -48,7 +51,7 @@ pub(super) async fn ensure_role(ctx: &Ctx<'_>, db: &EncryptedDatabase) -> Result
     iam.create_role()
         .role_name(&name)
         .path(LIBRARY_PATH)
-        .assume_role_policy_document(trust_policy())
+        .assume_role_policy_document(trust_policy(ctx.scope.account_id))
         .description(format!(
             "Enhanced monitoring of RDS database {}",
             db.identifier()

@@ -54,12 +54,7 @@ pub fn log_delivery_service(state: &BucketState) -> Option<&'static str> {
         .statements
         .iter()
         .filter(|statement| statement.effect == crate::policy::Effect::Allow)
-        .filter(|statement| {
-            statement
-                .typed_actions()
-                .iter()
-                .any(|action| action.matches("s3:PutObject"))
-        })
+        .filter(|statement| crate::policy::statement_may_apply_to(statement, "s3:PutObject"))
         .find_map(|statement| {
             let services = statement.principal.as_ref()?.values("Service");
             LOG_DELIVERY_SERVICES
