@@ -416,6 +416,102 @@ pub fn cases() -> Vec<Case> {
             Some(allow("s3:GetObject", "arn:aws:s3:::acme-*/*")),
         )
         .edge(),
+        // Privilege escalation: permission management on unscoped resources, also as patterns.
+        policy_case(
+            "no escalation action: reading one bucket",
+            C::IamNoPrivilegeEscalation,
+            Pass,
+            Some(allow(READ_ONE_BUCKET.0, READ_ONE_BUCKET.1)),
+        ),
+        policy_case(
+            "iam:PassRole on one role (just inside)",
+            C::IamNoPrivilegeEscalation,
+            Pass,
+            Some(allow(
+                "iam:PassRole",
+                &format!("arn:aws:iam::{ACCOUNT}:role/app-task"),
+            )),
+        )
+        .edge(),
+        policy_case(
+            "iam:PassRole on roles by pattern (just outside)",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow(
+                "iam:PassRole",
+                &format!("arn:aws:iam::{ACCOUNT}:role/app-*"),
+            )),
+        )
+        .edge(),
+        policy_case(
+            "iam:PassRole on *",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("iam:PassRole", "*")),
+        ),
+        policy_case(
+            "iam:Put*Policy pattern on *",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("iam:Put*", "*")),
+        )
+        .edge(),
+        policy_case(
+            "iam:Attach*Policy pattern on *",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("iam:Attach*Policy", "*")),
+        )
+        .edge(),
+        policy_case(
+            "iam:CreatePolicyVersion on one policy",
+            C::IamNoPrivilegeEscalation,
+            Pass,
+            Some(allow(
+                "iam:CreatePolicyVersion",
+                &format!("arn:aws:iam::{ACCOUNT}:policy/app-read"),
+            )),
+        )
+        .edge(),
+        policy_case(
+            "sts:AssumeRole on *",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("sts:AssumeRole", "*")),
+        ),
+        policy_case(
+            "kms:CreateGrant on *",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("kms:CreateGrant", "*")),
+        ),
+        policy_case(
+            "s3:PutBucketPolicy on every bucket",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("s3:PutBucketPolicy", "arn:aws:s3:::*")),
+        ),
+        policy_case(
+            "ec2:ModifySnapshotAttribute on *",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("ec2:ModifySnapshotAttribute", "*")),
+        ),
+        policy_case(
+            "rds:ModifyDBSnapshotAttribute on *",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(allow("rds:ModifyDBSnapshotAttribute", "*")),
+        ),
+        policy_case(
+            "NotAction of one read on * (reaches every escalation action)",
+            C::IamNoPrivilegeEscalation,
+            Fail,
+            Some(doc(
+                r#"{"Effect":"Allow","NotAction":"s3:GetObject","Resource":"*"}"#,
+            )),
+        )
+        .edge(),
         policy_case(
             "iam:* on * (full access to a service)",
             C::IamPolicyNoStatementsWithFullAccess,

@@ -216,28 +216,12 @@ pub fn pass(control: ControlId, reason: &str) -> Check {
     Check::require(control, "build", true, reason, "")
 }
 
-/// Cases whose verdict is still false because the policy-document analysis (src/policy, owned
-/// by another change) misjudges them: (family, case name, the wrong verdict it gives today).
-/// The table asserts they still give that verdict, so this list must shrink when the fix lands.
-pub const AWAITING_POLICY_FIX: &[(&str, &str, Status)] = &[
-    // policy::denies_insecure_transport counts a TLS deny that an extra IpAddress condition
-    // narrows: plain HTTP still works from every other address.
-    (
-        "s3",
-        "TLS deny narrowed to one source address",
-        Status::Pass,
-    ),
-    // policy::public_access does not expand `s3:*Object` to s3:PutObject.
-    ("s3", "policy grants s3:*Object to *", Status::Pass),
-    // policy::public_access ignores Allow with NotPrincipal (everyone but one principal).
-    ("s3", "Allow with NotPrincipal", Status::Pass),
-    // A wildcard inside the bucket name (`acme-*`) does not count as an unscoped resource.
-    (
-        "iam",
-        "s3:GetObject on a wildcard bucket name",
-        Status::Pass,
-    ),
-];
+/// Cases whose verdict is known to be false because the policy-document analysis (src/policy)
+/// misjudges them: (family, case name, the wrong verdict it gives today). The table asserts they
+/// still give that verdict, so the list shrinks when a fix lands. Empty since the shared policy
+/// analysis closed the four it held (TLS deny narrowed by an address, `s3:*Object`, Allow with
+/// `NotPrincipal`, a wildcard inside a bucket name).
+pub const AWAITING_POLICY_FIX: &[(&str, &str, Status)] = &[];
 
 /// Every pure case (evaluators and `build()`), family by family.
 pub fn pure_cases() -> Vec<Case> {
