@@ -11,6 +11,7 @@ mod audit_network;
 mod build_refusals;
 mod compile_fail;
 mod database;
+mod doors;
 mod edge_boundaries;
 mod engine;
 mod foundation;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, ResourceKind, ResourceOutputs,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind, ResourceOutputs,
     Scope, SettingChange,
 };
 use crate::controls::Check;
@@ -179,7 +179,9 @@ impl Construct for ThreatDetection {
         checks.push(tags_check(&state.tags));
         checks
     }
+}
 
+impl Lifecycle for ThreatDetection {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<DetectorState>>> {
         live::read_for_construct(ctx, self).await
     }

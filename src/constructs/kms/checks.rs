@@ -36,7 +36,7 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
         "the key is scheduled for deletion: data encrypted under it becomes unreadable when the window ends",
     ));
     checks.push(match &state.policy {
-        Some(policy) => policy_check(policy),
+        Some(policy) => policy_check(policy, &state.account_id),
         None => Check::require(
             ControlId::KmsKeyPolicyLeastPrivilege,
             "policy",
@@ -229,17 +229,100 @@ fn statement_problem(statement: &Statement) -> Option<String> {
     None
 }
 
-fn policy_check(policy: &PolicyDocument) -> Check {
+/// The condition keys whose values name the account a request comes from or acts for.
+const ACCOUNT_KEYS: &[&str] = &[
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "kms:calleraccount",
+    "aws:principalaccount",
+];
+
+/// The account field of an ARN (`arn:partition:service:region:account:…`), or a bare account id.
+fn account_of(value: &str) -> Option<&str> {
+    if value.starts_with("arn:") {
+        value.split(':').nth(4)
+    } else {
+        Some(value)
+    }
+}
+
+/// How an Allow statement of a key policy lets in someone outside `account`, if it does: an
+/// AWS principal of another account (or any principal named by another kind or by
+/// NotPrincipal), or an account condition (`aws:SourceAccount`, `kms:CallerAccount`, …, or
+/// the account of an `aws:SourceArn`) that names another account, is negated or applies only
+/// if present. A service principal passes when its account conditions name this account only.
+/// (Everyone without an account condition is judged by [`statement_problem`].)
+fn cross_account_problem(statement: &Statement, account: &str) -> Option<String> {
+    if statement.effect != Effect::Allow {
+        return None;
+    }
+    let name = statement.sid.as_deref().unwrap_or("(no sid)");
+    if statement.not_principal.is_some() {
+        return Some(format!(
+            "statement {name} allows by NotPrincipal, which lets in every other account"
+        ));
+    }
+    if let Some(crate::policy::Principal::Typed(kinds)) = &statement.principal {
+        for (kind, values) in kinds {
+            for value in values {
+                let foreign = match kind.as_str() {
+                    "AWS" => value != "*" && account_of(value) != Some(account),
+                    "Service" => false,
+                    _ => true,
+                };
+                if foreign {
+                    return Some(format!(
+                        "statement {name} allows the principal {kind}:{value}, which is not of account {account}"
+                    ));
+                }
+            }
+        }
+    }
+    for (operator, keys) in &statement.conditions {
+        let operator_lower = operator.to_ascii_lowercase();
+        for (key, values) in keys {
+            let key_lower = key.to_ascii_lowercase();
+            let names_account = ACCOUNT_KEYS.contains(&key_lower.as_str());
+            let names_source_arn = key_lower == "aws:sourcearn";
+            if !names_account && !names_source_arn {
+                continue;
+            }
+            if operator_lower.contains("not") || operator_lower.ends_with("ifexists") {
+                return Some(format!(
+                    "statement {name} conditions {key} with {operator}, which does not hold it to account {account}"
+                ));
+            }
+            let other = values.iter().find(|value| {
+                if names_account {
+                    value.as_str() != account
+                } else {
+                    // A source ARN without an account (an S3 bucket) names none.
+                    account_of(value).is_some_and(|of| !of.is_empty() && of != account)
+                }
+            });
+            if let Some(other) = other {
+                return Some(format!(
+                    "statement {name} lets in {key} {other}, which is not account {account}"
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn policy_check(policy: &PolicyDocument, account: &str) -> Check {
     let problems: Vec<String> = policy
         .statements
         .iter()
-        .filter_map(statement_problem)
+        .filter_map(|statement| {
+            statement_problem(statement).or_else(|| cross_account_problem(statement, account))
+        })
         .collect();
     Check::require(
         ControlId::KmsKeyPolicyLeastPrivilege,
         "policy",
         problems.is_empty(),
-        "services may use the key only under their encryption context and account",
+        "services may use the key only under their encryption context and account; no other account is let in",
         problems.join("; "),
     )
 }
@@ -256,5 +339,82 @@ mod tests {
         assert!(alias_problem("alias/aws/s3").is_some());
         assert!(alias_problem("alias/has space").is_some());
         assert!(alias_problem(&format!("alias/{}", "a".repeat(251))).is_some());
+    }
+
+    const ACCOUNT: &str = "111122223333";
+    const OTHER: &str = "444455556666";
+
+    fn decrypt_by(principal: crate::policy::Principal) -> Statement {
+        Statement::allow()
+            .sid("Contributed")
+            .principal(principal)
+            .actions(["kms:Decrypt"])
+            .resources(["*"])
+    }
+
+    fn judged(statement: Statement) -> crate::controls::Status {
+        policy_check(&PolicyDocument::new(vec![statement]), ACCOUNT).status
+    }
+
+    use crate::controls::Status;
+    use crate::policy::Principal;
+
+    #[test]
+    fn a_principal_of_this_account_passes_and_one_of_another_account_fails_in_every_form() {
+        let root = |account: &str| format!("arn:aws:iam::{account}:root");
+        assert_eq!(judged(decrypt_by(Principal::aws(root(ACCOUNT)))), Status::Pass);
+        assert_eq!(judged(decrypt_by(Principal::aws(ACCOUNT))), Status::Pass);
+        for foreign in [
+            root(OTHER),
+            OTHER.to_string(),
+            format!("arn:aws:iam::{OTHER}:role/reader"),
+            format!("arn:aws:sts::{OTHER}:assumed-role/reader/session"),
+            "arn:aws:iam::*:root".to_string(),
+            "AIDAEXAMPLEUSERID".to_string(),
+            format!("arn:aws:iam::{ACCOUNT}1:root"),
+        ] {
+            assert_eq!(judged(decrypt_by(Principal::aws(&foreign))), Status::Fail, "{foreign}");
+        }
+        let mut federated = std::collections::BTreeMap::new();
+        federated.insert("Federated".to_string(), vec!["cognito-identity.amazonaws.com".to_string()]);
+        assert_eq!(judged(decrypt_by(Principal::Typed(federated))), Status::Fail);
+        let mut not_principal = decrypt_by(Principal::aws(root(ACCOUNT)));
+        not_principal.not_principal = not_principal.principal.take();
+        assert_eq!(judged(not_principal), Status::Fail);
+        // A Deny naming another account lets nobody in.
+        let deny = Statement::deny()
+            .sid("D")
+            .principal(Principal::aws(root(OTHER)))
+            .actions(["kms:Decrypt"])
+            .resources(["*"]);
+        assert_eq!(judged(deny), Status::Pass);
+    }
+
+    #[test]
+    fn a_service_passes_only_when_its_account_conditions_name_this_account() {
+        let service = || {
+            decrypt_by(Principal::service("logging.s3.amazonaws.com"))
+                .condition("StringLike", "kms:EncryptionContext:aws:s3:arn", ["arn:aws:s3:::b/*"])
+        };
+        let with = |operator: &str, key: &str, value: &str| {
+            judged(service().condition(operator, key, [value]))
+        };
+        assert_eq!(with("StringEquals", "aws:SourceAccount", ACCOUNT), Status::Pass);
+        assert_eq!(with("StringEquals", "aws:SourceAccount", OTHER), Status::Fail);
+        assert_eq!(with("StringLike", "aws:SourceAccount", "*"), Status::Fail);
+        assert_eq!(with("StringNotEquals", "aws:SourceAccount", ACCOUNT), Status::Fail);
+        assert_eq!(with("StringEqualsIfExists", "aws:SourceAccount", ACCOUNT), Status::Fail);
+        assert_eq!(with("StringEquals", "kms:CallerAccount", OTHER), Status::Fail);
+        assert_eq!(with("StringEquals", "AWS:SOURCEACCOUNT", OTHER), Status::Fail);
+        let arn_in = |account: &str| format!("arn:aws:logs:us-east-1:{account}:log-group:x");
+        assert_eq!(with("ArnLike", "aws:SourceArn", &arn_in(ACCOUNT)), Status::Pass);
+        assert_eq!(with("ArnLike", "aws:SourceArn", &arn_in(OTHER)), Status::Fail);
+        // Two values, one of them foreign, let the foreign one in.
+        let both = service().condition("StringEquals", "aws:SourceAccount", [ACCOUNT, OTHER]);
+        assert_eq!(judged(both), Status::Fail);
+        // Everyone, held to another account, is another account.
+        let everyone = decrypt_by(Principal::any_aws())
+            .condition("StringEquals", "kms:CallerAccount", [OTHER]);
+        assert_eq!(judged(everyone), Status::Fail);
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
     Scope, Setting, SettingChange, State, NOT_REPORTED,
 };
 use crate::controls::{Check, ControlId};
@@ -100,6 +100,9 @@ pub struct KeyState {
     pub policy: Option<PolicyDocument>,
     /// The tags the library manages (others are ignored).
     pub tags: BTreeMap<String, String>,
+    /// The account that owns the key: its policy may let no principal of another account in.
+    /// Not a setting (it is where the key lives, not how it is configured).
+    pub account_id: String,
 }
 
 impl State for KeyState {
@@ -255,6 +258,7 @@ impl Construct for HipaaKey {
                 scope.contributions_for(&self.id),
             )),
             tags: scope.tags_for(&self.id, false),
+            account_id: scope.account_id.to_string(),
         }
     }
 
@@ -263,7 +267,9 @@ impl Construct for HipaaKey {
         checks.push(tags_check(&state.tags));
         checks
     }
+}
 
+impl Lifecycle for HipaaKey {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<KeyState>>> {
         live::read_key(ctx, self).await
     }

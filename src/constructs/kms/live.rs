@@ -96,6 +96,7 @@ async fn read_by_metadata(
             .into_iter()
             .filter(|(name, _)| wanted_tags.contains_key(name))
             .collect(),
+        account_id: ctx.scope.account_id.to_string(),
     };
     Ok(Live {
         state,
@@ -158,6 +159,7 @@ pub(crate) async fn read_key_state(
         rotation_period_days,
         policy: None,
         tags: BTreeMap::new(),
+        account_id: env.account_id().to_string(),
     };
     Ok((state, arn))
 }
