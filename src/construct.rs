@@ -1,23 +1,20 @@
-//! What every construct is: a logical id, a desired state judged by controls, and the means to
-//! read, create and update itself. The [`Stack`](crate::Stack) drives constructs only through
-//! this trait, and constructs meet each other only through typed [`Ref`]s.
+//! What every construct is: a logical id and a desired state judged by controls. How it reads,
+//! creates and updates itself is crate-private (`lifecycle`): the [`Stack`](crate::Stack) alone
+//! drives it, and constructs meet each other only through typed [`Ref`]s.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 
 use crate::controls::{Check, ControlId};
-use crate::env::Environment;
 use crate::env::{LOGICAL_ID_TAG, STACK_TAG};
-use crate::error::Result;
 use crate::policy::Statement;
 
 mod lifecycle;
 
-pub(crate) use lifecycle::{Ctx, Lifecycle, NodeHandle, Sealed, StackUsage};
+pub(crate) use lifecycle::{Ctx, Lifecycle, StackUsage};
 
 /// The id of a construct within its stack, e.g. `kms-key/phi`. Stable across runs: resources
 /// are found again by it (it is written into their tags).

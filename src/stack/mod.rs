@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 
-use crate::construct::{Construct, Ctx, Sealed as _, LogicalId, PolicyContribution, ResourceOutputs, Scope};
+use crate::construct::{Construct, Ctx, LogicalId, PolicyContribution, ResourceOutputs, Scope};
 use crate::env::Environment;
 use crate::error::{Error, Result};
 
