@@ -6,7 +6,9 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use super::{Construct, Live, LogicalId, PolicyContribution, ResourceOutputs, Scope, SettingChange};
+use super::{
+    Construct, Live, LogicalId, PolicyContribution, ResourceOutputs, Scope, SettingChange,
+};
 use crate::controls::ControlId;
 use crate::env::Environment;
 use crate::error::Result;

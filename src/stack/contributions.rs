@@ -92,7 +92,10 @@ pub(crate) fn refuse_weakened(
                 continue;
             }
             let reason = if its_own {
-                format!("{} (its own settings, before any contribution)", check.reason)
+                format!(
+                    "{} (its own settings, before any contribution)",
+                    check.reason
+                )
             } else {
                 let blamed = blame(node.as_ref(), contributions, scope, &check);
                 format!(

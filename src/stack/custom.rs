@@ -139,8 +139,10 @@ pub trait CustomConstruct: fmt::Debug + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<ResourceOutputs>>> + Send;
 
     /// Makes the resource.
-    fn create(&self, ctx: &CustomContext<'_>)
-        -> impl Future<Output = Result<ResourceOutputs>> + Send;
+    fn create(
+        &self,
+        ctx: &CustomContext<'_>,
+    ) -> impl Future<Output = Result<ResourceOutputs>> + Send;
 
     /// Why destroy must keep the resource unless the caller names it, or `None`.
     fn deletion_guard(&self) -> Option<String> {

@@ -24,11 +24,11 @@ use crate::env::Environment;
 use crate::error::{Error, Result};
 
 pub use apply_options::ApplyOptions;
+use contributions::{refuse_weakened, Contributions};
+pub use custom::{CustomConstruct, CustomContext, CUSTOM_KIND};
 pub use destroy::{DestroyOptions, DestroyReport, DestroyedResource, Removal};
 pub use drift::{Drift, DriftReport};
 pub use events::{Event, EventSender, Operation, ResourceStatus};
-use contributions::{refuse_weakened, Contributions};
-pub use custom::{CustomConstruct, CustomContext, CUSTOM_KIND};
 use graph::{run_in_dependency_order, Graph};
 use node::{Node, NodeApplied, NodePlan, NodeRemoval};
 pub use reports::{

@@ -6,8 +6,8 @@ use futures::future::BoxFuture;
 use futures::FutureExt;
 
 use crate::construct::{
-    declared_key_checks, diff_states, Construct, Ctx, Lifecycle, LogicalId, PolicyContribution, ResourceKind,
-    ResourceOutputs, Scope, Setting, SettingChange,
+    declared_key_checks, diff_states, Construct, Ctx, Lifecycle, LogicalId, PolicyContribution,
+    ResourceKind, ResourceOutputs, Scope, Setting, SettingChange,
 };
 use crate::controls::{Check, Status};
 use crate::error::{Error, Result};

@@ -50,7 +50,11 @@ impl CustomConstruct for Contributor {
     async fn create(&self, ctx: &CustomContext<'_>) -> Result<ResourceOutputs> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         Ok(ResourceOutputs {
-            arn: format!("arn:aws:ssm:{}:{}:parameter/x", ctx.region(), ctx.account_id()),
+            arn: format!(
+                "arn:aws:ssm:{}:{}:parameter/x",
+                ctx.region(),
+                ctx.account_id()
+            ),
             physical_id: "x".to_string(),
         })
     }
@@ -68,7 +72,11 @@ fn key_for(account: &TestAccount, stem: &str) -> HipaaKey {
         .expect("valid key")
 }
 
-fn contributor(key: &HipaaKey, name: &str, principal: Principal) -> (Contributor, Arc<AtomicUsize>) {
+fn contributor(
+    key: &HipaaKey,
+    name: &str,
+    principal: Principal,
+) -> (Contributor, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));
     (
         Contributor {
@@ -134,13 +142,23 @@ async fn a_custom_contribution_letting_another_account_decrypt_a_key_refuses_pla
         .build()
         .expect("a stack is composed before its contributions are judged");
 
-    let refused = stack.plan(env).await.expect_err("plan must refuse the leak");
+    let refused = stack
+        .plan(env)
+        .await
+        .expect_err("plan must refuse the leak");
     assert_refused_for(&refused, &alias, "custom/leaky");
-    let refused = stack.apply(env).await.expect_err("apply must refuse the leak");
+    let refused = stack
+        .apply(env)
+        .await
+        .expect_err("apply must refuse the leak");
     assert_refused_for(&refused, &alias, "custom/leaky");
 
     assert!(!alias_exists(&account, &alias).await, "a key was created");
-    assert_eq!(calls.load(Ordering::SeqCst), 0, "the custom construct was run");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "the custom construct was run"
+    );
 }
 
 #[tokio::test]
@@ -162,7 +180,10 @@ async fn only_the_leaking_contributor_is_named_and_a_same_account_one_is_accepte
         .with_custom(leaky)
         .build()
         .expect("valid stack");
-    let refused = stack.plan(env).await.expect_err("plan must refuse the leak");
+    let refused = stack
+        .plan(env)
+        .await
+        .expect_err("plan must refuse the leak");
     assert_refused_for(&refused, &alias, "custom/leaky-role");
     assert!(
         !refused.to_string().contains("custom/fine"),
@@ -176,7 +197,10 @@ async fn only_the_leaking_contributor_is_named_and_a_same_account_one_is_accepte
         .with_custom(fine)
         .build()
         .expect("valid stack");
-    let plan = stack.plan(env).await.expect("a same-account contribution plans");
+    let plan = stack
+        .plan(env)
+        .await
+        .expect("a same-account contribution plans");
     assert_eq!(plan.count(Action::Create), 2, "{plan}");
 }
 
@@ -208,7 +232,11 @@ impl CustomConstruct for MarkerBucket {
     }
 
     async fn read(&self, ctx: &CustomContext<'_>) -> Result<Option<ResourceOutputs>> {
-        let found = Self::client(ctx).head_bucket().bucket(&self.bucket).send().await;
+        let found = Self::client(ctx)
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await;
         Ok(found.ok().map(|_| self.outputs()))
     }
 
@@ -283,7 +311,13 @@ async fn a_harmless_custom_construct_plans_applies_reads_back_and_is_destroyed_w
         .await
         .expect("destroy");
     assert!(
-        account.s3().head_bucket().bucket(&marker).send().await.is_err(),
+        account
+            .s3()
+            .head_bucket()
+            .bucket(&marker)
+            .send()
+            .await
+            .is_err(),
         "the custom bucket is gone: {destroyed}"
     );
 }

@@ -7,9 +7,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use hipaa_aws::construct::{Construct, LogicalId, ResourceOutputs};
 use hipaa_aws::prelude::*;
-use hipaa_aws::stack::{
-    CustomConstruct, CustomContext, Event, Operation, Removal, ResourceStatus,
-};
+use hipaa_aws::stack::{CustomConstruct, CustomContext, Event, Operation, Removal, ResourceStatus};
 
 use crate::fault_proxy::{FaultPlan, FaultProxy};
 use crate::support::{account, TestAccount};

@@ -4,8 +4,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution,
-    Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId,
+    PolicyContribution, Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::iam::{fit_name, Grant, HipaaRole, Trust, MAX_ROLE_NAME};
 use crate::constructs::kms::HipaaKey;

@@ -9,8 +9,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
-    Scope, Setting, SettingChange, State, KNOWN_AFTER_APPLY,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
+    ResourceOutputs, Scope, Setting, SettingChange, State, KNOWN_AFTER_APPLY,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};

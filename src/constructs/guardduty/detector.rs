@@ -7,8 +7,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind, ResourceOutputs,
-    Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};

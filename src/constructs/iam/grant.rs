@@ -4,8 +4,8 @@
 //! to S3 on that bucket), attached to the role. Add it to the stack like any construct.
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};

@@ -362,7 +362,10 @@ mod tests {
     #[test]
     fn a_principal_of_this_account_passes_and_one_of_another_account_fails_in_every_form() {
         let root = |account: &str| format!("arn:aws:iam::{account}:root");
-        assert_eq!(judged(decrypt_by(Principal::aws(root(ACCOUNT)))), Status::Pass);
+        assert_eq!(
+            judged(decrypt_by(Principal::aws(root(ACCOUNT)))),
+            Status::Pass
+        );
         assert_eq!(judged(decrypt_by(Principal::aws(ACCOUNT))), Status::Pass);
         for foreign in [
             root(OTHER),
@@ -373,11 +376,21 @@ mod tests {
             "AIDAEXAMPLEUSERID".to_string(),
             format!("arn:aws:iam::{ACCOUNT}1:root"),
         ] {
-            assert_eq!(judged(decrypt_by(Principal::aws(&foreign))), Status::Fail, "{foreign}");
+            assert_eq!(
+                judged(decrypt_by(Principal::aws(&foreign))),
+                Status::Fail,
+                "{foreign}"
+            );
         }
         let mut federated = std::collections::BTreeMap::new();
-        federated.insert("Federated".to_string(), vec!["cognito-identity.amazonaws.com".to_string()]);
-        assert_eq!(judged(decrypt_by(Principal::Typed(federated))), Status::Fail);
+        federated.insert(
+            "Federated".to_string(),
+            vec!["cognito-identity.amazonaws.com".to_string()],
+        );
+        assert_eq!(
+            judged(decrypt_by(Principal::Typed(federated))),
+            Status::Fail
+        );
         let mut not_principal = decrypt_by(Principal::aws(root(ACCOUNT)));
         not_principal.not_principal = not_principal.principal.take();
         assert_eq!(judged(not_principal), Status::Fail);
@@ -393,28 +406,58 @@ mod tests {
     #[test]
     fn a_service_passes_only_when_its_account_conditions_name_this_account() {
         let service = || {
-            decrypt_by(Principal::service("logging.s3.amazonaws.com"))
-                .condition("StringLike", "kms:EncryptionContext:aws:s3:arn", ["arn:aws:s3:::b/*"])
+            decrypt_by(Principal::service("logging.s3.amazonaws.com")).condition(
+                "StringLike",
+                "kms:EncryptionContext:aws:s3:arn",
+                ["arn:aws:s3:::b/*"],
+            )
         };
         let with = |operator: &str, key: &str, value: &str| {
             judged(service().condition(operator, key, [value]))
         };
-        assert_eq!(with("StringEquals", "aws:SourceAccount", ACCOUNT), Status::Pass);
-        assert_eq!(with("StringEquals", "aws:SourceAccount", OTHER), Status::Fail);
+        assert_eq!(
+            with("StringEquals", "aws:SourceAccount", ACCOUNT),
+            Status::Pass
+        );
+        assert_eq!(
+            with("StringEquals", "aws:SourceAccount", OTHER),
+            Status::Fail
+        );
         assert_eq!(with("StringLike", "aws:SourceAccount", "*"), Status::Fail);
-        assert_eq!(with("StringNotEquals", "aws:SourceAccount", ACCOUNT), Status::Fail);
-        assert_eq!(with("StringEqualsIfExists", "aws:SourceAccount", ACCOUNT), Status::Fail);
-        assert_eq!(with("StringEquals", "kms:CallerAccount", OTHER), Status::Fail);
-        assert_eq!(with("StringEquals", "AWS:SOURCEACCOUNT", OTHER), Status::Fail);
+        assert_eq!(
+            with("StringNotEquals", "aws:SourceAccount", ACCOUNT),
+            Status::Fail
+        );
+        assert_eq!(
+            with("StringEqualsIfExists", "aws:SourceAccount", ACCOUNT),
+            Status::Fail
+        );
+        assert_eq!(
+            with("StringEquals", "kms:CallerAccount", OTHER),
+            Status::Fail
+        );
+        assert_eq!(
+            with("StringEquals", "AWS:SOURCEACCOUNT", OTHER),
+            Status::Fail
+        );
         let arn_in = |account: &str| format!("arn:aws:logs:us-east-1:{account}:log-group:x");
-        assert_eq!(with("ArnLike", "aws:SourceArn", &arn_in(ACCOUNT)), Status::Pass);
-        assert_eq!(with("ArnLike", "aws:SourceArn", &arn_in(OTHER)), Status::Fail);
+        assert_eq!(
+            with("ArnLike", "aws:SourceArn", &arn_in(ACCOUNT)),
+            Status::Pass
+        );
+        assert_eq!(
+            with("ArnLike", "aws:SourceArn", &arn_in(OTHER)),
+            Status::Fail
+        );
         // Two values, one of them foreign, let the foreign one in.
         let both = service().condition("StringEquals", "aws:SourceAccount", [ACCOUNT, OTHER]);
         assert_eq!(judged(both), Status::Fail);
         // Everyone, held to another account, is another account.
-        let everyone = decrypt_by(Principal::any_aws())
-            .condition("StringEquals", "kms:CallerAccount", [OTHER]);
+        let everyone = decrypt_by(Principal::any_aws()).condition(
+            "StringEquals",
+            "kms:CallerAccount",
+            [OTHER],
+        );
         assert_eq!(judged(everyone), Status::Fail);
     }
 }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
-    Scope, Setting, SettingChange, State, NOT_REPORTED,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
+    ResourceOutputs, Scope, Setting, SettingChange, State, NOT_REPORTED,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Result, Violation, Violations};

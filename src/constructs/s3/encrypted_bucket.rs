@@ -3,8 +3,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::controls::Check;

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind, ResourceOutputs,
-    Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};
