@@ -95,8 +95,8 @@ pub use controls::{Check, Citation, Control, ControlId, Status};
 pub use env::{BaaAttestation, Environment};
 pub use error::{AwsError, Error, Result, Violation, Violations};
 pub use stack::{
-    Action, ApplyOptions, ApplyReport, DestroyOptions, DestroyReport, DriftReport, Event,
-    Operation, Plan, Stack, VerifyReport,
+    Action, ApplyOptions, ApplyReport, CustomConstruct, CustomContext, DestroyOptions,
+    DestroyReport, DriftReport, Event, Operation, Plan, Stack, VerifyReport,
 };
 
 /// The README's examples, compiled as doc tests.

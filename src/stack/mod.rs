@@ -2,11 +2,13 @@
 //! an account in dependency order.
 
 mod apply_options;
+mod contributions;
+mod custom;
 mod destroy;
 mod drift;
 mod events;
 mod graph;
-mod node;
+pub(crate) mod node;
 mod reports;
 mod usage;
 
@@ -22,6 +24,8 @@ use crate::env::Environment;
 use crate::error::{Error, Result};
 
 pub use apply_options::ApplyOptions;
+use contributions::{refuse_weakened, Contributions};
+pub use custom::{CustomConstruct, CustomContext, CUSTOM_KIND};
 pub use destroy::{DestroyOptions, DestroyReport, DestroyedResource, Removal};
 pub use drift::{Drift, DriftReport};
 pub use events::{Event, EventSender, Operation, ResourceStatus};
@@ -67,13 +71,26 @@ pub struct StackBuilder {
     name: String,
     nodes: Vec<Arc<dyn Node>>,
     concurrency: usize,
+    /// What is wrong with the custom constructs added, reported by `build()`.
+    problems: Vec<String>,
 }
 
 impl StackBuilder {
     /// Adds a construct.
     #[allow(clippy::should_implement_trait)]
     pub fn with<C: Construct>(mut self, construct: C) -> StackBuilder {
-        self.nodes.push(Arc::new(construct));
+        self.nodes.push(construct.into_node().0);
+        self
+    }
+
+    /// Adds a resource of your own ([`CustomConstruct`]): made, found and deleted by its own
+    /// code, in dependency order with the rest. What it adds to the policies of the stack's
+    /// resources is merged and judged by their controls at plan and apply.
+    pub fn with_custom<C: CustomConstruct>(mut self, construct: C) -> StackBuilder {
+        if let Some(problem) = custom::name_problem(construct.name()) {
+            self.problems.push(problem);
+        }
+        self.nodes.push(Arc::new(custom::Custom::new(construct)));
         self
     }
 
@@ -86,7 +103,7 @@ impl StackBuilder {
     /// Checks the stack's name, that every logical id is unique, that every dependency is in the
     /// stack and that there is no cycle (naming it if there is).
     pub fn build(self) -> Result<Stack> {
-        let mut problems = Vec::new();
+        let mut problems = self.problems;
         let name_ok = !self.name.is_empty()
             && self.name.len() <= 64
             && self
@@ -142,6 +159,7 @@ impl Stack {
             name: name.into(),
             nodes: Vec::new(),
             concurrency: DEFAULT_CONCURRENCY,
+            problems: Vec::new(),
         }
     }
 
@@ -241,13 +259,23 @@ impl Stack {
     }
 
     fn contributions(&self, env: &Environment) -> Vec<PolicyContribution> {
+        self.attributed_contributions(env).all
+    }
+
+    fn attributed_contributions(&self, env: &Environment) -> Contributions {
         let empty = BTreeMap::new();
         let scope = base_scope(env, &self.inner.name, &empty, &[]);
-        self.inner
-            .nodes
-            .iter()
-            .flat_map(|node| node.policy_contributions(&scope))
-            .collect()
+        Contributions::collect(&self.inner.nodes, &scope)
+    }
+
+    /// The contributions of the stack, after refusing it if, with them merged, the desired
+    /// state of any resource fails a control (so no contribution weakens a policy).
+    fn judged_contributions(&self, env: &Environment) -> Result<Vec<PolicyContribution>> {
+        let contributions = self.attributed_contributions(env);
+        let empty = BTreeMap::new();
+        let scope = base_scope(env, &self.inner.name, &empty, &contributions.all);
+        refuse_weakened(&self.inner.nodes, &contributions, &scope)?;
+        Ok(contributions.all)
     }
 
     /// Runs `work` on every node in dependency order (or its reverse), at most `concurrency`
@@ -340,7 +368,7 @@ impl Stack {
         self.refuse_phi_without_baa(env)?;
         let started = Instant::now();
         let calls_before = env.api_calls();
-        let contributions = self.contributions(env);
+        let contributions = self.judged_contributions(env)?;
         let inner = &self.inner;
         let contributions = &contributions;
         let results = self
@@ -395,7 +423,7 @@ impl Stack {
         self.refuse_phi_without_baa(env)?;
         let started = Instant::now();
         let calls_before = env.api_calls();
-        let contributions = self.contributions(env);
+        let contributions = self.judged_contributions(env)?;
         let inner = &self.inner;
         let stack = self;
         let contributions = &contributions;

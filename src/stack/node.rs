@@ -6,8 +6,8 @@ use futures::future::BoxFuture;
 use futures::FutureExt;
 
 use crate::construct::{
-    declared_key_checks, diff_states, Construct, Ctx, LogicalId, PolicyContribution, ResourceKind,
-    ResourceOutputs, Scope, Setting, SettingChange,
+    declared_key_checks, diff_states, Construct, Ctx, Lifecycle, LogicalId, PolicyContribution,
+    ResourceKind, ResourceOutputs, Scope, Setting, SettingChange,
 };
 use crate::controls::{Check, Status};
 use crate::error::{Error, Result};
@@ -66,6 +66,8 @@ pub(crate) trait Node: fmt::Debug + Send + Sync {
     fn dependencies(&self) -> Vec<LogicalId>;
     fn holds_phi(&self) -> bool;
     fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution>;
+    /// The checks the desired state in `scope` fails (or cannot pass).
+    fn failing_desired(&self, scope: &Scope<'_>) -> Vec<Check>;
     fn plan<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodePlan>>;
     /// Creates or updates the resource; a replacement only when `replace_consented`.
     fn apply<'a>(
@@ -83,7 +85,7 @@ pub(crate) trait Node: fmt::Debug + Send + Sync {
     fn live_settings<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<Option<Vec<Setting>>>>;
 }
 
-impl<C: Construct> Node for C {
+impl<C: Lifecycle> Node for C {
     fn id(&self) -> &LogicalId {
         Construct::id(self)
     }
@@ -105,7 +107,14 @@ impl<C: Construct> Node for C {
     }
 
     fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        Construct::policy_contributions(self, scope)
+        Lifecycle::policy_contributions(self, scope)
+    }
+
+    fn failing_desired(&self, scope: &Scope<'_>) -> Vec<Check> {
+        self.evaluate(&self.desired(scope))
+            .into_iter()
+            .filter(|check| matches!(check.status, Status::Fail | Status::Error))
+            .collect()
     }
 
     fn plan<'a>(&'a self, ctx: Ctx<'a>) -> BoxFuture<'a, Result<NodePlan>> {

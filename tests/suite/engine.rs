@@ -5,12 +5,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
-use hipaa_aws::construct::{
-    Construct, Ctx, Live, LogicalId, ResourceKind, ResourceOutputs, Scope, Setting, SettingChange,
-    State,
-};
+use hipaa_aws::construct::{Construct, LogicalId, ResourceOutputs};
 use hipaa_aws::prelude::*;
-use hipaa_aws::stack::{Event, Operation, Removal, ResourceStatus};
+use hipaa_aws::stack::{CustomConstruct, CustomContext, Event, Operation, Removal, ResourceStatus};
 
 use crate::fault_proxy::{FaultPlan, FaultProxy};
 use crate::support::{account, TestAccount};
@@ -346,86 +343,54 @@ async fn apply_reports_progress_events_for_every_resource() {
     }
 }
 
-/// A construct that only exists to show how the stack treats dependencies.
+/// A custom construct that only exists to show how the stack treats dependencies.
 #[derive(Debug, Clone)]
 struct Node {
-    id: LogicalId,
+    name: String,
     needs: Vec<LogicalId>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-struct Nothing;
-
-impl State for Nothing {
-    fn settings(&self) -> Vec<Setting> {
-        Vec::new()
-    }
-}
-
-impl Construct for Node {
-    type State = Nothing;
-    fn id(&self) -> &LogicalId {
-        &self.id
-    }
-    fn kind(&self) -> ResourceKind {
-        ResourceKind::new("Test::Node", "test node")
-    }
+impl CustomConstruct for Node {
     fn name(&self) -> &str {
-        self.id.as_str()
+        &self.name
     }
     fn dependencies(&self) -> Vec<LogicalId> {
         self.needs.clone()
     }
-    fn desired(&self, _scope: &Scope<'_>) -> Nothing {
-        Nothing
-    }
-    fn evaluate(&self, _state: &Nothing) -> Vec<Check> {
-        Vec::new()
-    }
-    async fn read(&self, _ctx: &Ctx<'_>) -> Result<Option<Live<Nothing>>> {
+    async fn read(&self, _ctx: &CustomContext<'_>) -> Result<Option<ResourceOutputs>> {
         Ok(None)
     }
-    async fn create(&self, _ctx: &Ctx<'_>, _desired: &Nothing) -> Result<ResourceOutputs> {
+    async fn create(&self, _ctx: &CustomContext<'_>) -> Result<ResourceOutputs> {
         Ok(ResourceOutputs {
             arn: String::new(),
             physical_id: String::new(),
         })
     }
-    async fn update(
-        &self,
-        _: &Ctx<'_>,
-        _: &Live<Nothing>,
-        _: &Nothing,
-        _: &[SettingChange],
-    ) -> Result<()> {
-        Ok(())
-    }
-    async fn deletion_guard(&self, _: &Ctx<'_>, _: &Live<Nothing>) -> Result<Option<String>> {
-        Ok(None)
-    }
-    async fn delete(&self, _: &Ctx<'_>, _: &Live<Nothing>) -> Result<()> {
+    async fn delete(&self, _: &CustomContext<'_>, _: &ResourceOutputs) -> Result<()> {
         Ok(())
     }
 }
 
 #[test]
 fn a_dependency_cycle_is_refused_at_stack_build_with_the_cycle_named() {
-    let id = |name: &str| LogicalId::new("test", name);
+    let id = |name: &str| LogicalId::new("custom", name);
     let node = |name: &str, needs: &[&str]| Node {
-        id: id(name),
+        name: name.to_string(),
         needs: needs.iter().map(|n| id(n)).collect(),
     };
     let error = Stack::builder("cycle")
-        .with(node("trail", &["bucket"]))
-        .with(node("bucket", &["key"]))
-        .with(node("key", &["trail"]))
-        .with(node("other", &[]))
+        .with_custom(node("trail", &["bucket"]))
+        .with_custom(node("bucket", &["key"]))
+        .with_custom(node("key", &["trail"]))
+        .with_custom(node("other", &[]))
         .build()
         .map(|_| ())
         .expect_err("cycle refused");
     let message = error.to_string();
     assert!(
-        message.contains("dependency cycle: test/trail -> test/bucket -> test/key -> test/trail"),
+        message.contains(
+            "dependency cycle: custom/trail -> custom/bucket -> custom/key -> custom/trail"
+        ),
         "{message}"
     );
 }

@@ -12,6 +12,7 @@ mod build_refusals;
 mod compile_fail;
 mod conformance;
 mod database;
+mod doors;
 mod edge_boundaries;
 mod engine;
 mod foundation;

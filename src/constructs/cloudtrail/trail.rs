@@ -4,8 +4,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution,
-    Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId,
+    PolicyContribution, Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::iam::{fit_name, Grant, HipaaRole, Trust, MAX_ROLE_NAME};
 use crate::constructs::kms::HipaaKey;
@@ -325,28 +325,6 @@ impl Construct for AuditTrail {
         dependencies
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        let trail_arn = self.arn(scope);
-        let bucket = bucket_arn(scope.partition, self.bucket.name());
-        let mut contributions: Vec<PolicyContribution> =
-            trail_bucket_statements(&bucket, &self.name, &trail_arn, scope.account_id)
-                .into_iter()
-                .map(|statement| PolicyContribution {
-                    target: self.bucket.id().clone(),
-                    statement,
-                })
-                .collect();
-        contributions.extend(
-            trail_key_statements(scope.partition, &self.name, &trail_arn, scope.account_id)
-                .into_iter()
-                .map(|statement| PolicyContribution {
-                    target: self.key.id().clone(),
-                    statement,
-                }),
-        );
-        contributions
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> AuditTrailState {
         AuditTrailState {
             trail: self.desired_trail(scope),
@@ -386,6 +364,30 @@ impl Construct for AuditTrail {
             )),
         }
         checks
+    }
+}
+
+impl Lifecycle for AuditTrail {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        let trail_arn = self.arn(scope);
+        let bucket = bucket_arn(scope.partition, self.bucket.name());
+        let mut contributions: Vec<PolicyContribution> =
+            trail_bucket_statements(&bucket, &self.name, &trail_arn, scope.account_id)
+                .into_iter()
+                .map(|statement| PolicyContribution {
+                    target: self.bucket.id().clone(),
+                    statement,
+                })
+                .collect();
+        contributions.extend(
+            trail_key_statements(scope.partition, &self.name, &trail_arn, scope.account_id)
+                .into_iter()
+                .map(|statement| PolicyContribution {
+                    target: self.key.id().clone(),
+                    statement,
+                }),
+        );
+        contributions
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<AuditTrailState>>> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref,
+    diff_states, tags_check, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
     ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
@@ -336,13 +336,6 @@ impl Construct for SecurityAlarms {
         dependencies
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        self.own_topic
-            .as_ref()
-            .map(|topic| topic.policy_contributions(scope))
-            .unwrap_or_default()
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> SecurityAlarmsState {
         SecurityAlarmsState {
             topic: self.own_topic.as_ref().map(|topic| topic.desired(scope)),
@@ -389,6 +382,15 @@ impl Construct for SecurityAlarms {
             ));
         }
         checks
+    }
+}
+
+impl Lifecycle for SecurityAlarms {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        self.own_topic
+            .as_ref()
+            .map(|topic| topic.policy_contributions(scope))
+            .unwrap_or_default()
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<SecurityAlarmsState>>> {

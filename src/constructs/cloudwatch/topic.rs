@@ -4,8 +4,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution,
-    Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId,
+    PolicyContribution, Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::controls::{Check, ControlId};
@@ -224,13 +224,6 @@ impl Construct for AlarmTopic {
         vec![self.key.id().clone()]
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        vec![PolicyContribution {
-            target: self.key.id().clone(),
-            statement: alarm_topic_key_use(scope, &self.name, &self.arn(scope)),
-        }]
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> TopicState {
         let arn = self.arn(scope);
         TopicState {
@@ -246,6 +239,15 @@ impl Construct for AlarmTopic {
         let mut checks = evaluate_topic(state);
         checks.push(tags_check(&state.tags));
         checks
+    }
+}
+
+impl Lifecycle for AlarmTopic {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        vec![PolicyContribution {
+            target: self.key.id().clone(),
+            statement: alarm_topic_key_use(scope, &self.name, &self.arn(scope)),
+        }]
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<TopicState>>> {

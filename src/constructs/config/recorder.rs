@@ -5,8 +5,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::constructs::s3::LogBucket;
@@ -345,24 +345,6 @@ impl Construct for ConfigRecorder {
         ]
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        let bucket = self.delivery.bucket.name();
-        let prefix = self.key_prefix.as_deref();
-        let mut contributions: Vec<PolicyContribution> =
-            config_bucket_statements(scope.partition, bucket, prefix, scope.account_id)
-                .into_iter()
-                .map(|statement| PolicyContribution {
-                    target: self.delivery.bucket.id().clone(),
-                    statement,
-                })
-                .collect();
-        contributions.push(PolicyContribution {
-            target: self.delivery.key.id().clone(),
-            statement: config_key_statement(scope.partition, bucket, prefix, scope.account_id),
-        });
-        contributions
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> RecorderState {
         RecorderState {
             name: self.name.clone(),
@@ -395,6 +377,26 @@ impl Construct for ConfigRecorder {
             "the region's one Config recorder is found as such, not by tags; its delivery bucket's tags tell which stack manages it",
         ));
         checks
+    }
+}
+
+impl Lifecycle for ConfigRecorder {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        let bucket = self.delivery.bucket.name();
+        let prefix = self.key_prefix.as_deref();
+        let mut contributions: Vec<PolicyContribution> =
+            config_bucket_statements(scope.partition, bucket, prefix, scope.account_id)
+                .into_iter()
+                .map(|statement| PolicyContribution {
+                    target: self.delivery.bucket.id().clone(),
+                    statement,
+                })
+                .collect();
+        contributions.push(PolicyContribution {
+            target: self.delivery.key.id().clone(),
+            statement: config_key_statement(scope.partition, bucket, prefix, scope.account_id),
+        });
+        contributions
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<RecorderState>>> {

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs, Scope,
-    SettingChange,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
+    Scope, SettingChange,
 };
 use crate::controls::{Check, ControlId, Service};
 use crate::error::{Error, Result, Violation, Violations};
@@ -454,7 +454,9 @@ impl Construct for HipaaConfigRules {
         ));
         checks
     }
+}
 
+impl Lifecycle for HipaaConfigRules {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<ConfigRulesState>>> {
         rules_live::read_for_construct(ctx, self).await
     }

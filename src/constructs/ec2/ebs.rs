@@ -5,8 +5,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref, ResourceKind,
-    ResourceOutputs, Scope, Setting, SettingChange, State,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
+    ResourceKind, ResourceOutputs, Scope, Setting, SettingChange, State,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::controls::Check;
@@ -141,13 +141,6 @@ impl Construct for EbsEncryptionByDefault {
         vec![self.key.id().clone()]
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        vec![PolicyContribution {
-            target: self.key.id().clone(),
-            statement: ebs_grant_statement(scope),
-        }]
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> EbsDefaultState {
         EbsDefaultState {
             encryption_by_default: true,
@@ -158,6 +151,15 @@ impl Construct for EbsEncryptionByDefault {
 
     fn evaluate(&self, state: &EbsDefaultState) -> Vec<Check> {
         evaluate_ebs_default(state)
+    }
+}
+
+impl Lifecycle for EbsEncryptionByDefault {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        vec![PolicyContribution {
+            target: self.key.id().clone(),
+            statement: ebs_grant_statement(scope),
+        }]
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<EbsDefaultState>>> {

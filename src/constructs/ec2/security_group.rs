@@ -9,8 +9,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
-    Scope, Setting, SettingChange, State, KNOWN_AFTER_APPLY,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
+    ResourceOutputs, Scope, Setting, SettingChange, State, KNOWN_AFTER_APPLY,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
@@ -372,7 +372,9 @@ impl Construct for SecurityGroup {
         checks.push(tags_check(&state.tags));
         checks
     }
+}
 
+impl Lifecycle for SecurityGroup {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<SecurityGroupState>>> {
         live::groups::read_group(ctx, self).await
     }

@@ -9,8 +9,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Live, LogicalId, ResourceKind, ResourceOutputs, Scope, Setting,
-    SettingChange, State,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind, ResourceOutputs,
+    Scope, Setting, SettingChange, State,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
@@ -330,7 +330,9 @@ impl Construct for SecurityGroupRules {
             &self.normalized(&Scope::for_build()),
         )]
     }
+}
 
+impl Lifecycle for SecurityGroupRules {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<SecurityGroupRulesState>>> {
         live::groups::read_rules_of(ctx, self).await
     }

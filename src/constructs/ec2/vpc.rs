@@ -6,7 +6,7 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
     ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::{Check, ControlId};
@@ -1013,10 +1013,6 @@ impl Construct for HipaaVpc {
         self.flow_logs.dependencies()
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        self.flow_logs.contributions(scope)
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> VpcState {
         let mut state = self.declared(scope.region, scope.partition);
         state.tags = self.tags(scope);
@@ -1027,6 +1023,12 @@ impl Construct for HipaaVpc {
         let mut checks = evaluate_vpc(state, &self.expectations(&state.region, &state.partition));
         checks.push(tags_check(&state.tags));
         checks
+    }
+}
+
+impl Lifecycle for HipaaVpc {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        self.flow_logs.contributions(scope)
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<VpcState>>> {

@@ -7,8 +7,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, ResourceKind, ResourceOutputs,
-    Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};
@@ -179,7 +179,9 @@ impl Construct for ThreatDetection {
         checks.push(tags_check(&state.tags));
         checks
     }
+}
 
+impl Lifecycle for ThreatDetection {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<DetectorState>>> {
         live::read_for_construct(ctx, self).await
     }

@@ -4,8 +4,8 @@
 //! to S3 on that bucket), attached to the role. Add it to the stack like any construct.
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};
@@ -334,7 +334,9 @@ impl Construct for Grant {
         checks.push(tags_check(&state.policy.tags));
         checks
     }
+}
 
+impl Lifecycle for Grant {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<GrantState>>> {
         let arn = self.arn(&ctx.scope);
         let Some(found) = read_owned_policy(ctx, &self.id, &self.resource_name(), &arn).await?

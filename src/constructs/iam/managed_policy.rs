@@ -4,8 +4,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
@@ -270,7 +270,9 @@ impl Construct for ManagedPolicy {
         checks.push(tags_check(&state.tags));
         checks
     }
+}
 
+impl Lifecycle for ManagedPolicy {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<ManagedPolicyState>>> {
         read_owned_policy(ctx, &self.id, &self.resource_name(), &self.arn(&ctx.scope)).await
     }

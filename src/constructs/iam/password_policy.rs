@@ -3,8 +3,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Live, LogicalId, ResourceKind, ResourceOutputs, Scope,
-    SettingChange,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind, ResourceOutputs,
+    Scope, SettingChange,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
@@ -182,7 +182,9 @@ impl Construct for AccountPasswordPolicy {
     fn evaluate(&self, state: &PasswordPolicyState) -> Vec<Check> {
         evaluate_password_policy(Some(state), &PasswordRequirements::default())
     }
+}
 
+impl Lifecycle for AccountPasswordPolicy {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<PasswordPolicyState>>> {
         Ok(live::read_password_policy(ctx.env)
             .await?

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
@@ -357,7 +357,9 @@ impl Construct for HipaaRole {
         checks.push(self.policies_as_declared(state));
         checks
     }
+}
 
+impl Lifecycle for HipaaRole {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<RoleState>>> {
         let Some((mut state, tags)) = live::read_role_state(ctx.env, &self.name).await? else {
             return Ok(None);

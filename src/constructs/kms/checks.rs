@@ -212,4 +212,124 @@ mod tests {
         assert!(alias_problem("alias/has space").is_some());
         assert!(alias_problem(&format!("alias/{}", "a".repeat(251))).is_some());
     }
+
+    const ACCOUNT: &str = "111122223333";
+    const OTHER: &str = "444455556666";
+
+    fn decrypt_by(principal: crate::policy::Principal) -> Statement {
+        Statement::allow()
+            .sid("Contributed")
+            .principal(principal)
+            .actions(["kms:Decrypt"])
+            .resources(["*"])
+    }
+
+    fn judged(statement: Statement) -> crate::controls::Status {
+        policy_check(&PolicyDocument::new(vec![statement]), ACCOUNT).status
+    }
+
+    use crate::controls::Status;
+    use crate::policy::Principal;
+
+    #[test]
+    fn a_principal_of_this_account_passes_and_one_of_another_account_fails_in_every_form() {
+        let root = |account: &str| format!("arn:aws:iam::{account}:root");
+        assert_eq!(
+            judged(decrypt_by(Principal::aws(root(ACCOUNT)))),
+            Status::Pass
+        );
+        assert_eq!(judged(decrypt_by(Principal::aws(ACCOUNT))), Status::Pass);
+        for foreign in [
+            root(OTHER),
+            OTHER.to_string(),
+            format!("arn:aws:iam::{OTHER}:role/reader"),
+            format!("arn:aws:sts::{OTHER}:assumed-role/reader/session"),
+            "arn:aws:iam::*:root".to_string(),
+            "AIDAEXAMPLEUSERID".to_string(),
+            format!("arn:aws:iam::{ACCOUNT}1:root"),
+        ] {
+            assert_eq!(
+                judged(decrypt_by(Principal::aws(&foreign))),
+                Status::Fail,
+                "{foreign}"
+            );
+        }
+        let mut federated = std::collections::BTreeMap::new();
+        federated.insert(
+            "Federated".to_string(),
+            vec!["cognito-identity.amazonaws.com".to_string()],
+        );
+        assert_eq!(
+            judged(decrypt_by(Principal::Typed(federated))),
+            Status::Fail
+        );
+        let mut not_principal = decrypt_by(Principal::aws(root(ACCOUNT)));
+        not_principal.not_principal = not_principal.principal.take();
+        assert_eq!(judged(not_principal), Status::Fail);
+        // A Deny naming another account lets nobody in.
+        let deny = Statement::deny()
+            .sid("D")
+            .principal(Principal::aws(root(OTHER)))
+            .actions(["kms:Decrypt"])
+            .resources(["*"]);
+        assert_eq!(judged(deny), Status::Pass);
+    }
+
+    #[test]
+    fn a_service_passes_only_when_its_account_conditions_name_this_account() {
+        let service = || {
+            decrypt_by(Principal::service("logging.s3.amazonaws.com")).condition(
+                "StringLike",
+                "kms:EncryptionContext:aws:s3:arn",
+                ["arn:aws:s3:::b/*"],
+            )
+        };
+        let with = |operator: &str, key: &str, value: &str| {
+            judged(service().condition(operator, key, [value]))
+        };
+        assert_eq!(
+            with("StringEquals", "aws:SourceAccount", ACCOUNT),
+            Status::Pass
+        );
+        assert_eq!(
+            with("StringEquals", "aws:SourceAccount", OTHER),
+            Status::Fail
+        );
+        assert_eq!(with("StringLike", "aws:SourceAccount", "*"), Status::Fail);
+        assert_eq!(
+            with("StringNotEquals", "aws:SourceAccount", ACCOUNT),
+            Status::Fail
+        );
+        assert_eq!(
+            with("StringEqualsIfExists", "aws:SourceAccount", ACCOUNT),
+            Status::Fail
+        );
+        assert_eq!(
+            with("StringEquals", "kms:CallerAccount", OTHER),
+            Status::Fail
+        );
+        assert_eq!(
+            with("StringEquals", "AWS:SOURCEACCOUNT", OTHER),
+            Status::Fail
+        );
+        let arn_in = |account: &str| format!("arn:aws:logs:us-east-1:{account}:log-group:x");
+        assert_eq!(
+            with("ArnLike", "aws:SourceArn", &arn_in(ACCOUNT)),
+            Status::Pass
+        );
+        assert_eq!(
+            with("ArnLike", "aws:SourceArn", &arn_in(OTHER)),
+            Status::Fail
+        );
+        // Two values, one of them foreign, let the foreign one in.
+        let both = service().condition("StringEquals", "aws:SourceAccount", [ACCOUNT, OTHER]);
+        assert_eq!(judged(both), Status::Fail);
+        // Everyone, held to another account, is another account.
+        let everyone = decrypt_by(Principal::any_aws()).condition(
+            "StringEquals",
+            "kms:CallerAccount",
+            [OTHER],
+        );
+        assert_eq!(judged(everyone), Status::Fail);
+    }
 }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, Ref, ResourceKind, ResourceOutputs,
-    Scope, Setting, SettingChange, State, NOT_REPORTED,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
+    ResourceOutputs, Scope, Setting, SettingChange, State, NOT_REPORTED,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Result, Violation, Violations};
@@ -271,7 +271,9 @@ impl Construct for HipaaKey {
         checks.push(tags_check(&state.tags));
         checks
     }
+}
 
+impl Lifecycle for HipaaKey {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<KeyState>>> {
         live::read_key(ctx, self).await
     }

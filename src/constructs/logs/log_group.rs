@@ -5,8 +5,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution,
-    Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
+    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId,
+    PolicyContribution, Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::controls::{Check, ControlId};
@@ -260,13 +260,6 @@ impl Construct for EncryptedLogGroup {
         vec![self.key.id().clone()]
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        vec![PolicyContribution {
-            target: self.key.id().clone(),
-            statement: log_group_key_use(scope, &self.name),
-        }]
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> LogGroupState {
         LogGroupState {
             name: self.name.clone(),
@@ -281,6 +274,15 @@ impl Construct for EncryptedLogGroup {
         let mut checks = evaluate_log_group(state, &self.expectations());
         checks.push(tags_check(&state.tags));
         checks
+    }
+}
+
+impl Lifecycle for EncryptedLogGroup {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        vec![PolicyContribution {
+            target: self.key.id().clone(),
+            statement: log_group_key_use(scope, &self.name),
+        }]
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<LogGroupState>>> {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
     ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::ec2::{Ipv4Cidr, Peer, Rule, SubnetGroup, Tier};
@@ -381,11 +381,6 @@ impl Construct for EncryptedDatabase {
         true
     }
 
-    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
-        // The key lets CloudWatch Logs encrypt exactly this database's log groups.
-        self.log_group_key_contributions(scope)
-    }
-
     fn desired(&self, scope: &Scope<'_>) -> DatabaseState {
         let key = scope.arn_of(&self.key);
         let mut parameters: BTreeMap<String, String> = self
@@ -463,6 +458,13 @@ impl Construct for EncryptedDatabase {
         checks.push(tags_check(&state.tags));
         checks.extend(self.log_group_checks(state));
         checks
+    }
+}
+
+impl Lifecycle for EncryptedDatabase {
+    fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
+        // The key lets CloudWatch Logs encrypt exactly this database's log groups.
+        self.log_group_key_contributions(scope)
     }
 
     fn replaces(&self, setting: &str) -> bool {

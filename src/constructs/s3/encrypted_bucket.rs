@@ -3,8 +3,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::controls::Check;
@@ -194,6 +194,18 @@ impl Construct for EncryptedBucket {
         true
     }
 
+    fn desired(&self, scope: &Scope<'_>) -> BucketState {
+        self.spec.desired(scope)
+    }
+
+    fn evaluate(&self, state: &BucketState) -> Vec<Check> {
+        let mut checks = evaluate_bucket(state, &self.spec.expectations);
+        checks.push(crate::construct::tags_check(&state.tags));
+        checks
+    }
+}
+
+impl Lifecycle for EncryptedBucket {
     fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
         self.spec
             .access_logs
@@ -209,16 +221,6 @@ impl Construct for EncryptedBucket {
                 ),
             })
             .collect()
-    }
-
-    fn desired(&self, scope: &Scope<'_>) -> BucketState {
-        self.spec.desired(scope)
-    }
-
-    fn evaluate(&self, state: &BucketState) -> Vec<Check> {
-        let mut checks = evaluate_bucket(state, &self.spec.expectations);
-        checks.push(crate::construct::tags_check(&state.tags));
-        checks
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<BucketState>>> {

@@ -4,8 +4,8 @@ use serde::Serialize;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Live, LogicalId, PolicyContribution, Ref, ResourceKind,
-    ResourceOutputs, Scope, SettingChange,
+    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::controls::{Check, ControlId};
@@ -240,6 +240,18 @@ impl Construct for LogBucket {
         self.spec.dependencies()
     }
 
+    fn desired(&self, scope: &Scope<'_>) -> BucketState {
+        self.spec.desired(scope)
+    }
+
+    fn evaluate(&self, state: &BucketState) -> Vec<Check> {
+        let mut checks = evaluate_bucket(state, &self.spec.expectations);
+        checks.push(crate::construct::tags_check(&state.tags));
+        checks
+    }
+}
+
+impl Lifecycle for LogBucket {
     fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {
         let arn = self.spec.arn(scope);
         let mut contributions = vec![PolicyContribution {
@@ -259,16 +271,6 @@ impl Construct for LogBucket {
             });
         }
         contributions
-    }
-
-    fn desired(&self, scope: &Scope<'_>) -> BucketState {
-        self.spec.desired(scope)
-    }
-
-    fn evaluate(&self, state: &BucketState) -> Vec<Check> {
-        let mut checks = evaluate_bucket(state, &self.spec.expectations);
-        checks.push(crate::construct::tags_check(&state.tags));
-        checks
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<BucketState>>> {

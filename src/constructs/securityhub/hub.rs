@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Live, LogicalId, ResourceKind, ResourceOutputs,
-    Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};
@@ -154,7 +154,9 @@ impl Construct for SecurityHub {
         checks.push(tags_check(&state.tags));
         checks
     }
+}
 
+impl Lifecycle for SecurityHub {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<SecurityHubState>>> {
         live::read_for_construct(ctx, self).await
     }
