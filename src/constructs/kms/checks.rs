@@ -229,7 +229,7 @@ mod tests {
     }
 
     use crate::controls::Status;
-    use crate::policy::Principal;
+    use crate::policy::{Principal, Statement};
 
     #[test]
     fn a_principal_of_this_account_passes_and_one_of_another_account_fails_in_every_form() {
@@ -314,8 +314,14 @@ mod tests {
         );
         let arn_in = |account: &str| format!("arn:aws:logs:us-east-1:{account}:log-group:x");
         assert_eq!(
-            with("ArnLike", "aws:SourceArn", &arn_in(ACCOUNT)),
+            with("ArnEquals", "aws:SourceArn", &arn_in(ACCOUNT)),
             Status::Pass
+        );
+        // Only StringEquals / ArnEquals scope a service to the account (issue 10): a pattern
+        // operator does not, even when its value names this account.
+        assert_eq!(
+            with("ArnLike", "aws:SourceArn", &arn_in(ACCOUNT)),
+            Status::Fail
         );
         assert_eq!(
             with("ArnLike", "aws:SourceArn", &arn_in(OTHER)),
