@@ -185,7 +185,10 @@ mod tests {
         for (id, _) in NOT_JUDGED {
             let how = id.enforcement();
             for path in ["verify", "audit", "build", "compile time"] {
-                assert!(!how.contains(path), "{id} is judged by nothing, yet says {how:?}");
+                assert!(
+                    !how.contains(path),
+                    "{id} is judged by nothing, yet says {how:?}"
+                );
             }
         }
     }
