@@ -1,32 +1,68 @@
-//! Test support: one local AWS endpoint (moto on loopback) for the whole test binary, and a
-//! fresh account per test so tests run side by side without seeing each other's resources.
+//! Test support: a small pool of local AWS endpoints (moto on loopback) for the whole test
+//! binary, and a fresh account per test so tests run side by side without seeing each other's
+//! resources.
+//!
+//! One moto process works on one core, so the binary starts one endpoint per core (at most
+//! four; `HIPAA_AWS_TEST_ENDPOINTS=N` overrides it) and deals the tests out among them. Every
+//! account one test makes lives on that test's endpoint (chosen on its thread's first call), so
+//! tests that use several accounts together (organizations, assumed roles) see each other.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use hipaa_aws::local::LocalEndpoint;
 use hipaa_aws::{BaaAttestation, Environment};
 use tokio::sync::OnceCell;
 
-static ENDPOINT: OnceCell<LocalEndpoint> = OnceCell::const_new();
+static ENDPOINTS: OnceCell<Vec<LocalEndpoint>> = OnceCell::const_new();
+static NEXT_ENDPOINT: AtomicUsize = AtomicUsize::new(0);
 static NEXT_ACCOUNT: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The endpoint of the test running on this thread (libtest runs each test on its own
+    /// thread, and a `#[tokio::test]` body is polled on it).
+    static THIS_TESTS_ENDPOINT: Cell<Option<usize>> = const { Cell::new(None) };
+}
 
 pub const REGION: &str = "us-east-1";
 
-/// The shared endpoint, started (and installed, the first time on a machine) on first use.
-/// A machine without Python fails here with a message that says what to install.
+/// This test's endpoint, the pool started (and installed, the first time on a machine) on
+/// first use. A machine without Python fails here with a message that says what to install.
 pub async fn endpoint() -> &'static LocalEndpoint {
-    let started = ENDPOINT
-        .get_or_try_init(|| async { LocalEndpoint::start().await })
-        .await;
-    match started {
-        Ok(endpoint) => endpoint,
+    let pool = match ENDPOINTS.get_or_try_init(start_pool).await {
+        Ok(pool) => pool,
         Err(error) => {
             panic!("the local AWS endpoint is required by this test and could not start: {error}")
         }
-    }
+    };
+    let index = THIS_TESTS_ENDPOINT.with(|chosen| {
+        let index = chosen
+            .get()
+            .unwrap_or_else(|| NEXT_ENDPOINT.fetch_add(1, Ordering::Relaxed) % pool.len());
+        chosen.set(Some(index));
+        index
+    });
+    &pool[index]
 }
 
-/// A test's own account on the shared endpoint.
+/// The first endpoint alone (it installs moto on a fresh machine), then the others together.
+async fn start_pool() -> hipaa_aws::Result<Vec<LocalEndpoint>> {
+    let first = LocalEndpoint::start().await?;
+    let others = futures::future::try_join_all((1..pool_size()).map(|_| LocalEndpoint::start()))
+        .await?;
+    Ok(std::iter::once(first).chain(others).collect())
+}
+
+fn pool_size() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::env::var("HIPAA_AWS_TEST_ENDPOINTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(cores)
+        .clamp(1, 4)
+}
+
+/// A test's own account on its endpoint.
 pub struct TestAccount {
     pub env: Environment,
     pub sdk_config: aws_types::SdkConfig,
