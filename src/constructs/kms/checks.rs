@@ -39,16 +39,7 @@ pub fn evaluate_key(state: &KeyState) -> Vec<Check> {
     ));
     checks.push(rotation_check(state));
     checks.push(deletion_check(state));
-    checks.push(match &state.policy {
-        Some(policy) => policy_check(policy, &state.account_id),
-        None => Check::require(
-            ControlId::KmsKeyPolicyLeastPrivilege,
-            "policy",
-            false,
-            "",
-            "the key has no readable key policy",
-        ),
-    });
+    checks.push(key_policy_check(state));
     let alias_problem = state
         .alias
         .as_deref()
@@ -98,17 +89,23 @@ pub fn evaluate_key_for_audit(state: &KeyState) -> Vec<Check> {
     });
     checks.push(deletion_check(state));
     if state.key_manager == "CUSTOMER" {
-        checks.push(match &state.policy {
-            Some(policy) => policy_check(policy, &state.account_id),
-            None => Check {
-                control: ControlId::KmsKeyPolicyLeastPrivilege,
-                setting: "policy".to_string(),
-                status: Status::Error,
-                reason: "the key policy could not be read".to_string(),
-            },
-        });
+        checks.push(key_policy_check(state));
     }
     checks
+}
+
+/// The key policy judged, in verify and in the audit alike: a policy that could not be read
+/// (`None`) is an `ERROR`, never a pass, and not a failure of a policy nobody has seen.
+fn key_policy_check(state: &KeyState) -> Check {
+    match &state.policy {
+        Some(policy) => policy_check(policy, &state.account_id),
+        None => Check {
+            control: ControlId::KmsKeyPolicyLeastPrivilege,
+            setting: "policy".to_string(),
+            status: Status::Error,
+            reason: "the key policy could not be read".to_string(),
+        },
+    }
 }
 
 /// The key states in which KMS deletes the key when a waiting period ends: a key scheduled for

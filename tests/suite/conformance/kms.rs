@@ -145,7 +145,7 @@ pub fn cases() -> Vec<Case> {
         judge(
             "no readable key policy",
             C::KmsKeyPolicyLeastPrivilege,
-            Fail,
+            Error,
             |s| s.policy = None,
         ),
         judge(
