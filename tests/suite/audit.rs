@@ -17,6 +17,7 @@ use hipaa_aws::audit::{Audit, AuditReport};
 use hipaa_aws::policy::{PolicyDocument, Principal, Statement};
 use hipaa_aws::prelude::*;
 
+use crate::support::findings::expect_finding;
 use crate::support::{account, TestAccount};
 
 async fn audit(account: &TestAccount) -> AuditReport {
@@ -27,17 +28,6 @@ async fn audit(account: &TestAccount) -> AuditReport {
         .run(&account.env)
         .await
         .expect("audit")
-}
-
-fn expect(report: &AuditReport, control: ControlId, arn: &str, status: Status) {
-    match report.finding(control, arn) {
-        Some(finding) => assert_eq!(
-            finding.status, status,
-            "{control} on {arn}: {} ({})",
-            finding.reason, finding.setting
-        ),
-        None => panic!("no {control} finding on {arn}"),
-    }
 }
 
 /// A KMS key made by hand, rotation on or off.
@@ -357,7 +347,7 @@ async fn every_s3_and_kms_control_passes_on_a_compliant_resource_and_fails_on_a_
         ControlId::S3EventNotificationsEnabled,
         ControlId::S3VersionLifecyclePolicyCheck,
     ] {
-        expect(&report, control, &good_arn, Status::Pass);
+        expect_finding(&report, control, &good_arn, Status::Pass);
     }
     for control in [
         ControlId::S3BucketSslRequestsOnly,
@@ -370,52 +360,52 @@ async fn every_s3_and_kms_control_passes_on_a_compliant_resource_and_fails_on_a_
         ControlId::S3BucketDefaultLockEnabled,
         ControlId::S3EventNotificationsEnabled,
     ] {
-        expect(&report, control, &bare_arn, Status::Fail);
+        expect_finding(&report, control, &bare_arn, Status::Fail);
     }
-    expect(
+    expect_finding(
         &report,
         ControlId::S3BucketPublicReadProhibited,
         &public_arn,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::S3BucketPublicWriteProhibited,
         &public_arn,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::S3BucketVersioningEnabled,
         &public_arn,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::S3VersionLifecyclePolicyCheck,
         &bare_arn,
         Status::NotApplicable,
     );
 
-    expect(
+    expect_finding(
         &report,
         ControlId::KmsKeyRotationEnabled,
         &good_key_arn,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::KmsKeyRotationEnabled,
         &bare_key_arn,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::KmsCmkNotScheduledForDeletion,
         &good_key_arn,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::KmsCmkNotScheduledForDeletion,
         &doomed_key_arn,
@@ -444,7 +434,7 @@ async fn the_account_level_public_access_block_is_judged() {
     let account = account().await;
     let before = audit(&account).await;
     let account_arn = format!("arn:aws:::{}", account.env.account_id());
-    expect(
+    expect_finding(
         &before,
         ControlId::S3AccountLevelPublicAccessBlocks,
         &account_arn,
@@ -467,7 +457,7 @@ async fn the_account_level_public_access_block_is_judged() {
         .await
         .expect("account block");
     let after = audit(&account).await;
-    expect(
+    expect_finding(
         &after,
         ControlId::S3AccountLevelPublicAccessBlocks,
         &account_arn,

@@ -8,9 +8,10 @@ use aws_sdk_s3::types::{
     ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
     ServerSideEncryptionRule,
 };
-use hipaa_aws::audit::{Audit, AuditReport, Finding};
+use hipaa_aws::audit::Audit;
 use hipaa_aws::prelude::*;
 
+use crate::support::findings::expect_finding_like;
 use crate::support::{account, TestAccount};
 
 /// The guide's steps, in its order, with its names (made unique to this test).
@@ -300,30 +301,6 @@ async fn follow_the_guide() -> GuideAccount {
     }
 }
 
-/// The findings of `control` on resources whose ARN contains `resource`.
-fn findings<'a>(report: &'a AuditReport, control: ControlId, resource: &str) -> Vec<&'a Finding> {
-    report
-        .findings()
-        .filter(|finding| finding.control == control && finding.resource_arn.contains(resource))
-        .collect()
-}
-
-fn expect(report: &AuditReport, control: ControlId, resource: &str, status: Status) {
-    let found = findings(report, control, resource);
-    assert!(
-        !found.is_empty(),
-        "no {control} finding on a resource named like {resource:?}"
-    );
-    assert!(
-        found.iter().any(|finding| finding.status == status),
-        "{control} on {resource:?}: expected {status:?}, found {:?}",
-        found
-            .iter()
-            .map(|finding| (finding.status, finding.reason.as_str()))
-            .collect::<Vec<_>>()
-    );
-}
-
 #[tokio::test]
 async fn audit_of_an_account_built_by_the_guides_cli_steps_lists_each_omission() {
     let guide = follow_the_guide().await;
@@ -339,56 +316,56 @@ async fn audit_of_an_account_built_by_the_guides_cli_steps_lists_each_omission()
     use Status::{Fail, Pass};
 
     // What the guide gets right.
-    expect(&report, C::S3DefaultEncryptionKms, &guide.bucket, Pass);
-    expect(&report, C::SecurityHubEnabled, &account_id, Pass);
+    expect_finding_like(&report, C::S3DefaultEncryptionKms, &guide.bucket, Pass);
+    expect_finding_like(&report, C::SecurityHubEnabled, &account_id, Pass);
 
     // The network steps: no flow logs, the default security group left open, a route to the
     // internet gateway from a plain subnet.
-    expect(&report, C::VpcFlowLogsEnabled, &guide.vpc_id, Fail);
-    expect(
+    expect_finding_like(&report, C::VpcFlowLogsEnabled, &guide.vpc_id, Fail);
+    expect_finding_like(
         &report,
         C::VpcDefaultSecurityGroupClosed,
         &guide.default_group_id,
         Fail,
     );
-    expect(
+    expect_finding_like(
         &report,
         C::NoUnrestrictedRouteToIgw,
         &guide.route_table_id,
         Fail,
     );
-    expect(&report, C::Ec2EbsEncryptionByDefault, &account_id, Fail);
+    expect_finding_like(&report, C::Ec2EbsEncryptionByDefault, &account_id, Fail);
 
     // The key: created without rotation.
-    expect(&report, C::KmsKeyRotationEnabled, &guide.key_id, Fail);
+    expect_finding_like(&report, C::KmsKeyRotationEnabled, &guide.key_id, Fail);
 
     // The PHI bucket: encrypted, but no TLS-only policy, no versioning, no access logs.
-    expect(&report, C::S3BucketSslRequestsOnly, &guide.bucket, Fail);
-    expect(&report, C::S3BucketVersioningEnabled, &guide.bucket, Fail);
-    expect(&report, C::S3BucketLoggingEnabled, &guide.bucket, Fail);
+    expect_finding_like(&report, C::S3BucketSslRequestsOnly, &guide.bucket, Fail);
+    expect_finding_like(&report, C::S3BucketVersioningEnabled, &guide.bucket, Fail);
+    expect_finding_like(&report, C::S3BucketLoggingEnabled, &guide.bucket, Fail);
     // The trail's bucket: not encrypted with a customer key.
-    expect(&report, C::S3DefaultEncryptionKms, &guide.log_bucket, Fail);
+    expect_finding_like(&report, C::S3DefaultEncryptionKms, &guide.log_bucket, Fail);
 
     // The trail: one region, no validation, no encryption, no CloudWatch Logs, no data events.
-    expect(&report, C::MultiRegionCloudTrailEnabled, &account_id, Fail);
-    expect(
+    expect_finding_like(&report, C::MultiRegionCloudTrailEnabled, &account_id, Fail);
+    expect_finding_like(
         &report,
         C::CloudTrailLogFileValidationEnabled,
         "MyTrail",
         Fail,
     );
-    expect(&report, C::CloudTrailEncryptionEnabled, "MyTrail", Fail);
-    expect(&report, C::CloudTrailCloudWatchLogsEnabled, "MyTrail", Fail);
-    expect(&report, C::CloudTrailS3DataEventsEnabled, &account_id, Fail);
+    expect_finding_like(&report, C::CloudTrailEncryptionEnabled, "MyTrail", Fail);
+    expect_finding_like(&report, C::CloudTrailCloudWatchLogsEnabled, "MyTrail", Fail);
+    expect_finding_like(&report, C::CloudTrailS3DataEventsEnabled, &account_id, Fail);
 
     // The log group: not encrypted, kept forever by default but without a retention setting.
-    expect(
+    expect_finding_like(
         &report,
         C::CloudWatchLogGroupEncrypted,
         "my-hipaa-logs",
         Fail,
     );
-    expect(
+    expect_finding_like(
         &report,
         C::CwLogGroupRetentionPeriodCheck,
         "my-hipaa-logs",
@@ -396,14 +373,14 @@ async fn audit_of_an_account_built_by_the_guides_cli_steps_lists_each_omission()
     );
 
     // The CPU alarm notifies on ALARM only; the rule also wants an insufficient-data action.
-    expect(&report, C::CloudWatchAlarmActionCheck, "HIPAAAlarm", Fail);
+    expect_finding_like(&report, C::CloudWatchAlarmActionCheck, "HIPAAAlarm", Fail);
 
     // Identity: no password policy, the CIS alarms missing.
-    expect(&report, C::IamPasswordPolicy, &account_id, Fail);
-    expect(&report, C::AlarmRootUsage, &account_id, Fail);
+    expect_finding_like(&report, C::IamPasswordPolicy, &account_id, Fail);
+    expect_finding_like(&report, C::AlarmRootUsage, &account_id, Fail);
 
     // Continuous compliance: GuardDuty never enabled.
-    expect(&report, C::GuardDutyEnabledCentralized, &account_id, Fail);
+    expect_finding_like(&report, C::GuardDutyEnabledCentralized, &account_id, Fail);
     assert!(
         !report.passed(),
         "the guide's account must not pass the audit"

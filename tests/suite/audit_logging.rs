@@ -19,6 +19,7 @@ use hipaa_aws::constructs::config::hipaa_pack_rules;
 use hipaa_aws::prelude::*;
 
 use crate::fault_proxy::{FaultPlan, FaultProxy};
+use crate::support::findings::{expect_finding, expect_finding_in};
 use crate::support::{account, TestAccount, REGION};
 
 const OTHER_REGION: &str = "us-west-2";
@@ -35,42 +36,6 @@ async fn audit(env: &Environment, regions: &[&str]) -> AuditReport {
 
 fn account_arn(account: &TestAccount) -> String {
     format!("arn:aws:::{}", account.env.account_id())
-}
-
-/// There is a finding of `control` on `arn` in `region`; for a pass every one passes, for any
-/// other status at least one has it (a control fails on a resource when one setting fails).
-fn expect_in(report: &AuditReport, control: ControlId, arn: &str, region: &str, status: Status) {
-    let found: Vec<_> = report
-        .findings()
-        .filter(|f| f.control == control && f.resource_arn == arn && f.region == region)
-        .collect();
-    assert!(
-        !found.is_empty(),
-        "no {control} finding on {arn} in {region}"
-    );
-    let described = || {
-        found
-            .iter()
-            .map(|f| format!("{:?}: {} ({})", f.status, f.reason, f.setting))
-            .collect::<Vec<_>>()
-    };
-    if status == Status::Pass {
-        assert!(
-            found.iter().all(|f| f.status == Status::Pass),
-            "{control} on {arn} in {region} should pass: {:?}",
-            described()
-        );
-    } else {
-        assert!(
-            found.iter().any(|f| f.status == status),
-            "{control} on {arn} in {region} should be {status:?}: {:?}",
-            described()
-        );
-    }
-}
-
-fn expect(report: &AuditReport, control: ControlId, arn: &str, status: Status) {
-    expect_in(report, control, arn, REGION, status);
 }
 
 /// The one finding of `control` whose resource ARN contains `part`.
@@ -330,16 +295,16 @@ async fn audit_logging_trails_log_groups_and_alarms_pass_when_configured_and_fai
         ControlId::CloudTrailLogFileValidationEnabled,
         ControlId::CloudTrailManagementEvents,
     ] {
-        expect(&report, control, &main_trail, Status::Pass);
-        expect(&bare_report, control, &stopped_trail, Status::Fail);
+        expect_finding(&report, control, &main_trail, Status::Pass);
+        expect_finding(&bare_report, control, &stopped_trail, Status::Fail);
     }
-    expect(
+    expect_finding(
         &report,
         ControlId::CloudTrailEncryptionEnabled,
         &side_trail,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::CloudTrailLogFileValidationEnabled,
         &side_trail,
@@ -356,8 +321,8 @@ async fn audit_logging_trails_log_groups_and_alarms_pass_when_configured_and_fai
     account_controls.extend(SecurityEvent::ALL.iter().map(|event| event.control()));
     account_controls.dedup();
     for control in account_controls {
-        expect(&report, control, &account_arn(&good), Status::Pass);
-        expect(&bare_report, control, &account_arn(&bare), Status::Fail);
+        expect_finding(&report, control, &account_arn(&good), Status::Pass);
+        expect_finding(&bare_report, control, &account_arn(&bare), Status::Fail);
     }
     assert!(report
         .findings()
@@ -369,49 +334,49 @@ async fn audit_logging_trails_log_groups_and_alarms_pass_when_configured_and_fai
     let side_group = group_arn(&good, "/audit/side");
     let plain = group_arn(&good, "/app/plain");
     let short = group_arn(&good, "/app/short");
-    expect(
+    expect_finding(
         &report,
         ControlId::CloudWatchLogGroupEncrypted,
         &trail_group,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::CloudWatchLogGroupEncrypted,
         &plain,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::CwLogGroupRetentionPeriodCheck,
         &trail_group,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::CwLogGroupRetentionPeriodCheck,
         &side_group,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::CwLogGroupRetentionPeriodCheck,
         &short,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::CwLogGroupRetentionPeriodCheck,
         &plain,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::LogRetentionSixYears,
         &trail_group,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::LogRetentionSixYears,
         &side_group,
@@ -425,13 +390,13 @@ async fn audit_logging_trails_log_groups_and_alarms_pass_when_configured_and_fai
         "cis-RootAccountUsage",
     );
     let silent = arn_containing(&report, ControlId::CloudWatchAlarmActionCheck, "cpu-silent");
-    expect(
+    expect_finding(
         &report,
         ControlId::CloudWatchAlarmActionCheck,
         &alarmed,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::CloudWatchAlarmActionCheck,
         &silent,
@@ -645,37 +610,37 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
         ControlId::ConfigRecorderEnabled,
         "configuration-recorder",
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::ConfigRecorderEnabled,
         &recorder,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::ConfigDeliveryEncrypted,
         &recorder,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &bare_report,
         ControlId::ConfigRecorderEnabled,
         &bare_recorder,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &bare_report,
         ControlId::ConfigDeliveryEncrypted,
         &bare_recorder,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::ConfigHipaaRulesDeployed,
         &account_arn(&good),
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &bare_report,
         ControlId::ConfigHipaaRulesDeployed,
         &account_arn(&bare),
@@ -684,14 +649,14 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
 
     let hub = arn_containing(&report, ControlId::SecurityHubEnabled, ":hub/");
     let bare_hub = arn_containing(&bare_report, ControlId::SecurityHubEnabled, ":hub/");
-    expect(&report, ControlId::SecurityHubEnabled, &hub, Status::Pass);
-    expect(
+    expect_finding(&report, ControlId::SecurityHubEnabled, &hub, Status::Pass);
+    expect_finding(
         &report,
         ControlId::SecurityHubStandardsSubscribed,
         &hub,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &bare_report,
         ControlId::SecurityHubStandardsSubscribed,
         &bare_hub,
@@ -707,31 +672,31 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
         "arn:aws:guardduty:{REGION}:{}:detector/{bare_detector}",
         bare.env.account_id()
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::GuardDutyEnabledCentralized,
         &detector,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::GuardDutyFindingsEvery15Minutes,
         &detector,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &report,
         ControlId::GuardDutyS3Protection,
         &detector,
         Status::Pass,
     );
-    expect(
+    expect_finding(
         &bare_report,
         ControlId::GuardDutyFindingsEvery15Minutes,
         &bare_detector,
         Status::Fail,
     );
-    expect(
+    expect_finding(
         &bare_report,
         ControlId::GuardDutyS3Protection,
         &bare_detector,
@@ -745,7 +710,7 @@ async fn audit_logging_config_security_hub_and_guardduty_pass_when_on_and_fail_w
         ControlId::SecurityHubEnabled,
         ControlId::GuardDutyEnabledCentralized,
     ] {
-        expect_in(
+        expect_finding_in(
             &bare_report,
             control,
             &bare_account,
@@ -801,7 +766,7 @@ async fn audit_logging_a_denied_call_is_an_error_finding_never_a_pass() {
     ];
     controls.extend(SecurityEvent::ALL.iter().map(|event| event.control()));
     for control in controls {
-        expect(&report, control, &account_arn(&account), Status::Error);
+        expect_finding(&report, control, &account_arn(&account), Status::Error);
     }
     assert!(!report.passed());
 }

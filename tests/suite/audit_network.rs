@@ -11,6 +11,7 @@ use aws_sdk_ec2::types::{
 use hipaa_aws::audit::{Audit, AuditReport};
 use hipaa_aws::prelude::*;
 
+use crate::support::findings::expect_finding;
 use crate::support::{account, TestAccount};
 
 fn ec2(account: &TestAccount) -> aws_sdk_ec2::Client {
@@ -29,30 +30,6 @@ async fn audit(env: &Environment, regions: &[&str]) -> AuditReport {
         .run(env)
         .await
         .expect("audit")
-}
-
-/// Every finding of `control` on `arn` has `status` (and there is at least one).
-fn expect(report: &AuditReport, control: ControlId, arn: &str, status: Status) {
-    let found: Vec<_> = report
-        .findings()
-        .filter(|f| f.control == control && f.resource_arn == arn)
-        .collect();
-    assert!(!found.is_empty(), "no {control} finding on {arn}");
-    if status == Status::Fail {
-        assert!(
-            found.iter().any(|f| f.status == Status::Fail),
-            "{control} on {arn} did not fail: {:?}",
-            found.iter().map(|f| &f.reason).collect::<Vec<_>>()
-        );
-    } else {
-        for finding in found {
-            assert_eq!(
-                finding.status, status,
-                "{control} on {arn}: {} ({})",
-                finding.reason, finding.setting
-            );
-        }
-    }
 }
 
 fn arn(account: &TestAccount, kind: &str, id: &str) -> String {
@@ -441,63 +418,63 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
     use ControlId as C;
     use Status::{Fail, Pass};
 
-    expect(&report, C::VpcFlowLogsEnabled, &a("vpc", &good), Pass);
-    expect(&report, C::VpcFlowLogsEnabled, &a("vpc", &bad), Fail);
-    expect(
+    expect_finding(&report, C::VpcFlowLogsEnabled, &a("vpc", &good), Pass);
+    expect_finding(&report, C::VpcFlowLogsEnabled, &a("vpc", &bad), Fail);
+    expect_finding(
         &report,
         C::InternetGatewayAuthorizedVpcOnly,
         &a("vpc", &good),
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::InternetGatewayAuthorizedVpcOnly,
         &a("vpc", &bad),
         Fail,
     );
-    expect(
+    expect_finding(
         &report,
         C::SubnetAutoAssignPublicIpDisabled,
         &a("subnet", &good_subnet),
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::SubnetAutoAssignPublicIpDisabled,
         &a("subnet", &bad_subnet),
         Fail,
     );
-    expect(
+    expect_finding(
         &report,
         C::NoUnrestrictedRouteToIgw,
         &a("route-table", &good_table),
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::NoUnrestrictedRouteToIgw,
         &a("route-table", &bad_table),
         Fail,
     );
-    expect(
+    expect_finding(
         &report,
         C::NaclNoUnrestrictedIngress,
         &a("network-acl", &good_acl),
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::NaclNoUnrestrictedIngress,
         &a("network-acl", &bad_acl),
         Fail,
     );
-    expect(
+    expect_finding(
         &report,
         C::VpcDefaultSecurityGroupClosed,
         &a("security-group", &good_default),
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::VpcDefaultSecurityGroupClosed,
         &a("security-group", &bad_default),
@@ -510,8 +487,8 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
         C::SgAdminAndDatabasePortsInternal,
         C::SgNoAllPortsRules,
     ] {
-        expect(&report, control, &a("security-group", &tight), Pass);
-        expect(&report, control, &a("security-group", &open), Fail);
+        expect_finding(&report, control, &a("security-group", &tight), Pass);
+        expect_finding(&report, control, &a("security-group", &open), Fail);
     }
     for control in [
         C::Ec2InstanceNoPublicIp,
@@ -520,33 +497,33 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
         C::Ec2InstanceDetailedMonitoringEnabled,
         C::EbsOptimizedInstance,
     ] {
-        expect(&report, control, &a("instance", &good_instance), Pass);
-        expect(&report, control, &a("instance", &bad_instance), Fail);
+        expect_finding(&report, control, &a("instance", &good_instance), Pass);
+        expect_finding(&report, control, &a("instance", &bad_instance), Fail);
     }
     // Only passes: the endpoint launches every instance in a VPC and cannot backdate a stop.
-    expect(
+    expect_finding(
         &report,
         C::InstancesInVpc,
         &a("instance", &bad_instance),
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::Ec2StoppedInstance,
         &a("instance", &bad_instance),
         Pass,
     );
 
-    expect(&report, C::EncryptedVolumes, &a("volume", &sealed), Pass);
-    expect(&report, C::EncryptedVolumes, &a("volume", &plain), Fail);
+    expect_finding(&report, C::EncryptedVolumes, &a("volume", &sealed), Pass);
+    expect_finding(&report, C::EncryptedVolumes, &a("volume", &plain), Fail);
     let snapshot_arn = |id: &str| format!("arn:aws:ec2:us-east-1::snapshot/{id}");
-    expect(
+    expect_finding(
         &report,
         C::EbsSnapshotPublicRestorableCheck,
         &snapshot_arn(&private_snapshot),
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::EbsSnapshotPublicRestorableCheck,
         &snapshot_arn(&public_snapshot),
@@ -562,8 +539,8 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
         C::Ec2EbsEncryptionByDefault,
         C::EbsDefaultKeyCustomerManaged,
     ] {
-        expect(&report, control, &default_arn("us-east-1"), Pass);
-        expect(&report, control, &default_arn("us-west-2"), Fail);
+        expect_finding(&report, control, &default_arn("us-east-1"), Pass);
+        expect_finding(&report, control, &default_arn("us-west-2"), Fail);
     }
     // Every finding names its controls' rule ids and citations.
     let finding = report
@@ -709,15 +686,15 @@ async fn every_iam_control_passes_and_fails() {
     use ControlId as C;
     use Status::{Fail, Pass};
     let (tidy_role, messy_role) = (iam_arn("role/tidy-role"), iam_arn("role/messy-role"));
-    expect(&report, C::IamNoInlinePolicyCheck, &tidy_role, Pass);
-    expect(&report, C::IamNoInlinePolicyCheck, &messy_role, Fail);
-    expect(
+    expect_finding(&report, C::IamNoInlinePolicyCheck, &tidy_role, Pass);
+    expect_finding(&report, C::IamNoInlinePolicyCheck, &messy_role, Fail);
+    expect_finding(
         &report,
         C::IamInlinePolicyBlockedKmsActions,
         &tidy_role,
         Pass,
     );
-    expect(
+    expect_finding(
         &report,
         C::IamInlinePolicyBlockedKmsActions,
         &messy_role,
@@ -727,17 +704,17 @@ async fn every_iam_control_passes_and_fails() {
         C::IamPolicyNoStatementsWithAdminAccess,
         C::IamPolicyNoStatementsWithFullAccess,
     ] {
-        expect(&report, control, &tidy_role, Pass);
-        expect(&report, control, &messy_role, Fail);
-        expect(&report, control, &narrow, Pass);
-        expect(&report, control, &wide, Fail);
+        expect_finding(&report, control, &tidy_role, Pass);
+        expect_finding(&report, control, &messy_role, Fail);
+        expect_finding(&report, control, &narrow, Pass);
+        expect_finding(&report, control, &wide, Fail);
     }
     for control in [
         C::IamCustomerPolicyBlockedKmsActions,
         C::IamNoWildcardMarketplaceSubscribe,
     ] {
-        expect(&report, control, &narrow, Pass);
-        expect(&report, control, &wide, Fail);
+        expect_finding(&report, control, &narrow, Pass);
+        expect_finding(&report, control, &wide, Fail);
     }
     let (tidy, loose) = (iam_arn("user/tidy-user"), iam_arn("user/loose-user"));
     for control in [
@@ -747,22 +724,22 @@ async fn every_iam_control_passes_and_fails() {
         C::MfaEnabledForIamConsoleAccess,
         C::IamNoInlinePolicyCheck,
     ] {
-        expect(&report, control, &tidy, Pass);
-        expect(&report, control, &loose, Fail);
+        expect_finding(&report, control, &tidy, Pass);
+        expect_finding(&report, control, &loose, Fail);
     }
     // Fresh keys and passwords: the endpoint cannot age a credential, so only passes.
-    expect(&report, C::AccessKeysRotated, &tidy, Pass);
-    expect(&report, C::IamUserUnusedCredentialsCheck, &tidy, Pass);
+    expect_finding(&report, C::AccessKeysRotated, &tidy, Pass);
+    expect_finding(&report, C::IamUserUnusedCredentialsCheck, &tidy, Pass);
     let (staff, empty) = (iam_arn("group/staff"), iam_arn("group/empty"));
-    expect(&report, C::IamGroupHasUsersCheck, &staff, Pass);
-    expect(&report, C::IamGroupHasUsersCheck, &empty, Fail);
-    expect(&report, C::IamNoInlinePolicyCheck, &staff, Pass);
-    expect(&report, C::IamNoInlinePolicyCheck, &empty, Fail);
+    expect_finding(&report, C::IamGroupHasUsersCheck, &staff, Pass);
+    expect_finding(&report, C::IamGroupHasUsersCheck, &empty, Fail);
+    expect_finding(&report, C::IamNoInlinePolicyCheck, &staff, Pass);
+    expect_finding(&report, C::IamNoInlinePolicyCheck, &empty, Fail);
     // The endpoint's root user has no keys and no MFA, and neither can change.
     let root = iam_arn("root");
-    expect(&report, C::IamRootAccessKeyCheck, &root, Pass);
-    expect(&report, C::RootAccountMfaEnabled, &root, Fail);
-    expect(&report, C::RootAccountHardwareMfaEnabled, &root, Fail);
+    expect_finding(&report, C::IamRootAccessKeyCheck, &root, Pass);
+    expect_finding(&report, C::RootAccountMfaEnabled, &root, Fail);
+    expect_finding(&report, C::RootAccountHardwareMfaEnabled, &root, Fail);
     assert!(report
         .findings()
         .filter(|f| f.resource_arn.starts_with("arn:aws:iam::"))
@@ -770,7 +747,7 @@ async fn every_iam_control_passes_and_fails() {
 
     // The password policy: none, then one that meets the pack's parameters.
     let policy_arn = iam_arn("account-password-policy");
-    expect(&report, C::IamPasswordPolicy, &policy_arn, Fail);
+    expect_finding(&report, C::IamPasswordPolicy, &policy_arn, Fail);
     iam.update_account_password_policy()
         .minimum_password_length(14)
         .require_symbols(true)
@@ -783,7 +760,7 @@ async fn every_iam_control_passes_and_fails() {
         .await
         .expect("password policy");
     let report = audit(&account.env, &["us-east-1"]).await;
-    expect(&report, C::IamPasswordPolicy, &policy_arn, Pass);
+    expect_finding(&report, C::IamPasswordPolicy, &policy_arn, Pass);
 }
 
 /// An environment whose calls go through a proxy that denies requests containing `text`.
@@ -816,7 +793,7 @@ async fn a_denied_call_is_an_error_finding_never_a_pass() {
     let (env, _proxy) = denied_env(&account, "Action=DescribeSecurityGroups").await;
     let report = audit(&env, &["us-east-1"]).await;
     let groups = format!("arn:aws:ec2:us-east-1:{id}:security-group/*");
-    expect(
+    expect_finding(
         &report,
         ControlId::IncomingSshDisabled,
         &groups,
@@ -833,11 +810,11 @@ async fn a_denied_call_is_an_error_finding_never_a_pass() {
     let (env, _proxy) = denied_env(&account, "Action=ListUsers").await;
     let report = audit(&env, &["us-east-1"]).await;
     let users = format!("arn:aws:iam::{id}:user/*");
-    expect(&report, ControlId::IamUserMfaEnabled, &users, Status::Error);
+    expect_finding(&report, ControlId::IamUserMfaEnabled, &users, Status::Error);
     let (env, _proxy) = denied_env(&account, "Action=GenerateCredentialReport").await;
     let report = audit(&env, &["us-east-1"]).await;
     let root = format!("arn:aws:iam::{id}:root");
-    expect(
+    expect_finding(
         &report,
         ControlId::IamRootAccessKeyCheck,
         &root,

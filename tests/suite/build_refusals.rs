@@ -2,8 +2,8 @@
 //! setting and HIPAA citation of each. No AWS endpoint is needed: nothing here leaves the
 //! process.
 
+use crate::support::refusals::assert_refused;
 use hipaa_aws::prelude::*;
-use hipaa_aws::Violations;
 
 fn key() -> HipaaKey {
     HipaaKey::builder().alias("phi").build().expect("valid key")
@@ -32,51 +32,6 @@ fn log_bucket(retention: LogRetention) -> Result<LogBucket> {
         .key(&key())
         .retention(retention)
         .build()
-}
-
-/// Asserts `result` was refused with each of `controls` (and nothing else), that every
-/// violation names a setting, and that the message carries the ids and citations.
-fn assert_refused<T: std::fmt::Debug>(
-    case: &str,
-    result: Result<T>,
-    controls: &[ControlId],
-) -> Violations {
-    let error = match result {
-        Ok(value) => panic!("{case}: accepted {value:?}"),
-        Err(error) => error,
-    };
-    let violations = match error.violations() {
-        Some(violations) => violations.clone(),
-        None => panic!("{case}: refused without violations: {error}"),
-    };
-    let mut found = violations.controls();
-    found.sort();
-    let mut expected = controls.to_vec();
-    expected.sort();
-    expected.dedup();
-    assert_eq!(found, expected, "{case}: {violations}");
-    let message = error.to_string();
-    for violation in &violations {
-        assert!(
-            !violation.setting.is_empty(),
-            "{case}: a violation without a setting"
-        );
-        assert!(
-            !violation.reason.is_empty(),
-            "{case}: a violation without a reason"
-        );
-        assert!(
-            !violation.citations().is_empty(),
-            "{case}: no citation for {}",
-            violation.control
-        );
-        assert!(
-            message.contains(violation.control.as_str()),
-            "{case}: {message}"
-        );
-    }
-    assert!(message.contains("45 CFR 164."), "{case}: {message}");
-    violations
 }
 
 #[test]

@@ -28,11 +28,13 @@ use aws_sdk_s3::types::{
     BucketLifecycleConfiguration, BucketLoggingStatus, ExpirationStatus, LifecycleExpiration,
     LifecycleRule, LifecycleRuleFilter, LoggingEnabled, NoncurrentVersionExpiration,
 };
-use hipaa_aws::audit::{Audit, AuditReport, Finding};
+use hipaa_aws::audit::{Audit, AuditReport};
 use hipaa_aws::construct::LogicalId;
 use hipaa_aws::prelude::*;
 use hipaa_aws::VerifyReport;
 
+use crate::support::findings::{expect_finding, findings};
+use crate::support::refusals::refused_controls;
 use crate::support::{account, TestAccount, REGION};
 
 fn ec2(account: &TestAccount) -> aws_sdk_ec2::Client {
@@ -48,35 +50,6 @@ fn ec2_arn(account: &TestAccount, kind: &str, id: &str) -> String {
         "arn:aws:ec2:{REGION}:{}:{kind}/{id}",
         account.env.account_id()
     )
-}
-
-fn findings<'a>(report: &'a AuditReport, control: ControlId, arn: &str) -> Vec<&'a Finding> {
-    report
-        .findings()
-        .filter(|f| f.control == control && f.resource_arn == arn)
-        .collect()
-}
-
-/// Every finding of `control` on `arn` passes (and there is one), or one fails; returns the
-/// reasons for further checks.
-fn expect(report: &AuditReport, control: ControlId, arn: &str, status: Status) -> String {
-    let found = findings(report, control, arn);
-    assert!(!found.is_empty(), "no {control} finding on {arn}");
-    let reasons: Vec<String> = found
-        .iter()
-        .map(|f| format!("{:?}: {} ({})", f.status, f.reason, f.setting))
-        .collect();
-    match status {
-        Status::Pass => assert!(
-            found.iter().all(|f| f.status == Status::Pass),
-            "{control} on {arn} should pass: {reasons:?}"
-        ),
-        other => assert!(
-            found.iter().any(|f| f.status == other),
-            "{control} on {arn} should be {other:?}: {reasons:?}"
-        ),
-    }
-    reasons.join("; ")
 }
 
 async fn audit(env: &Environment) -> AuditReport {
@@ -347,15 +320,15 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
     let sg = |id: &str| ec2_arn(account, "security-group", id);
 
     // The two halves of the address space on SSH: open to everyone.
-    let reason = expect(report, C::IncomingSshDisabled, &sg(&cases.halves), Fail);
+    let reason = expect_finding(report, C::IncomingSshDisabled, &sg(&cases.halves), Fail);
     assert!(reason.contains("every IPv4 address"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::VpcSgOpenOnlyToAuthorizedPorts,
         &sg(&cases.halves),
         Fail,
     );
-    expect(
+    expect_finding(
         report,
         C::SgAdminAndDatabasePortsInternal,
         &sg(&cases.halves),
@@ -363,19 +336,19 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
     );
 
     // One public address on PostgreSQL, against the VPC's own block.
-    expect(
+    expect_finding(
         report,
         C::SgAdminAndDatabasePortsInternal,
         &sg(&cases.public_postgres),
         Fail,
     );
-    expect(
+    expect_finding(
         report,
         C::VpcSgOpenOnlyToAuthorizedPorts,
         &sg(&cases.public_postgres),
         Fail,
     );
-    expect(
+    expect_finding(
         report,
         C::IncomingSshDisabled,
         &sg(&cases.public_postgres),
@@ -387,30 +360,30 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
         C::IncomingSshDisabled,
         C::RestrictedIncomingTraffic,
     ] {
-        expect(report, control, &sg(&cases.internal_postgres), Pass);
+        expect_finding(report, control, &sg(&cases.internal_postgres), Pass);
     }
 
     // Prefix lists, judged by their entries.
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::IncomingSshDisabled,
         &sg(&cases.listed_public),
         Fail,
     );
     assert!(reason.contains("203.0.113.7/32"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::IncomingSshDisabled,
         &sg(&cases.listed_private),
         Pass,
     );
-    expect(
+    expect_finding(
         report,
         C::SgAdminAndDatabasePortsInternal,
         &sg(&cases.listed_private),
         Pass,
     );
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::SgAdminAndDatabasePortsInternal,
         &sg(&cases.listed_by_aws),
@@ -419,7 +392,7 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
     assert!(reason.contains("AWS-managed"), "{reason}");
 
     // Carrier-grade NAT is not a private network.
-    expect(
+    expect_finding(
         report,
         C::RestrictedIncomingTraffic,
         &sg(&cases.cgnat_rdp),
@@ -427,20 +400,20 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
     );
 
     // Routes to the internet gateway: split default route, one host, none.
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::NoUnrestrictedRouteToIgw,
         &ec2_arn(account, "route-table", &cases.split_default_route),
         Fail,
     );
     assert!(reason.contains("together a default route"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::NoUnrestrictedRouteToIgw,
         &ec2_arn(account, "route-table", &cases.host_route),
         Fail,
     );
-    expect(
+    expect_finding(
         report,
         C::NoUnrestrictedRouteToIgw,
         &ec2_arn(account, "route-table", &cases.local_only),
@@ -448,14 +421,14 @@ fn judge_network(account: &TestAccount, report: &AuditReport, cases: &NetworkCas
     );
 
     // ACLs: allows from the halves are the internet; halves denied first shadow an allow-all.
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::NaclNoUnrestrictedIngress,
         &ec2_arn(account, "network-acl", &cases.allow_halves),
         Fail,
     );
     assert!(reason.contains("together"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::NaclNoUnrestrictedIngress,
         &ec2_arn(account, "network-acl", &cases.split_deny),
@@ -626,22 +599,22 @@ async fn trail_cases(account: &TestAccount) -> TrailCases {
 fn judge_trails(account: &TestAccount, report: &AuditReport, cases: &TrailCases) {
     use ControlId as C;
     use Status::{Fail, Pass};
-    expect(
+    expect_finding(
         report,
         C::CloudTrailManagementEvents,
         &cases.narrow_buckets,
         Pass,
     );
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::CloudTrailManagementEvents,
         &cases.excluded_kms,
         Fail,
     );
     assert!(reason.contains("kms.amazonaws.com"), "{reason}");
-    let reason = expect(report, C::CloudTrailManagementEvents, &cases.negated, Fail);
+    let reason = expect_finding(report, C::CloudTrailManagementEvents, &cases.negated, Fail);
     assert!(reason.contains("NotEquals"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::CloudTrailManagementEvents,
         &cases.read_only,
@@ -650,8 +623,8 @@ fn judge_trails(account: &TestAccount, report: &AuditReport, cases: &TrailCases)
     // Four logging multi-region trails, and none records read and write data events of every
     // bucket without narrowing.
     let account_arn = format!("arn:aws:::{}", account.env.account_id());
-    expect(report, C::CloudTrailS3DataEventsEnabled, &account_arn, Fail);
-    expect(report, C::MultiRegionCloudTrailEnabled, &account_arn, Pass);
+    expect_finding(report, C::CloudTrailS3DataEventsEnabled, &account_arn, Fail);
+    expect_finding(report, C::MultiRegionCloudTrailEnabled, &account_arn, Pass);
 }
 
 // ------------------------------------------------------------------------------ S3
@@ -855,41 +828,41 @@ fn judge_buckets(report: &AuditReport, cases: &BucketCases) {
     use ControlId as C;
     use Status::{Fail, Pass};
     let arn = |name: &str| format!("arn:aws:s3:::{name}");
-    let reason = expect(report, C::LogRetentionSixYears, &arn(&cases.dated), Fail);
+    let reason = expect_finding(report, C::LogRetentionSixYears, &arn(&cases.dated), Fail);
     assert!(reason.contains("Expiration.Date"), "{reason}");
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::LogRetentionSixYears,
         &arn(&cases.one_day_short),
         Fail,
     );
     assert!(reason.contains("2191"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::LogRetentionSixYears,
         &arn(&cases.at_the_floor),
         Pass,
     );
-    let reason = expect(report, C::LogRetentionSixYears, &arn(&cases.filtered), Fail);
+    let reason = expect_finding(report, C::LogRetentionSixYears, &arn(&cases.filtered), Fail);
     assert!(reason.contains("prefix AWSLogs/"), "{reason}");
     assert!(
         findings(report, C::LogRetentionSixYears, &arn(&cases.not_logs)).is_empty(),
         "a bucket no log service writes to has no retention floor"
     );
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::S3BucketLoggingEnabled,
         &arn(&cases.under_awslogs),
         Fail,
     );
     assert!(reason.contains("AWSLogs/"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::S3BucketLoggingEnabled,
         &arn(&cases.wildcard),
         Fail,
     );
-    expect(report, C::S3BucketLoggingEnabled, &arn(&cases.access), Pass);
+    expect_finding(report, C::S3BucketLoggingEnabled, &arn(&cases.access), Pass);
 }
 
 /// Every disguised form, made by hand in one account and judged by one audit.
@@ -1160,27 +1133,6 @@ async fn edge_verify_reports_disguised_changes_made_behind_the_library() {
 }
 
 // ------------------------------------------------------------------------------ build()
-
-fn refused_controls<T: std::fmt::Debug>(
-    case: &str,
-    result: hipaa_aws::Result<T>,
-) -> Vec<ControlId> {
-    let error = match result {
-        Ok(value) => panic!("{case}: accepted {value:?}"),
-        Err(error) => error,
-    };
-    let violations = error
-        .violations()
-        .unwrap_or_else(|| panic!("{case}: refused without violations: {error}"));
-    for violation in violations {
-        assert!(!violation.setting.is_empty(), "{case}: no setting");
-        assert!(!violation.citations().is_empty(), "{case}: no citation");
-    }
-    let mut controls = violations.controls();
-    controls.sort();
-    controls.dedup();
-    controls
-}
 
 fn build_logs() -> (HipaaKey, LogBucket) {
     let key = HipaaKey::builder().alias("edge").build().expect("key");

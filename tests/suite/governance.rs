@@ -29,8 +29,9 @@ use hipaa_aws::controls::Service;
 use hipaa_aws::policy::PolicyDocument;
 use hipaa_aws::prelude::*;
 use hipaa_aws::stack::Removal;
-use hipaa_aws::{VerifyReport, Violations};
+use hipaa_aws::VerifyReport;
 
+use crate::support::refusals::assert_refused;
 use crate::support::{account, TestAccount};
 
 // ------------------------------------------------------------------------------------------
@@ -50,42 +51,6 @@ fn recorder() -> ConfigRecorder {
         .delivery_bucket(&log_bucket())
         .build()
         .expect("recorder")
-}
-
-/// Asserts `result` was refused with exactly `controls`, each violation naming a setting, a
-/// reason and citations, and the message carrying ids and citations.
-fn assert_refused<T: std::fmt::Debug>(
-    case: &str,
-    result: Result<T>,
-    controls: &[ControlId],
-) -> Violations {
-    let error = match result {
-        Ok(value) => panic!("{case}: accepted {value:?}"),
-        Err(error) => error,
-    };
-    let violations = match error.violations() {
-        Some(violations) => violations.clone(),
-        None => panic!("{case}: refused without violations: {error}"),
-    };
-    let mut found = violations.controls();
-    found.sort();
-    found.dedup();
-    let mut expected = controls.to_vec();
-    expected.sort();
-    expected.dedup();
-    assert_eq!(found, expected, "{case}: {violations}");
-    let message = error.to_string();
-    for violation in &violations {
-        assert!(!violation.setting.is_empty(), "{case}: no setting");
-        assert!(!violation.reason.is_empty(), "{case}: no reason");
-        assert!(!violation.citations().is_empty(), "{case}: no citation");
-        assert!(
-            message.contains(violation.control.as_str()),
-            "{case}: {message}"
-        );
-    }
-    assert!(message.contains("45 CFR 164."), "{case}: {message}");
-    violations
 }
 
 #[test]

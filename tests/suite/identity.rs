@@ -933,47 +933,13 @@ async fn identity_resources_of_another_stack_are_conflicts() {
 /// Bad specs refused by `build()`, each with every violation at once and the control id,
 /// setting and HIPAA citation of each. Nothing here leaves the process.
 mod refusals {
+    use crate::support::refusals::assert_refused;
     use hipaa_aws::policy::{Principal, Statement};
     use hipaa_aws::prelude::*;
     use hipaa_aws::{
         AccountPasswordPolicy, AlarmNotification, AlarmTopic, AuditTrail, EncryptedLogGroup, Grant,
-        HipaaRole, ManagedPolicy, RetentionFloor, S3DataEvents, SecurityAlarms, Trust, Violations,
+        HipaaRole, ManagedPolicy, RetentionFloor, S3DataEvents, SecurityAlarms, Trust,
     };
-
-    /// Asserts `result` was refused with exactly `controls`, every violation naming a setting,
-    /// a reason and a citation, and the message carrying the ids and citations.
-    fn assert_refused<T: std::fmt::Debug>(
-        case: &str,
-        result: Result<T>,
-        controls: &[ControlId],
-    ) -> Violations {
-        let error = match result {
-            Ok(value) => panic!("{case}: accepted {value:?}"),
-            Err(error) => error,
-        };
-        let violations = match error.violations() {
-            Some(violations) => violations.clone(),
-            None => panic!("{case}: refused without violations: {error}"),
-        };
-        let mut found = violations.controls();
-        found.sort();
-        let mut expected = controls.to_vec();
-        expected.sort();
-        expected.dedup();
-        assert_eq!(found, expected, "{case}: {violations}");
-        let message = error.to_string();
-        for violation in &violations {
-            assert!(!violation.setting.is_empty(), "{case}: no setting");
-            assert!(!violation.reason.is_empty(), "{case}: no reason");
-            assert!(!violation.citations().is_empty(), "{case}: no citation");
-            assert!(
-                message.contains(violation.control.as_str()),
-                "{case}: {message}"
-            );
-        }
-        assert!(message.contains("45 CFR 164."), "{case}: {message}");
-        violations
-    }
 
     fn policy(statement: Statement) -> Result<ManagedPolicy> {
         ManagedPolicy::builder()

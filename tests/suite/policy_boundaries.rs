@@ -21,45 +21,18 @@
 //! would let the request through. SNS topic policies are judged by verify only (the audit does
 //! not scan topics); their disguised forms are unit cases of `constructs::cloudwatch`.
 
-use hipaa_aws::audit::{Audit, AuditReport, Finding};
+use hipaa_aws::audit::{Audit, AuditReport};
 use hipaa_aws::construct::LogicalId;
 use hipaa_aws::policy::{PolicyDocument, Principal, Statement};
 use hipaa_aws::prelude::*;
 use hipaa_aws::VerifyReport;
 use serde_json::json;
 
+use crate::support::findings::expect_finding;
+use crate::support::refusals::refused_controls;
 use crate::support::{account, TestAccount, REGION};
 
 const OTHER_ACCOUNT: &str = "444455556666";
-
-fn findings<'a>(report: &'a AuditReport, control: ControlId, arn: &str) -> Vec<&'a Finding> {
-    report
-        .findings()
-        .filter(|f| f.control == control && f.resource_arn == arn)
-        .collect()
-}
-
-/// Every finding of `control` on `arn` passes (and there is one), or one has `status`;
-/// returns the reasons.
-fn expect(report: &AuditReport, control: ControlId, arn: &str, status: Status) -> String {
-    let found = findings(report, control, arn);
-    assert!(!found.is_empty(), "no {control} finding on {arn}");
-    let reasons: Vec<String> = found
-        .iter()
-        .map(|f| format!("{:?}: {} ({})", f.status, f.reason, f.setting))
-        .collect();
-    match status {
-        Status::Pass => assert!(
-            found.iter().all(|f| f.status == Status::Pass),
-            "{control} on {arn} should pass: {reasons:?}"
-        ),
-        other => assert!(
-            found.iter().any(|f| f.status == other),
-            "{control} on {arn} should be {other:?}: {reasons:?}"
-        ),
-    }
-    reasons.join("; ")
-}
 
 async fn audit(env: &Environment) -> AuditReport {
     Audit::builder()
@@ -474,7 +447,7 @@ fn judge_iam(report: &AuditReport, cases: &IamCases) {
     use ControlId as C;
     use Status::{Fail, Pass};
     for (name, arn, verdict) in &cases.escalation {
-        let reason = expect(report, C::IamNoPrivilegeEscalation, arn, *verdict);
+        let reason = expect_finding(report, C::IamNoPrivilegeEscalation, arn, *verdict);
         assert!(
             *verdict == Pass || reason.contains("allows"),
             "{name}: {reason}"
@@ -482,41 +455,41 @@ fn judge_iam(report: &AuditReport, cases: &IamCases) {
     }
     for (name, arn, kms, data) in &cases.patterns {
         let _ = name;
-        expect(report, C::IamCustomerPolicyBlockedKmsActions, arn, *kms);
-        expect(report, C::IamNoWildcardResourceOnDataActions, arn, *data);
+        expect_finding(report, C::IamCustomerPolicyBlockedKmsActions, arn, *kms);
+        expect_finding(report, C::IamNoWildcardResourceOnDataActions, arn, *data);
     }
-    expect(
+    expect_finding(
         report,
         C::IamPolicyNoStatementsWithAdminAccess,
         &cases.admin_by_pattern,
         Fail,
     );
-    expect(
+    expect_finding(
         report,
         C::IamPolicyNoStatementsWithAdminAccess,
         &cases.admin_by_not_action,
         Fail,
     );
     for (name, arn, verdict) in &cases.trusts {
-        let reason = expect(report, C::IamRoleTrustRestricted, arn, *verdict);
+        let reason = expect_finding(report, C::IamRoleTrustRestricted, arn, *verdict);
         if *verdict == Fail && name.starts_with("trust-service") {
             assert!(reason.contains("aws:SourceAccount"), "{name}: {reason}");
         }
     }
-    let reason = expect(
+    let reason = expect_finding(
         report,
         C::IamNoPrivilegeEscalation,
         &cases.inline_escalation,
         Fail,
     );
     assert!(reason.contains("iam:PassedToService"), "{reason}");
-    expect(
+    expect_finding(
         report,
         C::IamNoPrivilegeEscalation,
         &cases.inline_clean,
         Pass,
     );
-    expect(report, C::IamRoleTrustRestricted, &cases.inline_clean, Pass);
+    expect_finding(report, C::IamRoleTrustRestricted, &cases.inline_clean, Pass);
 }
 
 // ------------------------------------------------------------------------------ KMS, audit
@@ -655,7 +628,7 @@ async fn key_cases(account: &TestAccount) -> KeyCases {
 
 fn judge_keys(report: &AuditReport, cases: &KeyCases) {
     for (name, arn, verdict) in &cases.keys {
-        let reason = expect(report, ControlId::KmsKeyPolicyLeastPrivilege, arn, *verdict);
+        let reason = expect_finding(report, ControlId::KmsKeyPolicyLeastPrivilege, arn, *verdict);
         assert!(!reason.is_empty(), "{name}");
     }
 }
@@ -864,12 +837,12 @@ fn judge_buckets(report: &AuditReport, cases: &BucketCases) {
     use ControlId as C;
     let arn = |name: &str| format!("arn:aws:s3:::{name}");
     for (name, read, write) in &cases.public {
-        expect(report, C::S3BucketPublicReadProhibited, &arn(name), *read);
-        expect(report, C::S3BucketPublicWriteProhibited, &arn(name), *write);
+        expect_finding(report, C::S3BucketPublicReadProhibited, &arn(name), *read);
+        expect_finding(report, C::S3BucketPublicWriteProhibited, &arn(name), *write);
     }
     for (name, only, version) in &cases.tls {
-        expect(report, C::S3BucketSslRequestsOnly, &arn(name), *only);
-        expect(report, C::S3TlsMinimumVersion, &arn(name), *version);
+        expect_finding(report, C::S3BucketSslRequestsOnly, &arn(name), *only);
+        expect_finding(report, C::S3TlsMinimumVersion, &arn(name), *version);
     }
 }
 
@@ -1114,27 +1087,6 @@ async fn policy_verify_reports_disguised_policies_changed_behind_the_library() {
 }
 
 // ------------------------------------------------------------------------------ build()
-
-fn refused_controls<T: std::fmt::Debug>(
-    case: &str,
-    result: hipaa_aws::Result<T>,
-) -> Vec<ControlId> {
-    let error = match result {
-        Ok(value) => panic!("{case}: accepted {value:?}"),
-        Err(error) => error,
-    };
-    let violations = error
-        .violations()
-        .unwrap_or_else(|| panic!("{case}: refused without violations: {error}"));
-    for violation in violations {
-        assert!(!violation.setting.is_empty(), "{case}: no setting");
-        assert!(!violation.citations().is_empty(), "{case}: no citation");
-    }
-    let mut controls = violations.controls();
-    controls.sort();
-    controls.dedup();
-    controls
-}
 
 fn managed(statement: Statement) -> hipaa_aws::Result<ManagedPolicy> {
     ManagedPolicy::builder()

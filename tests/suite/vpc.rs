@@ -12,8 +12,9 @@ use hipaa_aws::construct::LogicalId;
 use hipaa_aws::constructs::ec2::{CustomSubnets, Ipv4Cidr};
 use hipaa_aws::policy::PolicyDocument;
 use hipaa_aws::prelude::*;
-use hipaa_aws::{VerifyReport, Violations};
+use hipaa_aws::VerifyReport;
 
+use crate::support::refusals::assert_refused;
 use crate::support::{account, TestAccount};
 
 const CIDR: &str = "10.40.0.0/16";
@@ -1069,39 +1070,6 @@ fn logs() -> LogBucket {
         .key(&key)
         .build()
         .expect("log bucket")
-}
-
-fn assert_refused<T: std::fmt::Debug>(
-    case: &str,
-    result: Result<T>,
-    controls: &[ControlId],
-) -> Violations {
-    let error = match result {
-        Ok(value) => panic!("{case}: accepted {value:?}"),
-        Err(error) => error,
-    };
-    let violations = match error.violations() {
-        Some(violations) => violations.clone(),
-        None => panic!("{case}: refused without violations: {error}"),
-    };
-    let mut found = violations.controls();
-    found.sort();
-    let mut expected = controls.to_vec();
-    expected.sort();
-    expected.dedup();
-    assert_eq!(found, expected, "{case}: {violations}");
-    let message = error.to_string();
-    for violation in &violations {
-        assert!(!violation.setting.is_empty(), "{case}: no setting");
-        assert!(!violation.reason.is_empty(), "{case}: no reason");
-        assert!(!violation.citations().is_empty(), "{case}");
-        assert!(
-            message.contains(violation.control.as_str()),
-            "{case}: {message}"
-        );
-    }
-    assert!(message.contains("45 CFR 164."), "{case}: {message}");
-    violations
 }
 
 fn vpc_with(cidr: &str, azs: u8) -> Result<HipaaVpc> {

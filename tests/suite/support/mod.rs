@@ -6,6 +6,11 @@
 //! four; `HIPAA_AWS_TEST_ENDPOINTS=N` overrides it) and deals the tests out among them. Every
 //! account one test makes lives on that test's endpoint (chosen on its thread's first call), so
 //! tests that use several accounts together (organizations, assumed roles) see each other.
+//! A task a test `tokio::spawn`s may run on a worker thread with another endpoint: accounts
+//! that must see each other are made on the test's own task.
+//!
+//! Assertions shared by every module: [`refusals`] for `build()` refusals, [`findings`] for
+//! audit findings, each with its semantics documented once.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -48,8 +53,8 @@ pub async fn endpoint() -> &'static LocalEndpoint {
 /// The first endpoint alone (it installs moto on a fresh machine), then the others together.
 async fn start_pool() -> hipaa_aws::Result<Vec<LocalEndpoint>> {
     let first = LocalEndpoint::start().await?;
-    let others = futures::future::try_join_all((1..pool_size()).map(|_| LocalEndpoint::start()))
-        .await?;
+    let others =
+        futures::future::try_join_all((1..pool_size()).map(|_| LocalEndpoint::start())).await?;
     Ok(std::iter::once(first).chain(others).collect())
 }
 
@@ -121,3 +126,6 @@ pub async fn account() -> TestAccount {
         suffix: format!("t{number}p{}", std::process::id()),
     }
 }
+
+pub mod findings;
+pub mod refusals;
