@@ -2,8 +2,16 @@
 //! judged by one audit run, and library resources changed behind the library's back and
 //! judged by one verify; then the table's cases, one per (resource, control) asserted.
 //!
-//! The families run concurrently, each in its own account. What the local endpoint cannot
-//! represent is said where the family is built.
+//! The families run concurrently, each in its own account(s). What the local endpoint cannot
+//! represent is said where the family is built. The s3, kms, logs, account, rds and iam
+//! families live here; the others each in their own file.
+
+mod cloudtrail;
+mod cloudwatch;
+mod config;
+mod ec2;
+mod guardduty;
+mod securityhub;
 
 use aws_sdk_s3::types::{
     BucketVersioningStatus, ObjectOwnership, OwnershipControls, OwnershipControlsRule,
@@ -50,22 +58,35 @@ fn verified(report: &VerifyReport, name: &str) -> Vec<Check> {
         .collect()
 }
 
+/// The checks verify made on one resource (by logical id).
+fn of_id(report: &VerifyReport, id: &hipaa_aws::construct::LogicalId) -> Vec<Check> {
+    report
+        .checks()
+        .filter(|(resource, _)| resource.id == *id)
+        .map(|(_, check)| check.clone())
+        .collect()
+}
+
 /// Every family's live cases.
 pub async fn cases() -> Vec<Case> {
-    let (s3, kms, logs, account, rds, iam) = tokio::join!(
+    let (s3, kms, logs, account, rds, iam, ec2, cloudtrail, cloudwatch, config, hub, guardduty) = tokio::join!(
         s3_family(),
         kms_family(),
         logs_family(),
         account_family(),
         rds_family(),
-        iam_family()
+        iam_family(),
+        ec2::family(),
+        cloudtrail::family(),
+        cloudwatch::family(),
+        config::family(),
+        securityhub::family(),
+        guardduty::family()
     );
     let mut cases = s3;
-    cases.extend(iam);
-    cases.extend(kms);
-    cases.extend(rds);
-    cases.extend(logs);
-    cases.extend(account);
+    for family in [iam, kms, rds, logs, account, ec2, cloudtrail, cloudwatch, config, hub, guardduty] {
+        cases.extend(family);
+    }
     cases
 }
 
