@@ -615,7 +615,9 @@ pub(super) async fn family() -> Vec<Case> {
         audit_case("audit: EBS encryption by default on", C::Ec2EbsEncryptionByDefault, Pass, on.clone()),
         audit_case("audit: EBS encryption by default turned off", C::Ec2EbsEncryptionByDefault, Fail, off.clone()),
         audit_case("audit: EBS default key is a customer key", C::EbsDefaultKeyCustomerManaged, Pass, on),
-        audit_case("audit: EBS default off, so no customer key", C::EbsDefaultKeyCustomerManaged, Fail, off),
+        // Off is EC2_EBS_ENCRYPTION_BY_DEFAULT's failure; the key setting itself still names
+        // the library's customer key, and that is what this control judges.
+        audit_case("audit: EBS default off, its key still a customer key", C::EbsDefaultKeyCustomerManaged, Pass, off),
     ]);
 
     let verify_case = |name: &str, control, expected, checks: Vec<Check>| {

@@ -3,9 +3,10 @@
 //! back (disabled, publishing every hour: the next step above 15 minutes, S3 Protection off),
 //! judged by one verify and by that account's audit.
 //!
-//! What the local endpoint cannot represent: moto never publishes a finding (and serves no
-//! sample findings), so `GUARDDUTY_NON_ARCHIVED_FINDINGS` is judged live only on a detector
-//! without findings; its age and severity boundaries are the pure cases'.
+//! What the local endpoint cannot represent: moto never publishes a finding and does not serve
+//! ListFindings at all, so `GUARDDUTY_NON_ARCHIVED_FINDINGS` is judged live only as the error
+//! an unreadable findings list must be (never a pass); its age and severity boundaries are
+//! the pure cases'.
 
 use aws_sdk_guardduty::types::{
     DetectorFeature, DetectorFeatureConfiguration, FeatureStatus, FindingPublishingFrequency,
@@ -98,7 +99,8 @@ pub(super) async fn family() -> Vec<Case> {
         audit_case("audit: findings every hour", C::GuardDutyFindingsEvery15Minutes, Fail, &off).edge(),
         audit_case("audit: S3 Protection on", C::GuardDutyS3Protection, Pass, &on),
         audit_case("audit: S3 Protection off", C::GuardDutyS3Protection, Fail, &off),
-        audit_case("audit: no open finding", C::GuardDutyNonArchivedFindings, Pass, &on),
+        // The local endpoint does not serve ListFindings: the audit must say error, never pass.
+        audit_case("audit: findings unreadable", C::GuardDutyNonArchivedFindings, Status::Error, &on),
         verify_case("verify: detector as applied", C::GuardDutyEnabledCentralized, Pass, &before),
         verify_case("verify: detector disabled behind the library", C::GuardDutyEnabledCentralized, Fail, &after),
         verify_case("verify: 15 minutes as applied", C::GuardDutyFindingsEvery15Minutes, Pass, &before).edge(),
