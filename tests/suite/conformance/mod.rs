@@ -360,7 +360,10 @@ fn covers_problems(cases: &[Case]) -> Vec<String> {
         }
     }
     let declared = hipaa_aws::controls::coverage::covered();
-    for case in cases.iter().filter(|c| !matches!(c.path, Path::Evaluator(_))) {
+    for case in cases
+        .iter()
+        .filter(|c| !matches!(c.path, Path::Evaluator(_)))
+    {
         for check in &case.checks {
             if !declared.contains(&check.control) {
                 problems.push(format!(

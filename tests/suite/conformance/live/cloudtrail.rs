@@ -57,7 +57,10 @@ fn s3_objects(extra: Vec<AdvancedFieldSelector>) -> AdvancedEventSelector {
     selector("s3", fields)
 }
 
-fn basic(read_write: ReadWriteType, management: bool) -> aws_sdk_cloudtrail::types::builders::EventSelectorBuilder {
+fn basic(
+    read_write: ReadWriteType,
+    management: bool,
+) -> aws_sdk_cloudtrail::types::builders::EventSelectorBuilder {
     EventSelector::builder()
         .read_write_type(read_write)
         .include_management_events(management)
@@ -212,7 +215,12 @@ async fn main_trails(account: &TestAccount) -> Trails {
                 .build(),
         )
     };
-    let full = trail(account, &bucket, Spec::full("conf-full", &key, "/conf/trail", all(true))).await;
+    let full = trail(
+        account,
+        &bucket,
+        Spec::full("conf-full", &key, "/conf/trail", all(true)),
+    )
+    .await;
     let advanced_all = trail(
         account,
         &bucket,
@@ -497,16 +505,54 @@ pub(super) async fn family() -> Vec<Case> {
         ));
     }
     cases.extend([
-        audit_case("audit: advanced selector of every management event", C::CloudTrailManagementEvents, Pass, on(&t.advanced_all)).edge(),
-        audit_case("audit: ExcludeManagementEventSources kms.amazonaws.com", C::CloudTrailManagementEvents, Fail, on(&t.excluded_kms)).edge(),
-        audit_case("audit: management eventSource NotEquals kms.amazonaws.com", C::CloudTrailManagementEvents, Fail, on(&t.negated)).edge(),
-        audit_case("audit: management narrowed by another field (readOnly)", C::CloudTrailManagementEvents, Fail, on(&t.read_only_field)).edge(),
-        audit_case("audit: basic selector ReadOnly", C::CloudTrailManagementEvents, Fail, on(&t.read_only)).edge(),
+        audit_case(
+            "audit: advanced selector of every management event",
+            C::CloudTrailManagementEvents,
+            Pass,
+            on(&t.advanced_all),
+        )
+        .edge(),
+        audit_case(
+            "audit: ExcludeManagementEventSources kms.amazonaws.com",
+            C::CloudTrailManagementEvents,
+            Fail,
+            on(&t.excluded_kms),
+        )
+        .edge(),
+        audit_case(
+            "audit: management eventSource NotEquals kms.amazonaws.com",
+            C::CloudTrailManagementEvents,
+            Fail,
+            on(&t.negated),
+        )
+        .edge(),
+        audit_case(
+            "audit: management narrowed by another field (readOnly)",
+            C::CloudTrailManagementEvents,
+            Fail,
+            on(&t.read_only_field),
+        )
+        .edge(),
+        audit_case(
+            "audit: basic selector ReadOnly",
+            C::CloudTrailManagementEvents,
+            Fail,
+            on(&t.read_only),
+        )
+        .edge(),
     ]);
     let main_account = found(&report, &format!("arn:aws:::{}", main.env.account_id()));
-    let narrow_account = found(&narrow_report, &format!("arn:aws:::{}", narrow.env.account_id()));
+    let narrow_account = found(
+        &narrow_report,
+        &format!("arn:aws:::{}", narrow.env.account_id()),
+    );
     cases.extend([
-        audit_case("audit: a trail with data events of every bucket", C::CloudTrailS3DataEventsEnabled, Pass, main_account.clone()),
+        audit_case(
+            "audit: a trail with data events of every bucket",
+            C::CloudTrailS3DataEventsEnabled,
+            Pass,
+            main_account.clone(),
+        ),
         audit_case(
             "audit: data events only NotStartsWith a prefix, of one eventName, or of one bucket",
             C::CloudTrailS3DataEventsEnabled,
@@ -514,9 +560,24 @@ pub(super) async fn family() -> Vec<Case> {
             narrow_account.clone(),
         )
         .edge(),
-        audit_case("audit: a logging multi-region trail", C::MultiRegionCloudTrailEnabled, Pass, main_account.clone()),
-        audit_case("audit: logging trails all single-region", C::MultiRegionCloudTrailEnabled, Fail, narrow_account.clone()),
-        audit_case("audit: a trail records every management event", C::CloudTrailBedrockLogged, Pass, main_account.clone()),
+        audit_case(
+            "audit: a logging multi-region trail",
+            C::MultiRegionCloudTrailEnabled,
+            Pass,
+            main_account.clone(),
+        ),
+        audit_case(
+            "audit: logging trails all single-region",
+            C::MultiRegionCloudTrailEnabled,
+            Fail,
+            narrow_account.clone(),
+        ),
+        audit_case(
+            "audit: a trail records every management event",
+            C::CloudTrailBedrockLogged,
+            Pass,
+            main_account.clone(),
+        ),
         audit_case(
             "audit: management eventSource NotEquals bedrock.amazonaws.com",
             C::CloudTrailBedrockLogged,
@@ -524,25 +585,94 @@ pub(super) async fn family() -> Vec<Case> {
             narrow_account.clone(),
         )
         .edge(),
-        audit_case("audit: some trail is logging", C::CloudTrailEnabled, Pass, narrow_account),
+        audit_case(
+            "audit: some trail is logging",
+            C::CloudTrailEnabled,
+            Pass,
+            narrow_account,
+        ),
     ]);
 
     let verify_case = |name: &str, control, expected, checks: &Vec<Check>| {
         Case::live(F, Path::Verify, name, control, expected, checks.clone())
     };
     cases.extend([
-        verify_case("verify: management events as applied", C::CloudTrailManagementEvents, Pass, &a_before),
-        verify_case("verify: management eventSource NotEquals behind the library", C::CloudTrailManagementEvents, Fail, &a_after).edge(),
-        verify_case("verify: data events as applied", C::CloudTrailS3DataEventsEnabled, Pass, &a_before),
-        verify_case("verify: data events narrowed to eventName GetObject", C::CloudTrailS3DataEventsEnabled, Fail, &a_after).edge(),
-        verify_case("verify: log file validation as applied", C::CloudTrailLogFileValidationEnabled, Pass, &a_before),
-        verify_case("verify: log file validation off behind the library", C::CloudTrailLogFileValidationEnabled, Fail, &a_after),
-        verify_case("verify: logging as applied", C::CloudTrailEnabled, Pass, &a_before),
-        verify_case("verify: logging stopped behind the library", C::CloudTrailEnabled, Fail, &a_after),
-        verify_case("verify: encrypted with the declared key", C::CloudTrailEncryptionEnabled, Pass, &a_before),
-        verify_case("verify: trail B management events as applied", C::CloudTrailManagementEvents, Pass, &b_before),
-        verify_case("verify: ExcludeManagementEventSources added behind the library", C::CloudTrailManagementEvents, Fail, &b_after).edge(),
-        verify_case("verify: every bucket's data events kept", C::CloudTrailS3DataEventsEnabled, Pass, &b_after).edge(),
+        verify_case(
+            "verify: management events as applied",
+            C::CloudTrailManagementEvents,
+            Pass,
+            &a_before,
+        ),
+        verify_case(
+            "verify: management eventSource NotEquals behind the library",
+            C::CloudTrailManagementEvents,
+            Fail,
+            &a_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: data events as applied",
+            C::CloudTrailS3DataEventsEnabled,
+            Pass,
+            &a_before,
+        ),
+        verify_case(
+            "verify: data events narrowed to eventName GetObject",
+            C::CloudTrailS3DataEventsEnabled,
+            Fail,
+            &a_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: log file validation as applied",
+            C::CloudTrailLogFileValidationEnabled,
+            Pass,
+            &a_before,
+        ),
+        verify_case(
+            "verify: log file validation off behind the library",
+            C::CloudTrailLogFileValidationEnabled,
+            Fail,
+            &a_after,
+        ),
+        verify_case(
+            "verify: logging as applied",
+            C::CloudTrailEnabled,
+            Pass,
+            &a_before,
+        ),
+        verify_case(
+            "verify: logging stopped behind the library",
+            C::CloudTrailEnabled,
+            Fail,
+            &a_after,
+        ),
+        verify_case(
+            "verify: encrypted with the declared key",
+            C::CloudTrailEncryptionEnabled,
+            Pass,
+            &a_before,
+        ),
+        verify_case(
+            "verify: trail B management events as applied",
+            C::CloudTrailManagementEvents,
+            Pass,
+            &b_before,
+        ),
+        verify_case(
+            "verify: ExcludeManagementEventSources added behind the library",
+            C::CloudTrailManagementEvents,
+            Fail,
+            &b_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: every bucket's data events kept",
+            C::CloudTrailS3DataEventsEnabled,
+            Pass,
+            &b_after,
+        )
+        .edge(),
     ]);
     cases
 }

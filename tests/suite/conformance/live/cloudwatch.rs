@@ -29,7 +29,13 @@ struct Notify<'a> {
     insufficient: Option<&'a str>,
 }
 
-async fn alarm(account: &TestAccount, name: &str, metric: &str, namespace: &str, notify: Notify<'_>) {
+async fn alarm(
+    account: &TestAccount,
+    name: &str,
+    metric: &str,
+    namespace: &str,
+    notify: Notify<'_>,
+) {
     account
         .env
         .cloudwatch()
@@ -50,9 +56,11 @@ async fn alarm(account: &TestAccount, name: &str, metric: &str, namespace: &str,
         .expect("alarm");
 }
 
-/// A logging trail to a log group, and for each CIS event a filter and an alarm on it; the
-/// root-use pattern misses `invokedBy NOT EXISTS`, the VPC-changes alarm has actions disabled.
-async fn watched_trail(account: &TestAccount, topic: &str) {
+/// A logging multi-region trail to a log group, and for each CIS event a filter and an alarm
+/// on it. `flawed`: the root-use pattern misses `invokedBy NOT EXISTS` and the VPC-changes
+/// alarm has actions disabled. `excluded`: the trail's selector excludes that management
+/// event source (every filter and alarm being right).
+async fn watched_trail(account: &TestAccount, topic: &str, flawed: bool, excluded: Option<&str>) {
     let logs = account.env.logs();
     let group = "/conf/cw-trail";
     logs.create_log_group()
@@ -85,6 +93,21 @@ async fn watched_trail(account: &TestAccount, topic: &str) {
         .send()
         .await
         .expect("trail");
+    if let Some(source) = excluded {
+        cloudtrail
+            .put_event_selectors()
+            .trail_name("conf-cw")
+            .event_selectors(
+                aws_sdk_cloudtrail::types::EventSelector::builder()
+                    .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
+                    .include_management_events(true)
+                    .exclude_management_event_sources(source)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("excluded source");
+    }
     cloudtrail
         .start_logging()
         .name("conf-cw")
@@ -93,7 +116,7 @@ async fn watched_trail(account: &TestAccount, topic: &str) {
         .expect("start logging");
     for event in SecurityEvent::ALL {
         let pattern = match event {
-            SecurityEvent::RootAccountUsage => ROOT_WITHOUT_INVOKED_BY.to_string(),
+            SecurityEvent::RootAccountUsage if flawed => ROOT_WITHOUT_INVOKED_BY.to_string(),
             _ => event.pattern(),
         };
         logs.put_metric_filter()
@@ -111,7 +134,7 @@ async fn watched_trail(account: &TestAccount, topic: &str) {
             .send()
             .await
             .expect("metric filter");
-        let enabled = !matches!(event, SecurityEvent::VpcChanges);
+        let enabled = !(flawed && matches!(event, SecurityEvent::VpcChanges));
         alarm(
             account,
             &format!("cis-{}", event.key()),
@@ -216,7 +239,10 @@ async fn verify_cases(main: &TestAccount) -> Verified {
         Notify {
             enabled: false,
             alarm: live_alarm.alarm_actions().first().map(String::as_str),
-            insufficient: live_alarm.insufficient_data_actions().first().map(String::as_str),
+            insufficient: live_alarm
+                .insufficient_data_actions()
+                .first()
+                .map(String::as_str),
         },
     )
     .await;
@@ -280,9 +306,8 @@ async fn verify_cases(main: &TestAccount) -> Verified {
     ]
 }
 
-pub(super) async fn family() -> Vec<Case> {
-    let main = account().await;
-    let topic = main
+async fn topic(account: &TestAccount) -> String {
+    account
         .env
         .sns()
         .create_topic()
@@ -291,9 +316,16 @@ pub(super) async fn family() -> Vec<Case> {
         .await
         .expect("topic")
         .topic_arn
-        .expect("topic arn");
+        .expect("topic arn")
+}
+
+pub(super) async fn family() -> Vec<Case> {
+    // `blind`: every filter and alarm right, on the log group of a trail that excludes KMS's
+    // management events (so the KMS alarm can never fire).
+    let (main, blind) = tokio::join!(account(), account());
+    let (topic, blind_topic) = tokio::join!(topic(&main), topic(&blind));
     let made = async {
-        watched_trail(&main, &topic).await;
+        watched_trail(&main, &topic, true, None).await;
         let none = Notify {
             enabled: true,
             alarm: None,
@@ -305,17 +337,38 @@ pub(super) async fn family() -> Vec<Case> {
             alarm: Some(&topic),
             insufficient: Some(&topic),
         };
-        alarm(&main, "conf-disabled", "CPUUtilization", "AWS/EC2", disabled).await;
+        alarm(
+            &main,
+            "conf-disabled",
+            "CPUUtilization",
+            "AWS/EC2",
+            disabled,
+        )
+        .await;
         let alarm_only = Notify {
             enabled: true,
             alarm: Some(&topic),
             insufficient: None,
         };
-        alarm(&main, "conf-alarm-only", "CPUUtilization", "AWS/EC2", alarm_only).await;
+        alarm(
+            &main,
+            "conf-alarm-only",
+            "CPUUtilization",
+            "AWS/EC2",
+            alarm_only,
+        )
+        .await;
     };
-    let ((), [(alarms_before, alarms_after), (one_before, one_after), (two_before, two_after)]) =
-        tokio::join!(made, verify_cases(&main));
-    let report = audit(&main.env).await;
+    let ((), [(alarms_before, alarms_after), (one_before, one_after), (two_before, two_after)], ()) = tokio::join!(
+        made,
+        verify_cases(&main),
+        watched_trail(&blind, &blind_topic, false, Some("kms.amazonaws.com"))
+    );
+    let (report, blind_report) = tokio::join!(audit(&main.env), audit(&blind.env));
+    let on_blind = found(
+        &blind_report,
+        &format!("arn:aws:::{}", blind.env.account_id()),
+    );
     let alarm_arn = |name: &str| {
         format!(
             "arn:aws:cloudwatch:{REGION}:{}:alarm:{name}",
@@ -329,30 +382,146 @@ pub(super) async fn family() -> Vec<Case> {
     };
     use Status::{Fail, Pass};
     let mut cases = vec![
-        audit_case("audit: alarm and insufficient-data actions", C::CloudWatchAlarmActionCheck, Pass, on_alarm("cis-IamPolicyChanges")),
-        audit_case("audit: no action at all", C::CloudWatchAlarmActionCheck, Fail, on_alarm("conf-silent")),
-        audit_case("audit: actions set but disabled", C::CloudWatchAlarmActionCheck, Fail, on_alarm("conf-disabled")).edge(),
-        audit_case("audit: alarm action without insufficient-data action", C::CloudWatchAlarmActionCheck, Fail, on_alarm("conf-alarm-only")).edge(),
-        audit_case("audit: root use pattern without invokedBy NOT EXISTS", C::AlarmRootUsage, Fail, on_account.clone()).edge(),
-        audit_case("audit: VPC changes alarmed with actions disabled", C::AlarmNetworkChanges, Fail, on_account.clone()).edge(),
-        audit_case("audit: IAM policy changes watched and alarmed", C::AlarmIamPolicyChanges, Pass, on_account.clone()),
-        audit_case("audit: unauthorized API calls watched and alarmed", C::AlarmUnauthorizedApiCalls, Pass, on_account.clone()),
-        audit_case("audit: CloudTrail changes watched and alarmed", C::AlarmCloudTrailChanges, Pass, on_account),
+        audit_case(
+            "audit: alarm and insufficient-data actions",
+            C::CloudWatchAlarmActionCheck,
+            Pass,
+            on_alarm("cis-IamPolicyChanges"),
+        ),
+        audit_case(
+            "audit: no action at all",
+            C::CloudWatchAlarmActionCheck,
+            Fail,
+            on_alarm("conf-silent"),
+        ),
+        audit_case(
+            "audit: actions set but disabled",
+            C::CloudWatchAlarmActionCheck,
+            Fail,
+            on_alarm("conf-disabled"),
+        )
+        .edge(),
+        audit_case(
+            "audit: alarm action without insufficient-data action",
+            C::CloudWatchAlarmActionCheck,
+            Fail,
+            on_alarm("conf-alarm-only"),
+        )
+        .edge(),
+        audit_case(
+            "audit: root use pattern without invokedBy NOT EXISTS",
+            C::AlarmRootUsage,
+            Fail,
+            on_account.clone(),
+        )
+        .edge(),
+        audit_case(
+            "audit: VPC changes alarmed with actions disabled",
+            C::AlarmNetworkChanges,
+            Fail,
+            on_account.clone(),
+        )
+        .edge(),
+        audit_case(
+            "audit: IAM policy changes watched and alarmed",
+            C::AlarmIamPolicyChanges,
+            Pass,
+            on_account.clone(),
+        ),
+        audit_case(
+            "audit: unauthorized API calls watched and alarmed",
+            C::AlarmUnauthorizedApiCalls,
+            Pass,
+            on_account.clone(),
+        ),
+        audit_case(
+            "audit: CloudTrail changes watched and alarmed",
+            C::AlarmCloudTrailChanges,
+            Pass,
+            on_account,
+        ),
+        audit_case(
+            "audit: KMS key deletion watched on a trail excluding kms.amazonaws.com",
+            C::AlarmKmsKeyDisabledOrDeleted,
+            Fail,
+            on_blind.clone(),
+        )
+        .edge(),
+        audit_case(
+            "audit: root use watched on a trail that records not every management event",
+            C::AlarmRootUsage,
+            Fail,
+            on_blind,
+        )
+        .edge(),
     ];
     let verify_case = |name: &str, control, expected, checks: &Vec<Check>| {
         Case::live(F, Path::Verify, name, control, expected, checks.clone())
     };
     cases.extend([
-        verify_case("verify: root use watched as applied", C::AlarmRootUsage, Pass, &alarms_before),
-        verify_case("verify: root use pattern weakened behind the library", C::AlarmRootUsage, Fail, &alarms_after).edge(),
-        verify_case("verify: alarm actions as applied", C::CloudWatchAlarmActionCheck, Pass, &alarms_before),
-        verify_case("verify: VPC-changes alarm actions disabled", C::CloudWatchAlarmActionCheck, Fail, &alarms_after),
-        verify_case("verify: topic under the declared key", C::AlarmTopicEncrypted, Pass, &one_before),
-        verify_case("verify: topic switched to alias/aws/sns", C::AlarmTopicEncrypted, Fail, &one_after).edge(),
-        verify_case("verify: topic key removed", C::AlarmTopicEncrypted, Fail, &two_after),
-        verify_case("verify: topic policy as applied", C::AlarmTopicPolicyLeastPrivilege, Pass, &one_before),
-        verify_case("verify: second topic policy as applied", C::AlarmTopicPolicyLeastPrivilege, Pass, &two_before),
-        verify_case("verify: TLS deny narrowed by aws:SourceIp", C::AlarmTopicPolicyLeastPrivilege, Fail, &one_after).edge(),
+        verify_case(
+            "verify: root use watched as applied",
+            C::AlarmRootUsage,
+            Pass,
+            &alarms_before,
+        ),
+        verify_case(
+            "verify: root use pattern weakened behind the library",
+            C::AlarmRootUsage,
+            Fail,
+            &alarms_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: alarm actions as applied",
+            C::CloudWatchAlarmActionCheck,
+            Pass,
+            &alarms_before,
+        ),
+        verify_case(
+            "verify: VPC-changes alarm actions disabled",
+            C::CloudWatchAlarmActionCheck,
+            Fail,
+            &alarms_after,
+        ),
+        verify_case(
+            "verify: topic under the declared key",
+            C::AlarmTopicEncrypted,
+            Pass,
+            &one_before,
+        ),
+        verify_case(
+            "verify: topic switched to alias/aws/sns",
+            C::AlarmTopicEncrypted,
+            Fail,
+            &one_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: topic key removed",
+            C::AlarmTopicEncrypted,
+            Fail,
+            &two_after,
+        ),
+        verify_case(
+            "verify: topic policy as applied",
+            C::AlarmTopicPolicyLeastPrivilege,
+            Pass,
+            &one_before,
+        ),
+        verify_case(
+            "verify: second topic policy as applied",
+            C::AlarmTopicPolicyLeastPrivilege,
+            Pass,
+            &two_before,
+        ),
+        verify_case(
+            "verify: TLS deny narrowed by aws:SourceIp",
+            C::AlarmTopicPolicyLeastPrivilege,
+            Fail,
+            &one_after,
+        )
+        .edge(),
         verify_case(
             "verify: Allow to a principal list holding * under StringNotEquals",
             C::AlarmTopicPolicyLeastPrivilege,

@@ -258,7 +258,10 @@ pub(super) async fn family() -> Vec<Case> {
     let account_of = |account: &TestAccount, report| {
         found(report, &format!("arn:aws:::{}", account.env.account_id()))
     };
-    let (hand_account, lib_account) = (account_of(&hand, &hand_report), account_of(&lib, &lib_report));
+    let (hand_account, lib_account) = (
+        account_of(&hand, &hand_report),
+        account_of(&lib, &lib_report),
+    );
     let audit_case = |name: &str, control, expected, checks: &Vec<Check>| {
         Case::live(F, Path::Audit, name, control, expected, checks.clone())
     };
@@ -267,21 +270,108 @@ pub(super) async fn family() -> Vec<Case> {
     };
     use Status::{Fail, Pass};
     vec![
-        audit_case("audit: recording everything with global resources", C::ConfigRecorderEnabled, Pass, &hand_recorder),
-        audit_case("audit: global resources no longer recorded", C::ConfigRecorderEnabled, Fail, &lib_recorder).edge(),
-        audit_case("audit: channel encrypted with a customer key", C::ConfigDeliveryEncrypted, Pass, &hand_recorder),
-        audit_case("audit: channel without a key", C::ConfigDeliveryEncrypted, Fail, &lib_recorder),
-        audit_case("audit: retention of 2192 days", C::LogRetentionSixYears, Pass, &hand_recorder).edge(),
-        audit_case("audit: retention of 2191 days", C::LogRetentionSixYears, Fail, &lib_recorder).edge(),
-        audit_case("audit: the whole pack with its parameters", C::ConfigHipaaRulesDeployed, Pass, &hand_account),
-        audit_case("audit: maxAccessKeyAge 91 instead of 90", C::ConfigHipaaRulesDeployed, Fail, &lib_account).edge(),
-        verify_case("verify: recorder as applied", C::ConfigRecorderEnabled, Pass, &recorder_before),
-        verify_case("verify: global resources off behind the library", C::ConfigRecorderEnabled, Fail, &recorder_after).edge(),
-        verify_case("verify: delivery encrypted as applied", C::ConfigDeliveryEncrypted, Pass, &recorder_before),
-        verify_case("verify: channel key removed behind the library", C::ConfigDeliveryEncrypted, Fail, &recorder_after),
-        verify_case("verify: retention as applied", C::LogRetentionSixYears, Pass, &recorder_before),
-        verify_case("verify: retention cut to 2191 days", C::LogRetentionSixYears, Fail, &recorder_after).edge(),
-        verify_case("verify: rules as applied", C::ConfigHipaaRulesDeployed, Pass, &rules_before),
-        verify_case("verify: maxAccessKeyAge weakened to 91", C::ConfigHipaaRulesDeployed, Fail, &rules_after).edge(),
+        audit_case(
+            "audit: recording everything with global resources",
+            C::ConfigRecorderEnabled,
+            Pass,
+            &hand_recorder,
+        ),
+        audit_case(
+            "audit: global resources no longer recorded",
+            C::ConfigRecorderEnabled,
+            Fail,
+            &lib_recorder,
+        )
+        .edge(),
+        audit_case(
+            "audit: channel encrypted with a customer key",
+            C::ConfigDeliveryEncrypted,
+            Pass,
+            &hand_recorder,
+        ),
+        audit_case(
+            "audit: channel without a key",
+            C::ConfigDeliveryEncrypted,
+            Fail,
+            &lib_recorder,
+        ),
+        audit_case(
+            "audit: retention of 2192 days",
+            C::LogRetentionSixYears,
+            Pass,
+            &hand_recorder,
+        )
+        .edge(),
+        audit_case(
+            "audit: retention of 2191 days",
+            C::LogRetentionSixYears,
+            Fail,
+            &lib_recorder,
+        )
+        .edge(),
+        audit_case(
+            "audit: the whole pack with its parameters",
+            C::ConfigHipaaRulesDeployed,
+            Pass,
+            &hand_account,
+        ),
+        audit_case(
+            "audit: maxAccessKeyAge 91 instead of 90",
+            C::ConfigHipaaRulesDeployed,
+            Fail,
+            &lib_account,
+        )
+        .edge(),
+        verify_case(
+            "verify: recorder as applied",
+            C::ConfigRecorderEnabled,
+            Pass,
+            &recorder_before,
+        ),
+        verify_case(
+            "verify: global resources off behind the library",
+            C::ConfigRecorderEnabled,
+            Fail,
+            &recorder_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: delivery encrypted as applied",
+            C::ConfigDeliveryEncrypted,
+            Pass,
+            &recorder_before,
+        ),
+        verify_case(
+            "verify: channel key removed behind the library",
+            C::ConfigDeliveryEncrypted,
+            Fail,
+            &recorder_after,
+        ),
+        verify_case(
+            "verify: retention as applied",
+            C::LogRetentionSixYears,
+            Pass,
+            &recorder_before,
+        ),
+        verify_case(
+            "verify: retention cut to 2191 days",
+            C::LogRetentionSixYears,
+            Fail,
+            &recorder_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: rules as applied",
+            C::ConfigHipaaRulesDeployed,
+            Pass,
+            &rules_before,
+        ),
+        verify_case(
+            "verify: maxAccessKeyAge weakened to 91",
+            C::ConfigHipaaRulesDeployed,
+            Fail,
+            &rules_after,
+        )
+        .edge(),
     ]
 }

@@ -10,9 +10,9 @@
 //! unknown-list case is pure as well.
 
 use aws_sdk_ec2::types::{
-    AddPrefixListEntry, AttributeBooleanValue, Filter, FlowLogsResourceType, IpPermission,
-    IpRange, LogDestinationType, OperationType, PrefixListId, RuleAction,
-    SnapshotAttributeName, TrafficType,
+    AddPrefixListEntry, AttributeBooleanValue, Filter, FlowLogsResourceType, IpPermission, IpRange,
+    LogDestinationType, OperationType, PrefixListId, RuleAction, SnapshotAttributeName,
+    TrafficType,
 };
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status, VerifyReport};
@@ -84,7 +84,12 @@ fn all_traffic(cidr: &str) -> IpPermission {
 }
 
 /// A group with these ingress rules and no egress rule (egress is judged in the audit too).
-async fn group(ec2: &aws_sdk_ec2::Client, vpc: &str, name: &str, ingress: Vec<IpPermission>) -> String {
+async fn group(
+    ec2: &aws_sdk_ec2::Client,
+    vpc: &str,
+    name: &str,
+    ingress: Vec<IpPermission>,
+) -> String {
     let id = ec2
         .create_security_group()
         .vpc_id(vpc)
@@ -306,7 +311,13 @@ async fn make(account: &TestAccount) -> Made {
     let public_list = prefix_list(&ec2, "conf-partners", &["10.70.1.0/24", "203.0.113.7/32"]).await;
     let private_list = prefix_list(&ec2, "conf-offices", &["10.70.2.0/24"]).await;
     let v = &closed_vpc;
-    let halves = group(&ec2, v, "halves", vec![tcp(22, &["0.0.0.0/1", "128.0.0.0/1"])]).await;
+    let halves = group(
+        &ec2,
+        v,
+        "halves",
+        vec![tcp(22, &["0.0.0.0/1", "128.0.0.0/1"])],
+    )
+    .await;
     let one_half = group(&ec2, v, "one-half", vec![tcp(22, &["128.0.0.0/1"])]).await;
     let internal_ssh = group(&ec2, v, "internal-ssh", vec![tcp(22, &["10.70.0.0/16"])]).await;
     let public_postgres = group(&ec2, v, "pg-public", vec![tcp(5432, &["1.2.3.4/32"])]).await;
@@ -314,7 +325,13 @@ async fn make(account: &TestAccount) -> Made {
     let private_172 = group(&ec2, v, "rdp-172-31", vec![tcp(3389, &["172.31.0.0/16"])]).await;
     let outside_172 = group(&ec2, v, "rdp-172-32", vec![tcp(3389, &["172.32.0.0/16"])]).await;
     let listed_public = group(&ec2, v, "pl-public", vec![tcp_from_list(22, &public_list)]).await;
-    let listed_private = group(&ec2, v, "pl-private", vec![tcp_from_list(22, &private_list)]).await;
+    let listed_private = group(
+        &ec2,
+        v,
+        "pl-private",
+        vec![tcp_from_list(22, &private_list)],
+    )
+    .await;
     let all_ports = group(&ec2, v, "all-ports", vec![all_traffic("10.70.0.0/16")]).await;
 
     // ACLs and route tables of the open VPC.
@@ -565,41 +582,220 @@ pub(super) async fn family() -> Vec<Case> {
     };
     use Status::{Fail, Pass};
     let mut cases = vec![
-        audit_case("audit: flow log to a bucket", C::VpcFlowLogsEnabled, Pass, a("vpc", &m.closed_vpc)),
-        audit_case("audit: no flow log", C::VpcFlowLogsEnabled, Fail, a("vpc", &m.open_vpc)),
-        audit_case("audit: no internet gateway", C::InternetGatewayAuthorizedVpcOnly, Pass, a("vpc", &m.closed_vpc)),
-        audit_case("audit: a gateway on an unlisted VPC", C::InternetGatewayAuthorizedVpcOnly, Fail, a("vpc", &m.open_vpc)),
-        audit_case("audit: subnet without public IPs", C::SubnetAutoAssignPublicIpDisabled, Pass, a("subnet", &m.closed_subnet)),
-        audit_case("audit: subnet handing out public IPs", C::SubnetAutoAssignPublicIpDisabled, Fail, a("subnet", &m.open_subnet)),
-        audit_case("audit: default group emptied", C::VpcDefaultSecurityGroupClosed, Pass, sg(&m.closed_default)),
-        audit_case("audit: default group as AWS makes it", C::VpcDefaultSecurityGroupClosed, Fail, sg(&m.open_default)),
-        audit_case("audit: SSH from 0.0.0.0/1 + 128.0.0.0/1", C::IncomingSshDisabled, Fail, sg(&m.halves)).edge(),
-        audit_case("audit: SSH from 128.0.0.0/1 alone", C::IncomingSshDisabled, Fail, sg(&m.one_half)).edge(),
-        audit_case("audit: SSH from the VPC's own block", C::IncomingSshDisabled, Pass, sg(&m.internal_ssh)).edge(),
-        audit_case("audit: halves on SSH are an unauthorized port", C::VpcSgOpenOnlyToAuthorizedPorts, Fail, sg(&m.halves)).edge(),
-        audit_case("audit: halves on SSH reach an admin port", C::SgAdminAndDatabasePortsInternal, Fail, sg(&m.halves)).edge(),
-        audit_case("audit: PostgreSQL from one public /32", C::SgAdminAndDatabasePortsInternal, Fail, sg(&m.public_postgres)).edge(),
-        audit_case("audit: PostgreSQL from one public /32 is unauthorized", C::VpcSgOpenOnlyToAuthorizedPorts, Fail, sg(&m.public_postgres)).edge(),
-        audit_case("audit: SSH inside the VPC reaches no admin port from outside", C::SgAdminAndDatabasePortsInternal, Pass, sg(&m.internal_ssh)).edge(),
-        audit_case("audit: RDP from carrier-grade NAT 100.64.0.0/10", C::RestrictedIncomingTraffic, Fail, sg(&m.cgnat_rdp)).edge(),
-        audit_case("audit: RDP from 172.31.0.0/16 (inside 172.16.0.0/12)", C::RestrictedIncomingTraffic, Pass, sg(&m.private_172)).edge(),
-        audit_case("audit: RDP from 172.32.0.0/16 (just outside 172.16.0.0/12)", C::RestrictedIncomingTraffic, Fail, sg(&m.outside_172)).edge(),
-        audit_case("audit: SSH from a customer prefix list with a public entry", C::IncomingSshDisabled, Fail, sg(&m.listed_public)).edge(),
-        audit_case("audit: SSH from a customer prefix list of the VPC's blocks", C::IncomingSshDisabled, Pass, sg(&m.listed_private)).edge(),
-        audit_case("audit: a prefix list with a public entry on an admin port", C::SgAdminAndDatabasePortsInternal, Fail, sg(&m.listed_public)).edge(),
-        audit_case("audit: every port from the VPC", C::SgNoAllPortsRules, Fail, sg(&m.all_ports)),
-        audit_case("audit: one port only", C::SgNoAllPortsRules, Pass, sg(&m.internal_ssh)),
-        audit_case("audit: ACL allowing 0.0.0.0/1 and 128.0.0.0/1", C::NaclNoUnrestrictedIngress, Fail, a("network-acl", &m.allow_halves)).edge(),
-        audit_case("audit: ACL denying both halves before allowing all", C::NaclNoUnrestrictedIngress, Pass, a("network-acl", &m.split_deny)).edge(),
-        audit_case("audit: ACL allowing 0.0.0.0/0", C::NaclNoUnrestrictedIngress, Fail, a("network-acl", &m.allow_all)),
-        audit_case("audit: routes 0.0.0.0/1 + 128.0.0.0/1 to the gateway", C::NoUnrestrictedRouteToIgw, Fail, a("route-table", &m.split_route)).edge(),
-        audit_case("audit: local routes only", C::NoUnrestrictedRouteToIgw, Pass, a("route-table", &m.local_only)),
+        audit_case(
+            "audit: flow log to a bucket",
+            C::VpcFlowLogsEnabled,
+            Pass,
+            a("vpc", &m.closed_vpc),
+        ),
+        audit_case(
+            "audit: no flow log",
+            C::VpcFlowLogsEnabled,
+            Fail,
+            a("vpc", &m.open_vpc),
+        ),
+        audit_case(
+            "audit: no internet gateway",
+            C::InternetGatewayAuthorizedVpcOnly,
+            Pass,
+            a("vpc", &m.closed_vpc),
+        ),
+        audit_case(
+            "audit: a gateway on an unlisted VPC",
+            C::InternetGatewayAuthorizedVpcOnly,
+            Fail,
+            a("vpc", &m.open_vpc),
+        ),
+        audit_case(
+            "audit: subnet without public IPs",
+            C::SubnetAutoAssignPublicIpDisabled,
+            Pass,
+            a("subnet", &m.closed_subnet),
+        ),
+        audit_case(
+            "audit: subnet handing out public IPs",
+            C::SubnetAutoAssignPublicIpDisabled,
+            Fail,
+            a("subnet", &m.open_subnet),
+        ),
+        audit_case(
+            "audit: default group emptied",
+            C::VpcDefaultSecurityGroupClosed,
+            Pass,
+            sg(&m.closed_default),
+        ),
+        audit_case(
+            "audit: default group as AWS makes it",
+            C::VpcDefaultSecurityGroupClosed,
+            Fail,
+            sg(&m.open_default),
+        ),
+        audit_case(
+            "audit: SSH from 0.0.0.0/1 + 128.0.0.0/1",
+            C::IncomingSshDisabled,
+            Fail,
+            sg(&m.halves),
+        )
+        .edge(),
+        audit_case(
+            "audit: SSH from 128.0.0.0/1 alone",
+            C::IncomingSshDisabled,
+            Fail,
+            sg(&m.one_half),
+        )
+        .edge(),
+        audit_case(
+            "audit: SSH from the VPC's own block",
+            C::IncomingSshDisabled,
+            Pass,
+            sg(&m.internal_ssh),
+        )
+        .edge(),
+        audit_case(
+            "audit: halves on SSH are an unauthorized port",
+            C::VpcSgOpenOnlyToAuthorizedPorts,
+            Fail,
+            sg(&m.halves),
+        )
+        .edge(),
+        audit_case(
+            "audit: halves on SSH reach an admin port",
+            C::SgAdminAndDatabasePortsInternal,
+            Fail,
+            sg(&m.halves),
+        )
+        .edge(),
+        audit_case(
+            "audit: PostgreSQL from one public /32",
+            C::SgAdminAndDatabasePortsInternal,
+            Fail,
+            sg(&m.public_postgres),
+        )
+        .edge(),
+        audit_case(
+            "audit: PostgreSQL from one public /32 is unauthorized",
+            C::VpcSgOpenOnlyToAuthorizedPorts,
+            Fail,
+            sg(&m.public_postgres),
+        )
+        .edge(),
+        audit_case(
+            "audit: SSH inside the VPC reaches no admin port from outside",
+            C::SgAdminAndDatabasePortsInternal,
+            Pass,
+            sg(&m.internal_ssh),
+        )
+        .edge(),
+        audit_case(
+            "audit: RDP from carrier-grade NAT 100.64.0.0/10",
+            C::RestrictedIncomingTraffic,
+            Fail,
+            sg(&m.cgnat_rdp),
+        )
+        .edge(),
+        audit_case(
+            "audit: RDP from 172.31.0.0/16 (inside 172.16.0.0/12)",
+            C::RestrictedIncomingTraffic,
+            Pass,
+            sg(&m.private_172),
+        )
+        .edge(),
+        audit_case(
+            "audit: RDP from 172.32.0.0/16 (just outside 172.16.0.0/12)",
+            C::RestrictedIncomingTraffic,
+            Fail,
+            sg(&m.outside_172),
+        )
+        .edge(),
+        audit_case(
+            "audit: SSH from a customer prefix list with a public entry",
+            C::IncomingSshDisabled,
+            Fail,
+            sg(&m.listed_public),
+        )
+        .edge(),
+        audit_case(
+            "audit: SSH from a customer prefix list of the VPC's blocks",
+            C::IncomingSshDisabled,
+            Pass,
+            sg(&m.listed_private),
+        )
+        .edge(),
+        audit_case(
+            "audit: a prefix list with a public entry on an admin port",
+            C::SgAdminAndDatabasePortsInternal,
+            Fail,
+            sg(&m.listed_public),
+        )
+        .edge(),
+        audit_case(
+            "audit: every port from the VPC",
+            C::SgNoAllPortsRules,
+            Fail,
+            sg(&m.all_ports),
+        ),
+        audit_case(
+            "audit: one port only",
+            C::SgNoAllPortsRules,
+            Pass,
+            sg(&m.internal_ssh),
+        ),
+        audit_case(
+            "audit: ACL allowing 0.0.0.0/1 and 128.0.0.0/1",
+            C::NaclNoUnrestrictedIngress,
+            Fail,
+            a("network-acl", &m.allow_halves),
+        )
+        .edge(),
+        audit_case(
+            "audit: ACL denying both halves before allowing all",
+            C::NaclNoUnrestrictedIngress,
+            Pass,
+            a("network-acl", &m.split_deny),
+        )
+        .edge(),
+        audit_case(
+            "audit: ACL allowing 0.0.0.0/0",
+            C::NaclNoUnrestrictedIngress,
+            Fail,
+            a("network-acl", &m.allow_all),
+        ),
+        audit_case(
+            "audit: routes 0.0.0.0/1 + 128.0.0.0/1 to the gateway",
+            C::NoUnrestrictedRouteToIgw,
+            Fail,
+            a("route-table", &m.split_route),
+        )
+        .edge(),
+        audit_case(
+            "audit: local routes only",
+            C::NoUnrestrictedRouteToIgw,
+            Pass,
+            a("route-table", &m.local_only),
+        ),
     ];
     let snapshot = |id: &str| found(&report, &format!("arn:aws:ec2:{REGION}::snapshot/{id}"));
     cases.extend([
-        audit_case("audit: snapshot shared with nobody", C::EbsSnapshotPublicRestorableCheck, Pass, snapshot(&m.private_snapshot)),
-        audit_case("audit: snapshot shared with one account", C::EbsSnapshotPublicRestorableCheck, Pass, snapshot(&m.shared_snapshot)).edge(),
-        audit_case("audit: snapshot restorable by all", C::EbsSnapshotPublicRestorableCheck, Fail, snapshot(&m.public_snapshot)).edge(),
+        audit_case(
+            "audit: snapshot shared with nobody",
+            C::EbsSnapshotPublicRestorableCheck,
+            Pass,
+            snapshot(&m.private_snapshot),
+        ),
+        audit_case(
+            "audit: snapshot shared with one account",
+            C::EbsSnapshotPublicRestorableCheck,
+            Pass,
+            snapshot(&m.shared_snapshot),
+        )
+        .edge(),
+        audit_case(
+            "audit: snapshot restorable by all",
+            C::EbsSnapshotPublicRestorableCheck,
+            Fail,
+            snapshot(&m.public_snapshot),
+        )
+        .edge(),
     ]);
     let ebs_default = |account: &TestAccount, report| {
         found(
@@ -610,14 +806,37 @@ pub(super) async fn family() -> Vec<Case> {
             ),
         )
     };
-    let (on, off) = (ebs_default(&other, &other_report), ebs_default(&main, &report));
+    let (on, off) = (
+        ebs_default(&other, &other_report),
+        ebs_default(&main, &report),
+    );
     cases.extend([
-        audit_case("audit: EBS encryption by default on", C::Ec2EbsEncryptionByDefault, Pass, on.clone()),
-        audit_case("audit: EBS encryption by default turned off", C::Ec2EbsEncryptionByDefault, Fail, off.clone()),
-        audit_case("audit: EBS default key is a customer key", C::EbsDefaultKeyCustomerManaged, Pass, on),
+        audit_case(
+            "audit: EBS encryption by default on",
+            C::Ec2EbsEncryptionByDefault,
+            Pass,
+            on.clone(),
+        ),
+        audit_case(
+            "audit: EBS encryption by default turned off",
+            C::Ec2EbsEncryptionByDefault,
+            Fail,
+            off.clone(),
+        ),
+        audit_case(
+            "audit: EBS default key is a customer key",
+            C::EbsDefaultKeyCustomerManaged,
+            Pass,
+            on,
+        ),
         // Off is EC2_EBS_ENCRYPTION_BY_DEFAULT's failure; the key setting itself still names
         // the library's customer key, and that is what this control judges.
-        audit_case("audit: EBS default off, its key still a customer key", C::EbsDefaultKeyCustomerManaged, Pass, off),
+        audit_case(
+            "audit: EBS default off, its key still a customer key",
+            C::EbsDefaultKeyCustomerManaged,
+            Pass,
+            off,
+        ),
     ]);
 
     let verify_case = |name: &str, control, expected, checks: Vec<Check>| {
@@ -633,18 +852,81 @@ pub(super) async fn family() -> Vec<Case> {
     );
     let (all_before, all_after) = (all_checks(&before), all_checks(&after));
     cases.extend([
-        verify_case("verify: SSH closed as applied", C::IncomingSshDisabled, Pass, group_before.clone()),
-        verify_case("verify: SSH from both halves added behind the library", C::IncomingSshDisabled, Fail, group_after.clone()).edge(),
-        verify_case("verify: admin and database ports internal as applied", C::SgAdminAndDatabasePortsInternal, Pass, group_before),
-        verify_case("verify: PostgreSQL from a prefix list with a public entry", C::SgAdminAndDatabasePortsInternal, Fail, group_after).edge(),
-        verify_case("verify: no public IPs as applied", C::SubnetAutoAssignPublicIpDisabled, Pass, vpc_before.clone()),
-        verify_case("verify: public IPs switched on behind the library", C::SubnetAutoAssignPublicIpDisabled, Fail, vpc_after.clone()),
-        verify_case("verify: flow log as applied", C::VpcFlowLogsEnabled, Pass, vpc_before.clone()),
-        verify_case("verify: flow log deleted behind the library", C::VpcFlowLogsEnabled, Fail, vpc_after.clone()),
-        verify_case("verify: default group closed as applied", C::VpcDefaultSecurityGroupClosed, Pass, vpc_before),
-        verify_case("verify: default group opened inside the VPC", C::VpcDefaultSecurityGroupClosed, Fail, vpc_after).edge(),
-        verify_case("verify: EBS default on as applied", C::Ec2EbsEncryptionByDefault, Pass, all_before),
-        verify_case("verify: EBS default off behind the library", C::Ec2EbsEncryptionByDefault, Fail, all_after),
+        verify_case(
+            "verify: SSH closed as applied",
+            C::IncomingSshDisabled,
+            Pass,
+            group_before.clone(),
+        ),
+        verify_case(
+            "verify: SSH from both halves added behind the library",
+            C::IncomingSshDisabled,
+            Fail,
+            group_after.clone(),
+        )
+        .edge(),
+        verify_case(
+            "verify: admin and database ports internal as applied",
+            C::SgAdminAndDatabasePortsInternal,
+            Pass,
+            group_before,
+        ),
+        verify_case(
+            "verify: PostgreSQL from a prefix list with a public entry",
+            C::SgAdminAndDatabasePortsInternal,
+            Fail,
+            group_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: no public IPs as applied",
+            C::SubnetAutoAssignPublicIpDisabled,
+            Pass,
+            vpc_before.clone(),
+        ),
+        verify_case(
+            "verify: public IPs switched on behind the library",
+            C::SubnetAutoAssignPublicIpDisabled,
+            Fail,
+            vpc_after.clone(),
+        ),
+        verify_case(
+            "verify: flow log as applied",
+            C::VpcFlowLogsEnabled,
+            Pass,
+            vpc_before.clone(),
+        ),
+        verify_case(
+            "verify: flow log deleted behind the library",
+            C::VpcFlowLogsEnabled,
+            Fail,
+            vpc_after.clone(),
+        ),
+        verify_case(
+            "verify: default group closed as applied",
+            C::VpcDefaultSecurityGroupClosed,
+            Pass,
+            vpc_before,
+        ),
+        verify_case(
+            "verify: default group opened inside the VPC",
+            C::VpcDefaultSecurityGroupClosed,
+            Fail,
+            vpc_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: EBS default on as applied",
+            C::Ec2EbsEncryptionByDefault,
+            Pass,
+            all_before,
+        ),
+        verify_case(
+            "verify: EBS default off behind the library",
+            C::Ec2EbsEncryptionByDefault,
+            Fail,
+            all_after,
+        ),
     ]);
     cases
 }

@@ -93,19 +93,88 @@ pub(super) async fn family() -> Vec<Case> {
     };
     use Status::{Fail, Pass};
     vec![
-        audit_case("audit: detector enabled", C::GuardDutyEnabledCentralized, Pass, &on),
-        audit_case("audit: detector disabled", C::GuardDutyEnabledCentralized, Fail, &off),
-        audit_case("audit: findings every 15 minutes", C::GuardDutyFindingsEvery15Minutes, Pass, &on).edge(),
-        audit_case("audit: findings every hour", C::GuardDutyFindingsEvery15Minutes, Fail, &off).edge(),
-        audit_case("audit: S3 Protection on", C::GuardDutyS3Protection, Pass, &on),
-        audit_case("audit: S3 Protection off", C::GuardDutyS3Protection, Fail, &off),
+        audit_case(
+            "audit: detector enabled",
+            C::GuardDutyEnabledCentralized,
+            Pass,
+            &on,
+        ),
+        audit_case(
+            "audit: detector disabled",
+            C::GuardDutyEnabledCentralized,
+            Fail,
+            &off,
+        ),
+        audit_case(
+            "audit: findings every 15 minutes",
+            C::GuardDutyFindingsEvery15Minutes,
+            Pass,
+            &on,
+        )
+        .edge(),
+        audit_case(
+            "audit: findings every hour",
+            C::GuardDutyFindingsEvery15Minutes,
+            Fail,
+            &off,
+        )
+        .edge(),
+        audit_case(
+            "audit: S3 Protection on",
+            C::GuardDutyS3Protection,
+            Pass,
+            &on,
+        ),
+        audit_case(
+            "audit: S3 Protection off",
+            C::GuardDutyS3Protection,
+            Fail,
+            &off,
+        ),
         // The local endpoint does not serve ListFindings: the audit must say error, never pass.
-        audit_case("audit: findings unreadable", C::GuardDutyNonArchivedFindings, Status::Error, &on),
-        verify_case("verify: detector as applied", C::GuardDutyEnabledCentralized, Pass, &before),
-        verify_case("verify: detector disabled behind the library", C::GuardDutyEnabledCentralized, Fail, &after),
-        verify_case("verify: 15 minutes as applied", C::GuardDutyFindingsEvery15Minutes, Pass, &before).edge(),
-        verify_case("verify: every hour behind the library", C::GuardDutyFindingsEvery15Minutes, Fail, &after).edge(),
-        verify_case("verify: S3 Protection as applied", C::GuardDutyS3Protection, Pass, &before),
-        verify_case("verify: S3 Protection off behind the library", C::GuardDutyS3Protection, Fail, &after),
+        audit_case(
+            "audit: findings unreadable",
+            C::GuardDutyNonArchivedFindings,
+            Status::Error,
+            &on,
+        ),
+        verify_case(
+            "verify: detector as applied",
+            C::GuardDutyEnabledCentralized,
+            Pass,
+            &before,
+        ),
+        verify_case(
+            "verify: detector disabled behind the library",
+            C::GuardDutyEnabledCentralized,
+            Fail,
+            &after,
+        ),
+        verify_case(
+            "verify: 15 minutes as applied",
+            C::GuardDutyFindingsEvery15Minutes,
+            Pass,
+            &before,
+        )
+        .edge(),
+        verify_case(
+            "verify: every hour behind the library",
+            C::GuardDutyFindingsEvery15Minutes,
+            Fail,
+            &after,
+        )
+        .edge(),
+        verify_case(
+            "verify: S3 Protection as applied",
+            C::GuardDutyS3Protection,
+            Pass,
+            &before,
+        ),
+        verify_case(
+            "verify: S3 Protection off behind the library",
+            C::GuardDutyS3Protection,
+            Fail,
+            &after,
+        ),
     ]
 }

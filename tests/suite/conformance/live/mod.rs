@@ -92,7 +92,10 @@ pub async fn cases() -> Vec<Case> {
             tokio::spawn(async move {
                 let started = std::time::Instant::now();
                 let cases = family.await;
-                println!("  live {name:<12} {:>6.1}s", started.elapsed().as_secs_f64());
+                println!(
+                    "  live {name:<12} {:>6.1}s",
+                    started.elapsed().as_secs_f64()
+                );
                 cases
             })
         })

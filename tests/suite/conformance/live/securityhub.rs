@@ -83,11 +83,43 @@ pub(super) async fn family() -> Vec<Case> {
     use Status::{Fail, Pass};
     vec![
         audit_case("audit: hub enabled", C::SecurityHubEnabled, Pass, &on),
-        audit_case("audit: foundational practices and CIS 1.2", C::SecurityHubStandardsSubscribed, Pass, &on),
-        audit_case("audit: foundational practices without CIS", C::SecurityHubStandardsSubscribed, Fail, &half).edge(),
-        audit_case("audit: hub kept enabled", C::SecurityHubEnabled, Pass, &half),
-        verify_case("verify: both standards as applied", C::SecurityHubStandardsSubscribed, Pass, &before),
-        verify_case("verify: CIS unsubscribed behind the library", C::SecurityHubStandardsSubscribed, Fail, &after).edge(),
-        verify_case("verify: hub enabled as applied", C::SecurityHubEnabled, Pass, &before),
+        audit_case(
+            "audit: foundational practices and CIS 1.2",
+            C::SecurityHubStandardsSubscribed,
+            Pass,
+            &on,
+        ),
+        audit_case(
+            "audit: foundational practices without CIS",
+            C::SecurityHubStandardsSubscribed,
+            Fail,
+            &half,
+        )
+        .edge(),
+        audit_case(
+            "audit: hub kept enabled",
+            C::SecurityHubEnabled,
+            Pass,
+            &half,
+        ),
+        verify_case(
+            "verify: both standards as applied",
+            C::SecurityHubStandardsSubscribed,
+            Pass,
+            &before,
+        ),
+        verify_case(
+            "verify: CIS unsubscribed behind the library",
+            C::SecurityHubStandardsSubscribed,
+            Fail,
+            &after,
+        )
+        .edge(),
+        verify_case(
+            "verify: hub enabled as applied",
+            C::SecurityHubEnabled,
+            Pass,
+            &before,
+        ),
     ]
 }
