@@ -93,21 +93,20 @@ async fn watched_trail(account: &TestAccount, topic: &str, flawed: bool, exclude
         .send()
         .await
         .expect("trail");
+    // Selectors put explicitly: AWS gives a new trail every management event, moto none.
+    let mut selector = aws_sdk_cloudtrail::types::EventSelector::builder()
+        .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
+        .include_management_events(true);
     if let Some(source) = excluded {
-        cloudtrail
-            .put_event_selectors()
-            .trail_name("conf-cw")
-            .event_selectors(
-                aws_sdk_cloudtrail::types::EventSelector::builder()
-                    .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
-                    .include_management_events(true)
-                    .exclude_management_event_sources(source)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("excluded source");
+        selector = selector.exclude_management_event_sources(source);
     }
+    cloudtrail
+        .put_event_selectors()
+        .trail_name("conf-cw")
+        .event_selectors(selector.build())
+        .send()
+        .await
+        .expect("event selectors");
     cloudtrail
         .start_logging()
         .name("conf-cw")
