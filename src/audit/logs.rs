@@ -39,6 +39,25 @@ fn trail_groups(trails: &[SeenTrail]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The log group ARNs (without `:*`) a metric filter may watch for the CIS security events:
+/// those of logging multi-region trails that record every management event, read and write,
+/// from every source. A filter on the group of a regional trail, or of one that excludes
+/// KMS's events or records only reads, never sees the events its alarm stands for (as AWS
+/// Security Hub's CloudWatch.1-14 require of the trail).
+fn watched_groups(trails: &[SeenTrail]) -> BTreeSet<String> {
+    trails
+        .iter()
+        .filter_map(|trail| trail.state.as_ref().ok())
+        .filter(|state| {
+            state.logging
+                && state.multi_region
+                && crate::constructs::cloudtrail::management_events_recorded(state) == "All"
+        })
+        .filter_map(|state| state.cloudwatch_log_group.as_deref())
+        .map(|arn| arn.trim_end_matches(":*").to_string())
+        .collect()
+}
+
 /// Judges the region's log groups and alarms, and (in the global region) the account's
 /// security alarms.
 pub(super) async fn scan(scan: &RegionScan, trails: &Result<Vec<SeenTrail>>) -> Judged {
@@ -145,7 +164,7 @@ async fn read_group(
 /// trail's log group and an alarm with actions on its metric. Any trail's group may satisfy it.
 async fn scan_security_alarms(scan: &RegionScan, trails: &[SeenTrail]) -> Judged {
     let mut judged = Judged::default();
-    let groups = trail_groups(trails);
+    let groups = watched_groups(trails);
     let arn = scan.account_arn();
     if groups.is_empty() {
         let checks: Vec<Check> = security_controls()
@@ -156,7 +175,7 @@ async fn scan_security_alarms(scan: &RegionScan, trails: &[SeenTrail]) -> Judged
                     "trails.cloudwatch_log_group",
                     false,
                     "",
-                    "no logging trail delivers to a CloudWatch Logs log group, so no metric filter can watch its events",
+                    "no logging multi-region trail that records every management event (read and write, no excluded source) delivers to a CloudWatch Logs log group, so no metric filter can watch its events",
                 )
             })
             .collect();

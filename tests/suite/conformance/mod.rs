@@ -314,11 +314,19 @@ fn problems(cases: &[Case]) -> Vec<String> {
     problems
 }
 
-/// For every evaluator the table runs directly, the controls it emitted over all its cases
-/// are exactly its COVERS (a COVERS that names a control the evaluator never emits is false).
+/// COVERS against what the table's cases emitted, for every evaluator:
+/// - an evaluator the table runs directly emitted exactly its COVERS over its cases (a COVERS
+///   that names a control the evaluator never emits is false);
+/// - an evaluator the table reaches only through `build()`, verify, the audit or apply (whose
+///   checks do not say which evaluator made them) has each control of its COVERS emitted by
+///   some case of the table;
+/// - every control a live path emitted is in the COVERS of some evaluator (a path cannot judge
+///   a control no evaluator declares).
 fn covers_problems(cases: &[Case]) -> Vec<String> {
     let mut emitted: BTreeMap<&'static str, BTreeSet<ControlId>> = BTreeMap::new();
+    let mut anywhere: BTreeSet<ControlId> = BTreeSet::new();
     for case in cases {
+        anywhere.extend(case.checks.iter().map(|c| c.control));
         if let Path::Evaluator(name) = case.path {
             emitted
                 .entry(name)
@@ -328,18 +336,45 @@ fn covers_problems(cases: &[Case]) -> Vec<String> {
     }
     let mut problems = Vec::new();
     for e in evaluators() {
-        let Some(seen) = emitted.get(e.name) else {
-            continue;
-        };
-        for control in e.covers {
-            if !seen.contains(control) {
+        match emitted.get(e.name) {
+            Some(seen) => {
+                for control in e.covers {
+                    if !seen.contains(control) {
+                        problems.push(format!(
+                            "{} declares {control} in its COVERS but emitted no check of it on the table's samples",
+                            e.name
+                        ));
+                    }
+                }
+            }
+            None => {
+                for control in e.covers {
+                    if !anywhere.contains(control) {
+                        problems.push(format!(
+                            "{} (reached only through build, verify, audit or apply) declares {control} in its COVERS, but no path of the table emitted it",
+                            e.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let declared = hipaa_aws::controls::coverage::covered();
+    for case in cases
+        .iter()
+        .filter(|c| !matches!(c.path, Path::Evaluator(_)))
+    {
+        for check in &case.checks {
+            if !declared.contains(&check.control) {
                 problems.push(format!(
-                    "{} declares {control} in its COVERS but emitted no check of it on the table's samples",
-                    e.name
+                    "{} emitted {} (case [{}] {}), but no evaluator's COVERS declares it",
+                    case.path, check.control, case.family, case.name
                 ));
             }
         }
     }
+    problems.sort();
+    problems.dedup();
     problems
 }
 
