@@ -3,13 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use crate::construct::{violations_of, Construct, LogicalId, Scope};
+use crate::construct::{violations_of, Construct, Scope};
 use crate::controls::ControlId;
 use crate::error::{Error, Result, Violation, Violations};
 
 use super::super::allocator::{allocate, Tier};
 use super::super::cidr::Ipv4Cidr;
 use super::super::nacl::{busiest_direction, MAX_ENTRIES_PER_DIRECTION};
+use super::super::VPC_KIND;
 use super::layout::custom_layout;
 use super::props::{Egress, HipaaVpcProps, MAX_AZS, MIN_AZS};
 use super::HipaaVpc;
@@ -137,7 +138,7 @@ impl From<HipaaVpcProps> for Result<HipaaVpc> {
             }
         }
         let vpc = HipaaVpc {
-            id: LogicalId::new("vpc", &name),
+            id: VPC_KIND.logical_id(&name),
             name,
             cidr_text: props.cidr,
             cidr,

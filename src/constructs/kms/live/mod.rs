@@ -8,7 +8,8 @@ mod read;
 mod twins;
 mod write;
 
-pub(crate) use read::{read_key, read_key_policy, read_key_state};
+pub(crate) use read::read_key;
+pub use read::{read_key_policy, read_key_state};
 pub(crate) use write::{create_key, schedule_key_deletion, update_key};
 
 const SERVICE: &str = "kms";

@@ -113,8 +113,7 @@ fn account_of_arn(arn: &str) -> String {
 }
 
 /// The key policy of any key of the account (the audit judges it for customer-managed keys).
-#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
-pub(crate) async fn read_key_policy(
+pub async fn read_key_policy(
     env: &crate::env::Environment,
     key_id: &str,
 ) -> Result<PolicyDocument> {
@@ -133,8 +132,7 @@ pub(crate) async fn read_key_policy(
 }
 
 /// Reads every setting the controls judge of any key of the account (tags left empty).
-#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
-pub(crate) async fn read_key_state(
+pub async fn read_key_state(
     env: &crate::env::Environment,
     key_id: &str,
     aliases: &[String],

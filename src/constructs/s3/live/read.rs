@@ -26,7 +26,7 @@ const PUBLIC_GROUPS: [&str; 2] = [
 /// in [`BucketState::unread`] (its controls become errors) and the others are still read and
 /// judged. Only HeadBucket failing fails the read. The tags come back as their own result:
 /// whoever needs them to know the owner decides what a failure means.
-pub(crate) async fn read_bucket_state(
+pub async fn read_bucket_state(
     env: &Environment,
     name: &str,
     arn: String,
@@ -379,8 +379,7 @@ async fn read_acl_public(env: &Environment, name: &str) -> Result<bool> {
 
 /// Reads what only audits judge, replication and event notifications, into `state`; a read
 /// that fails is recorded in `state.unread` and leaves its setting unknown.
-#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
-pub(crate) async fn read_bucket_extras(env: &Environment, name: &str, state: &mut BucketState) {
+pub async fn read_bucket_extras(env: &Environment, name: &str, state: &mut BucketState) {
     let (replication, notifications) =
         tokio::join!(read_replication(env, name), read_notifications(env, name));
     match replication {
@@ -432,8 +431,7 @@ async fn read_notifications(env: &Environment, name: &str) -> Result<bool> {
 }
 
 /// The region of a bucket (GetBucketLocation; an empty answer means us-east-1).
-#[cfg_attr(not(feature = "audit"), allow(dead_code))] // only audits read this
-pub(crate) async fn bucket_region(env: &Environment, name: &str) -> Result<String> {
+pub async fn bucket_region(env: &Environment, name: &str) -> Result<String> {
     let location = env
         .s3()
         .get_bucket_location()
