@@ -24,6 +24,7 @@ pub mod s3;
 #[cfg(feature = "securityhub")]
 pub mod securityhub;
 
+pub(crate) mod ownership;
 pub mod partial;
 
 /// One kind per construct: the logical id of every construct comes from its kind's prefix.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use aws_sdk_iam::types::Tag;
 
 use crate::construct::Ctx;
-use crate::env::{LOGICAL_ID_TAG, STACK_TAG};
+use crate::constructs::ownership;
 use crate::error::{Error, Result};
 use crate::policy::PolicyDocument;
 
@@ -57,21 +57,13 @@ pub(crate) fn ensure_ours(
     logical_id: &str,
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
-    let stack = tags.get(STACK_TAG).map(String::as_str);
-    let id = tags.get(LOGICAL_ID_TAG).map(String::as_str);
-    if stack == Some(ctx.scope.stack) && id == Some(logical_id) {
-        return Ok(());
-    }
-    Err(Error::Conflict {
-        resource: what.to_string(),
-        reason: format!(
-            "it exists and is not managed by stack {:?} as {logical_id} (its tags say stack {:?}, id {:?}); \
-             choose another name or remove the old one",
-            ctx.scope.stack,
-            stack.unwrap_or("(none)"),
-            id.unwrap_or("(none)")
-        ),
-    })
+    ownership::ensure_ours(
+        ctx,
+        what,
+        logical_id,
+        tags,
+        "choose another name or remove the old one",
+    )
 }
 
 /// The tags of `all` that the library manages (those `wanted` names).
