@@ -88,29 +88,59 @@ impl<T> PartialEq for Ref<T> {
 
 impl<T> Eq for Ref<T> {}
 
-/// What a resource is, for plans and reports: a CloudFormation-style type name and a short
-/// label. Each construct module defines its own kinds as constants.
+/// What a resource is, for plans and reports: a CloudFormation-style type name, a short
+/// label, and (for the kinds a construct makes) the first segment of its logical ids. Each
+/// construct module defines its kinds as constants, and the construct takes its logical id
+/// from its kind, so the three cannot drift apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ResourceKind {
     /// The CloudFormation-style type name, e.g. `AWS::S3::Bucket`.
     pub type_name: &'static str,
     /// A short label for tables, e.g. `log bucket`.
     pub label: &'static str,
+    /// The first segment of the logical ids of this kind's resources, e.g. `s3-bucket`; empty
+    /// for kinds no construct makes (those only the audit reads). Not part of reports.
+    #[serde(skip)]
+    pub id_prefix: &'static str,
 }
 
 impl ResourceKind {
-    /// A kind from its type name and label.
+    /// A kind from its type name and label, for resources no construct makes.
     pub const fn new(type_name: &'static str, label: &'static str) -> ResourceKind {
-        ResourceKind { type_name, label }
+        ResourceKind {
+            type_name,
+            label,
+            id_prefix: "",
+        }
+    }
+
+    /// The kind of a construct: its type name, label and logical-id prefix.
+    pub const fn construct(
+        type_name: &'static str,
+        label: &'static str,
+        id_prefix: &'static str,
+    ) -> ResourceKind {
+        ResourceKind {
+            type_name,
+            label,
+            id_prefix,
+        }
+    }
+
+    /// The logical id of the resource of this kind named `name`, e.g. `s3-bucket/acme-phi`.
+    pub fn logical_id(&self, name: &str) -> LogicalId {
+        LogicalId::new(self.id_prefix, name)
     }
 
     /// A KMS key with its alias.
-    pub const KMS_KEY: ResourceKind = ResourceKind::new("AWS::KMS::Key", "kms key");
+    pub const KMS_KEY: ResourceKind =
+        ResourceKind::construct("AWS::KMS::Key", "kms key", "kms-key");
     /// An S3 bucket holding PHI.
     pub const ENCRYPTED_BUCKET: ResourceKind =
-        ResourceKind::new("AWS::S3::Bucket", "encrypted bucket");
+        ResourceKind::construct("AWS::S3::Bucket", "encrypted bucket", "s3-bucket");
     /// An S3 bucket receiving logs.
-    pub const LOG_BUCKET: ResourceKind = ResourceKind::new("AWS::S3::Bucket", "log bucket");
+    pub const LOG_BUCKET: ResourceKind =
+        ResourceKind::construct("AWS::S3::Bucket", "log bucket", "s3-bucket");
 }
 
 impl fmt::Display for ResourceKind {

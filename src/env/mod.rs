@@ -25,6 +25,10 @@ pub(crate) use calls::{ApiCallLog, CallRecorder};
 pub const STACK_TAG: &str = "hipaa-aws:stack";
 /// The tag key naming a resource's logical id within its stack.
 pub const LOGICAL_ID_TAG: &str = "hipaa-aws:logical-id";
+/// The IAM path of every role and customer-managed policy the library makes (here, below the
+/// services, because IAM and the services that make their own roles, such as RDS monitoring,
+/// all name it).
+pub const LIBRARY_PATH: &str = "/hipaa-aws/";
 /// The tag key marking resources this library manages.
 pub const MANAGED_BY_TAG: &str = "hipaa-aws:managed-by";
 /// The tag key marking resources that hold PHI.

@@ -27,7 +27,8 @@ use crate::controls::Check;
 use crate::error::Result;
 
 /// The kind every custom resource has unless its construct names another.
-pub const CUSTOM_KIND: ResourceKind = ResourceKind::new("Custom::Resource", "custom resource");
+pub const CUSTOM_KIND: ResourceKind =
+    ResourceKind::construct("Custom::Resource", "custom resource", "custom");
 
 /// What a custom construct sees while it is read, created or deleted.
 #[derive(Debug, Clone, Copy)]
@@ -182,7 +183,7 @@ pub(crate) struct Custom<C> {
 impl<C: CustomConstruct> Custom<C> {
     pub(crate) fn new(inner: C) -> Custom<C> {
         Custom {
-            id: LogicalId::new("custom", inner.name()),
+            id: CUSTOM_KIND.logical_id(inner.name()),
             inner,
         }
     }

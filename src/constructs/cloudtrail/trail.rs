@@ -22,7 +22,8 @@ use super::policies::{trail_bucket_statements, trail_key_statements, CLOUDTRAIL_
 use super::state::{AuditTrailState, TrailState, ROLE, TRAIL};
 
 /// What a trail is, for plans and reports.
-pub const TRAIL_KIND: ResourceKind = ResourceKind::new("AWS::CloudTrail::Trail", "audit trail");
+pub const TRAIL_KIND: ResourceKind =
+    ResourceKind::construct("AWS::CloudTrail::Trail", "audit trail", "cloudtrail-trail");
 
 /// Whose S3 object-level (data) events the trail records, read and write.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -263,7 +264,7 @@ impl From<AuditTrailProps> for Result<AuditTrail> {
         };
         let grant = Grant::cloudtrail_delivery(role.reference(), props.log_group.name());
         let trail = AuditTrail {
-            id: LogicalId::new("cloudtrail-trail", &name),
+            id: TRAIL_KIND.logical_id(&name),
             name,
             bucket: props.bucket,
             key: props.key,

@@ -22,8 +22,11 @@ use super::state::{AlarmState, MetricFilterState, SecurityAlarmsState};
 use super::topic::{topic_name_problem, AlarmTopic};
 
 /// What the security alarms are, for plans and reports.
-pub const SECURITY_ALARMS_KIND: ResourceKind =
-    ResourceKind::new("AWS::CloudWatch::Alarm", "security alarms");
+pub const SECURITY_ALARMS_KIND: ResourceKind = ResourceKind::construct(
+    "AWS::CloudWatch::Alarm",
+    "security alarms",
+    "security-alarms",
+);
 
 /// The metric namespace of the security-event metrics.
 pub const METRIC_NAMESPACE: &str = "HipaaAws/SecurityEvents";
@@ -238,7 +241,7 @@ impl From<SecurityAlarmsProps> for Result<SecurityAlarms> {
             AlarmNotification::Topic(topic) => (None, Some(topic)),
         };
         let alarms = SecurityAlarms {
-            id: LogicalId::new("security-alarms", &prefix),
+            id: SECURITY_ALARMS_KIND.logical_id(&prefix),
             prefix,
             events: props.trail_events,
             own_topic,

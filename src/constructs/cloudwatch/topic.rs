@@ -18,7 +18,8 @@ use super::live;
 use super::state::TopicState;
 
 /// What an alarm topic is, for plans and reports.
-pub const TOPIC_KIND: ResourceKind = ResourceKind::new("AWS::SNS::Topic", "alarm topic");
+pub const TOPIC_KIND: ResourceKind =
+    ResourceKind::construct("AWS::SNS::Topic", "alarm topic", "sns-topic");
 
 /// The CloudWatch service principal (alarms publish as it).
 pub const CLOUDWATCH_SERVICE: &str = "cloudwatch.amazonaws.com";
@@ -143,7 +144,7 @@ impl AlarmTopic {
 
     pub(crate) fn new_unchecked(name: String, key: Ref<HipaaKey>) -> AlarmTopic {
         AlarmTopic {
-            id: LogicalId::new("sns-topic", &name),
+            id: TOPIC_KIND.logical_id(&name),
             name,
             key,
         }

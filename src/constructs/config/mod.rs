@@ -4,11 +4,10 @@
 
 mod checks;
 mod delivery_policy;
+mod live;
 mod managed_rules;
 mod recorder;
-mod recorder_live;
 mod rules;
-mod rules_live;
 mod service_role;
 mod state;
 
@@ -16,17 +15,16 @@ use crate::construct::ResourceKind;
 
 pub use checks::{evaluate_recorder, evaluate_rules, recorder_absent};
 pub use delivery_policy::{config_bucket_statements, config_key_statement, delivery_prefix};
+pub use live::{read_config_rules, read_recorder};
 pub use managed_rules::{hipaa_pack_rules, pack_rule, ManagedRuleSpec, PackRule, HIPAA_PACK_RULES};
 pub use recorder::{
     ConfigRecorder, ConfigRecorderBuilder, ConfigRecorderProps, DeliveryTarget, SnapshotFrequency,
     MAX_CONFIG_RETENTION_DAYS,
 };
-pub use recorder_live::read_recorder;
 pub use rules::{
     services_judging, HipaaConfigRules, HipaaConfigRulesBuilder, HipaaConfigRulesProps,
     OPTIONAL_SERVICES, REQUIRED_SERVICES, RULE_SET_NAME,
 };
-pub use rules_live::read_config_rules;
 pub use service_role::{
     is_service_linked_role, service_linked_role_arn, CONFIG_SERVICE_PRINCIPAL,
     SERVICE_LINKED_ROLE_NAME, SERVICE_LINKED_ROLE_PATH,
@@ -37,11 +35,15 @@ pub use state::{
 };
 
 /// The region's AWS Config recorder with its delivery channel.
-pub const CONFIG_RECORDER: ResourceKind =
-    ResourceKind::new("AWS::Config::ConfigurationRecorder", "config recorder");
+pub const CONFIG_RECORDER: ResourceKind = ResourceKind::construct(
+    "AWS::Config::ConfigurationRecorder",
+    "config recorder",
+    "config-recorder",
+);
 
 /// A set of AWS Config rules.
-pub const CONFIG_RULES: ResourceKind = ResourceKind::new("AWS::Config::ConfigRule", "config rules");
+pub const CONFIG_RULES: ResourceKind =
+    ResourceKind::construct("AWS::Config::ConfigRule", "config rules", "config-rules");
 
 use crate::controls::coverage::Evaluator;
 

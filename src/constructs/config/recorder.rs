@@ -15,7 +15,7 @@ use crate::error::{Error, Result, Violation, Violations};
 
 use super::checks::evaluate_recorder;
 use super::delivery_policy::{config_bucket_statements, config_key_statement};
-use super::recorder_live;
+use super::live::recorder;
 use super::service_role::service_linked_role_arn;
 use super::state::{DeliveryChannelState, RecorderRole, RecorderState, RecordingGroupState};
 use super::CONFIG_RECORDER;
@@ -272,7 +272,7 @@ impl From<ConfigRecorderProps> for Result<ConfigRecorder> {
     fn from(props: ConfigRecorderProps) -> Self {
         let name = props.name.trim().to_string();
         let recorder = ConfigRecorder {
-            id: LogicalId::new("config-recorder", &name),
+            id: CONFIG_RECORDER.logical_id(&name),
             channel_name: props.channel_name.trim().to_string(),
             name,
             delivery: props.delivery_bucket,
@@ -400,11 +400,11 @@ impl Lifecycle for ConfigRecorder {
     }
 
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<RecorderState>>> {
-        recorder_live::read_for_construct(ctx, self).await
+        recorder::read_for_construct(ctx, self).await
     }
 
     async fn create(&self, ctx: &Ctx<'_>, desired: &RecorderState) -> Result<ResourceOutputs> {
-        recorder_live::create_recorder(ctx, self, desired).await
+        recorder::create_recorder(ctx, self, desired).await
     }
 
     async fn update(
@@ -414,7 +414,7 @@ impl Lifecycle for ConfigRecorder {
         desired: &RecorderState,
         changes: &[SettingChange],
     ) -> Result<()> {
-        recorder_live::update_recorder(ctx, self, live, desired, changes).await
+        recorder::update_recorder(ctx, self, live, desired, changes).await
     }
 
     async fn deletion_guard(
@@ -431,7 +431,7 @@ impl Lifecycle for ConfigRecorder {
     }
 
     async fn delete(&self, ctx: &Ctx<'_>, live: &Live<RecorderState>) -> Result<()> {
-        recorder_live::delete_recorder(ctx, self, live).await
+        recorder::delete_recorder(ctx, self, live).await
     }
 }
 

@@ -13,9 +13,9 @@ use crate::controls::{Check, ControlId, Service};
 use crate::error::{Error, Result, Violation, Violations};
 
 use super::checks::evaluate_rules;
+use super::live::rules;
 use super::managed_rules::{ManagedRuleSpec, HIPAA_PACK_RULES};
 use super::recorder::ConfigRecorder;
-use super::rules_live;
 use super::state::{ConfigRuleState, ConfigRulesState};
 use super::CONFIG_RULES;
 
@@ -368,7 +368,7 @@ impl From<HipaaConfigRulesProps> for Result<HipaaConfigRules> {
             .collect();
         rules.sort_by(|a, b| a.name.cmp(&b.name));
         let rule_set = HipaaConfigRules {
-            id: LogicalId::new("config-rules", RULE_SET_NAME),
+            id: CONFIG_RULES.logical_id(RULE_SET_NAME),
             name: RULE_SET_NAME.to_string(),
             recorder: props.recorder,
             services,
@@ -458,11 +458,11 @@ impl Construct for HipaaConfigRules {
 
 impl Lifecycle for HipaaConfigRules {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<ConfigRulesState>>> {
-        rules_live::read_for_construct(ctx, self).await
+        rules::read_for_construct(ctx, self).await
     }
 
     async fn create(&self, ctx: &Ctx<'_>, desired: &ConfigRulesState) -> Result<ResourceOutputs> {
-        rules_live::create_rules(ctx, self, desired).await
+        rules::create_rules(ctx, self, desired).await
     }
 
     async fn update(
@@ -472,7 +472,7 @@ impl Lifecycle for HipaaConfigRules {
         desired: &ConfigRulesState,
         changes: &[SettingChange],
     ) -> Result<()> {
-        rules_live::update_rules(ctx, self, live, desired, changes).await
+        rules::update_rules(ctx, self, live, desired, changes).await
     }
 
     async fn deletion_guard(
@@ -488,7 +488,7 @@ impl Lifecycle for HipaaConfigRules {
     }
 
     async fn delete(&self, ctx: &Ctx<'_>, live: &Live<ConfigRulesState>) -> Result<()> {
-        rules_live::delete_rules(ctx, self, live).await
+        rules::delete_rules(ctx, self, live).await
     }
 }
 

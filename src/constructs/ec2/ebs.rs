@@ -110,7 +110,7 @@ pub fn ebs_grant_statement(scope: &Scope<'_>) -> Statement {
 impl From<EbsEncryptionByDefaultProps> for Result<EbsEncryptionByDefault> {
     fn from(props: EbsEncryptionByDefaultProps) -> Self {
         let guard = EbsEncryptionByDefault {
-            id: LogicalId::new("ebs-encryption-by-default", "account"),
+            id: EBS_DEFAULT_KIND.logical_id("account"),
             key: props.key,
         };
         let desired = guard.desired(&Scope::for_build());

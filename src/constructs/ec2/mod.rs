@@ -45,8 +45,9 @@ pub use live::{
     read_snapshot_permissions, read_snapshots, read_volumes, read_vpcs, read_zones, SnapshotState,
     VolumeState,
 };
-// The database construct makes its own security group with the same rule machinery.
-#[cfg(feature = "rds")]
+// The rule machinery of security groups, for any service that makes a group of its own (the
+// database does): the one interface other services use, instead of reaching into `live`.
+#[cfg_attr(not(feature = "rds"), allow(unused_imports))]
 pub(crate) use live::groups::{converge_rules, make_empty_group, read_rules};
 pub use nacl::{EPHEMERAL_PORTS, MAX_ENTRIES_PER_DIRECTION};
 pub use rules::{
@@ -73,16 +74,25 @@ pub use vpc::{
 pub const NETWORK_TIER_TAG: &str = "hipaa-aws:network-tier";
 
 /// A VPC with all its parts.
-pub const VPC_KIND: ResourceKind = ResourceKind::new("AWS::EC2::VPC", "vpc");
+pub const VPC_KIND: ResourceKind = ResourceKind::construct("AWS::EC2::VPC", "vpc", "vpc");
 /// A security group.
-pub const SECURITY_GROUP_KIND: ResourceKind =
-    ResourceKind::new("AWS::EC2::SecurityGroup", "security group");
+pub const SECURITY_GROUP_KIND: ResourceKind = ResourceKind::construct(
+    "AWS::EC2::SecurityGroup",
+    "security group",
+    "security-group",
+);
 /// The rules of one security group.
-pub const SECURITY_GROUP_RULES_KIND: ResourceKind =
-    ResourceKind::new("AWS::EC2::SecurityGroupRule", "sg rules");
+pub const SECURITY_GROUP_RULES_KIND: ResourceKind = ResourceKind::construct(
+    "AWS::EC2::SecurityGroupRule",
+    "sg rules",
+    "security-group-rules",
+);
 /// The account's EBS encryption default in a region.
-pub const EBS_DEFAULT_KIND: ResourceKind =
-    ResourceKind::new("AWS::EC2::EBSEncryptionByDefault", "ebs default");
+pub const EBS_DEFAULT_KIND: ResourceKind = ResourceKind::construct(
+    "AWS::EC2::EBSEncryptionByDefault",
+    "ebs default",
+    "ebs-encryption-by-default",
+);
 
 use crate::controls::coverage::Evaluator;
 

@@ -314,7 +314,14 @@ impl From<SecurityGroupProps> for Result<SecurityGroup> {
             }
         }
         let group = SecurityGroup {
-            id: LogicalId::new(&format!("security-group/{}", props.vpc.vpc().name()), &name),
+            id: LogicalId::new(
+                &format!(
+                    "{}/{}",
+                    SECURITY_GROUP_KIND.id_prefix,
+                    props.vpc.vpc().name()
+                ),
+                &name,
+            ),
             name,
             description,
             ingress_tier: props.ingress_tier.is_some(),

@@ -249,7 +249,11 @@ impl From<SecurityGroupRulesProps> for Result<SecurityGroupRules> {
         let group = props.group;
         let rules = SecurityGroupRules {
             id: LogicalId::new(
-                &format!("security-group-rules/{}", group.vpc().vpc().name()),
+                &format!(
+                    "{}/{}",
+                    SECURITY_GROUP_RULES_KIND.id_prefix,
+                    group.vpc().vpc().name()
+                ),
                 group.name(),
             ),
             group,

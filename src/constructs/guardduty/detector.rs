@@ -127,7 +127,7 @@ impl From<ThreatDetectionProps> for Result<ThreatDetection> {
         protections.sort();
         protections.dedup();
         let detection = ThreatDetection {
-            id: LogicalId::new("guardduty-detector", "default"),
+            id: GUARDDUTY_DETECTOR.logical_id("default"),
             name: "guardduty-detector".to_string(),
             protections,
         };

@@ -19,8 +19,11 @@ pub use live::read_detector;
 pub use state::{DetectorState, S3_DATA_EVENTS};
 
 /// The GuardDuty detector of an account and region.
-pub const GUARDDUTY_DETECTOR: ResourceKind =
-    ResourceKind::new("AWS::GuardDuty::Detector", "guardduty detector");
+pub const GUARDDUTY_DETECTOR: ResourceKind = ResourceKind::construct(
+    "AWS::GuardDuty::Detector",
+    "guardduty detector",
+    "guardduty-detector",
+);
 
 use crate::controls::coverage::Evaluator;
 

@@ -19,7 +19,8 @@ use super::role::HipaaRole;
 use super::state::GrantState;
 
 /// What a grant is, for plans and reports.
-pub const GRANT_KIND: ResourceKind = ResourceKind::new("AWS::IAM::ManagedPolicy", "iam grant");
+pub const GRANT_KIND: ResourceKind =
+    ResourceKind::construct("AWS::IAM::ManagedPolicy", "iam grant", "iam-grant");
 
 /// What a grant allows.
 #[derive(Debug, Clone)]
@@ -105,7 +106,7 @@ impl Grant {
             MAX_POLICY_NAME,
         );
         Grant {
-            id: LogicalId::new("iam-grant", &name),
+            id: GRANT_KIND.logical_id(&name),
             dependencies: vec![role.id().clone()],
             name,
             role,

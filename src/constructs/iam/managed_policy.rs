@@ -18,7 +18,7 @@ use super::state::ManagedPolicyState;
 
 /// What a customer-managed policy is, for plans and reports.
 pub const MANAGED_POLICY_KIND: ResourceKind =
-    ResourceKind::new("AWS::IAM::ManagedPolicy", "iam policy");
+    ResourceKind::construct("AWS::IAM::ManagedPolicy", "iam policy", "iam-policy");
 
 /// Most characters IAM accepts in a managed policy document (whitespace not counted).
 pub const MAX_POLICY_CHARS: usize = 6_144;
@@ -199,7 +199,7 @@ impl From<ManagedPolicyProps> for Result<ManagedPolicy> {
     fn from(props: ManagedPolicyProps) -> Self {
         let name = props.name.trim().to_string();
         let policy = ManagedPolicy {
-            id: LogicalId::new("iam-policy", &name),
+            id: MANAGED_POLICY_KIND.logical_id(&name),
             description: props
                 .description
                 .unwrap_or_else(|| format!("hipaa-aws policy {name}")),

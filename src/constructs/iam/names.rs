@@ -3,8 +3,7 @@
 
 use crate::controls::ControlId;
 
-/// The path of every role and customer-managed policy the library makes.
-pub const LIBRARY_PATH: &str = "/hipaa-aws/";
+pub use crate::env::LIBRARY_PATH;
 /// The path of the policies that grants make (a role leaves them to their grants).
 pub const GRANTS_PATH: &str = "/hipaa-aws/grants/";
 /// Longest role name IAM accepts.

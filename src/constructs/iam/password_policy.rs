@@ -14,8 +14,11 @@ use super::live;
 use super::state::PasswordPolicyState;
 
 /// What the password policy is, for plans and reports.
-pub const PASSWORD_POLICY_KIND: ResourceKind =
-    ResourceKind::new("AWS::IAM::AccountPasswordPolicy", "password policy");
+pub const PASSWORD_POLICY_KIND: ResourceKind = ResourceKind::construct(
+    "AWS::IAM::AccountPasswordPolicy",
+    "password policy",
+    "iam-password-policy",
+);
 
 /// Most characters IAM accepts as a minimum length.
 pub const MAX_MINIMUM_LENGTH: u32 = 128;
@@ -102,7 +105,7 @@ impl AccountPasswordPolicy {
 impl From<AccountPasswordPolicyProps> for Result<AccountPasswordPolicy> {
     fn from(props: AccountPasswordPolicyProps) -> Self {
         let policy = AccountPasswordPolicy {
-            id: LogicalId::new("iam-password-policy", "account"),
+            id: PASSWORD_POLICY_KIND.logical_id("account"),
             state: PasswordPolicyState {
                 minimum_length: props.minimum_length,
                 require_symbols: true,

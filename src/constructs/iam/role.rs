@@ -22,7 +22,8 @@ use super::state::RoleState;
 use super::trust::Trust;
 
 /// What a role is, for plans and reports.
-pub const ROLE_KIND: ResourceKind = ResourceKind::new("AWS::IAM::Role", "iam role");
+pub const ROLE_KIND: ResourceKind =
+    ResourceKind::construct("AWS::IAM::Role", "iam role", "iam-role");
 
 /// The props of a [`HipaaRole`]; build them with [`HipaaRole::builder`].
 ///
@@ -172,7 +173,7 @@ impl From<HipaaRoleProps> for Result<HipaaRole> {
     fn from(props: HipaaRoleProps) -> Self {
         let name = props.name.trim().to_string();
         let role = HipaaRole {
-            id: LogicalId::new("iam-role", &name),
+            id: ROLE_KIND.logical_id(&name),
             description: props
                 .description
                 .unwrap_or_else(|| format!("hipaa-aws role {name}")),

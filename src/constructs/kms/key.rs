@@ -187,7 +187,7 @@ impl From<HipaaKeyProps> for Result<HipaaKey> {
             format!("alias/{}", props.alias.trim())
         };
         let key = HipaaKey {
-            id: LogicalId::new("kms-key", alias.trim_start_matches("alias/")),
+            id: ResourceKind::KMS_KEY.logical_id(alias.trim_start_matches("alias/")),
             description: props
                 .description
                 .unwrap_or_else(|| format!("hipaa-aws key {alias}")),

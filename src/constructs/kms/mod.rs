@@ -8,6 +8,7 @@ pub(crate) mod live;
 pub use checks::{evaluate_key, evaluate_key_for_audit};
 pub use key::{HipaaKey, HipaaKeyBuilder, HipaaKeyProps, KeyState};
 pub use key_policy::{base_key_policy, ADMIN_ACTIONS, IAM_DELEGATED_USE_ACTIONS};
+pub use live::{read_key_policy, read_key_state};
 
 use crate::controls::coverage::Evaluator;
 

@@ -7,8 +7,9 @@ use aws_sdk_cloudwatchlogs::types::LogGroup;
 
 use crate::aws_error::AwsResultExt;
 use crate::construct::Ctx;
-use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
-use crate::error::{Error, Result};
+use crate::constructs::ownership;
+use crate::env::Environment;
+use crate::error::Result;
 
 use super::checks::LogGroupState;
 
@@ -102,21 +103,7 @@ pub(super) fn ensure_ours(
     logical_id: &str,
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
-    let stack = tags.get(STACK_TAG).map(String::as_str);
-    let id = tags.get(LOGICAL_ID_TAG).map(String::as_str);
-    if stack == Some(ctx.scope.stack) && id == Some(logical_id) {
-        return Ok(());
-    }
-    Err(Error::Conflict {
-        resource: resource.to_string(),
-        reason: format!(
-            "it exists and is not managed by stack {:?} as {logical_id} (its tags say stack {:?}, id {:?}); \
-             choose another name",
-            ctx.scope.stack,
-            stack.unwrap_or("(none)"),
-            id.unwrap_or("(none)")
-        ),
-    })
+    ownership::ensure_ours(ctx, resource, logical_id, tags, "choose another name")
 }
 
 /// Makes a log group another construct owns as part of its resource (a database's exported

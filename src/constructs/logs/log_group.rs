@@ -20,7 +20,8 @@ use super::checks::{
 use super::live;
 
 /// What a log group is, for plans and reports.
-pub const LOG_GROUP_KIND: ResourceKind = ResourceKind::new("AWS::Logs::LogGroup", "log group");
+pub const LOG_GROUP_KIND: ResourceKind =
+    ResourceKind::construct("AWS::Logs::LogGroup", "log group", "log-group");
 
 /// The shortest retention a log group may be given: six years for audit logs (the default), or
 /// one year for operational logs. There is no value below one year.
@@ -199,7 +200,7 @@ impl From<EncryptedLogGroupProps> for Result<EncryptedLogGroup> {
     fn from(props: EncryptedLogGroupProps) -> Self {
         let name = props.name.trim().to_string();
         let group = EncryptedLogGroup {
-            id: LogicalId::new("log-group", name.trim_start_matches('/')),
+            id: LOG_GROUP_KIND.logical_id(name.trim_start_matches('/')),
             name,
             key: props.key,
             retention_days: props.retention_days,

@@ -11,9 +11,9 @@ use crate::construct::{
     ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::ec2::{Ipv4Cidr, Peer, Rule, SubnetGroup, Tier};
-use crate::constructs::iam::LIBRARY_PATH;
 use crate::constructs::kms::HipaaKey;
 use crate::controls::{Check, ControlId};
+use crate::env::LIBRARY_PATH;
 use crate::error::{Error, Result, Violation, Violations};
 
 use super::checks::{evaluate_database, DatabaseExpectations};
@@ -23,7 +23,8 @@ use super::names;
 use super::state::DatabaseState;
 
 /// What a database is, for plans and reports.
-pub const DATABASE_KIND: ResourceKind = ResourceKind::new("AWS::RDS::DBInstance", "database");
+pub const DATABASE_KIND: ResourceKind =
+    ResourceKind::construct("AWS::RDS::DBInstance", "database", "rds-db");
 
 /// The enhanced monitoring intervals RDS accepts (0, "off", is not offered).
 pub const MONITORING_INTERVALS: &[u32] = &[1, 5, 10, 15, 30, 60];
@@ -288,7 +289,7 @@ impl From<EncryptedDatabaseProps> for Result<EncryptedDatabase> {
     fn from(props: EncryptedDatabaseProps) -> Self {
         let identifier = props.identifier.trim().to_string();
         let db = EncryptedDatabase {
-            id: LogicalId::new("rds-db", &identifier),
+            id: DATABASE_KIND.logical_id(&identifier),
             identifier,
             engine: props.engine,
             key: props.key,

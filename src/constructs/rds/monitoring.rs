@@ -3,7 +3,7 @@
 
 use crate::aws_error::AwsResultExt;
 use crate::construct::Ctx;
-use crate::constructs::iam::LIBRARY_PATH;
+use crate::env::LIBRARY_PATH;
 use crate::error::Result;
 
 use super::database::EncryptedDatabase;

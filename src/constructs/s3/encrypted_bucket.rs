@@ -132,7 +132,7 @@ impl From<EncryptedBucketProps> for Result<EncryptedBucket> {
             .unwrap_or_else(|| format!("{name}/"));
         let bucket = EncryptedBucket {
             spec: BucketSpec {
-                id: LogicalId::new("s3-bucket", &name),
+                id: ResourceKind::ENCRYPTED_BUCKET.logical_id(&name),
                 kind: ResourceKind::ENCRYPTED_BUCKET,
                 name,
                 key: props.key,

@@ -170,7 +170,7 @@ impl From<LogBucketProps> for Result<LogBucket> {
         });
         let bucket = LogBucket {
             spec: BucketSpec {
-                id: LogicalId::new("s3-bucket", &name),
+                id: ResourceKind::LOG_BUCKET.logical_id(&name),
                 kind: ResourceKind::LOG_BUCKET,
                 name,
                 key: props.key,

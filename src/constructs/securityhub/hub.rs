@@ -93,7 +93,7 @@ impl SecurityHub {
 impl From<SecurityHubProps> for Result<SecurityHub> {
     fn from(props: SecurityHubProps) -> Self {
         let hub = SecurityHub {
-            id: LogicalId::new("security-hub", "default"),
+            id: SECURITY_HUB.logical_id("default"),
             name: "security-hub".to_string(),
             cis_version: props.cis_version,
         };

@@ -16,7 +16,8 @@ pub use standards::{standard_key, CisVersion, Standard};
 pub use state::{SecurityHubState, StandardSubscription, StandardsView, SUBSCRIBED};
 
 /// The Security Hub hub of an account and region.
-pub const SECURITY_HUB: ResourceKind = ResourceKind::new("AWS::SecurityHub::Hub", "security hub");
+pub const SECURITY_HUB: ResourceKind =
+    ResourceKind::construct("AWS::SecurityHub::Hub", "security hub", "security-hub");
 
 use crate::controls::coverage::Evaluator;
 

@@ -10,8 +10,8 @@ use crate::construct::{diff_states, Construct, Ctx, Live, ResourceOutputs, Setti
 use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 
-use super::rules::HipaaConfigRules;
-use super::state::{ConfigRuleState, ConfigRulesState};
+use super::super::rules::HipaaConfigRules;
+use super::super::state::{ConfigRuleState, ConfigRulesState};
 
 const SERVICE: &str = "config";
 
@@ -116,7 +116,7 @@ fn outputs(ctx: &Ctx<'_>, rules: &HipaaConfigRules) -> ResourceOutputs {
 
 /// Finds the rules of the set by name, with their tags. Rules of the same name are adopted when
 /// they are the same managed rule and no other stack manages them; `None` when none exists.
-pub(super) async fn read_for_construct(
+pub(crate) async fn read_for_construct(
     ctx: &Ctx<'_>,
     rules: &HipaaConfigRules,
 ) -> Result<Option<Live<ConfigRulesState>>> {
@@ -244,7 +244,7 @@ async fn tag_rule(env: &Environment, arn: &str, tags: &BTreeMap<String, String>)
 }
 
 /// Puts every rule of the set (tagged), then converges whatever differs.
-pub(super) async fn create_rules(
+pub(crate) async fn create_rules(
     ctx: &Ctx<'_>,
     rules: &HipaaConfigRules,
     desired: &ConfigRulesState,
@@ -266,7 +266,7 @@ pub(super) async fn create_rules(
 
 /// Puts the rules whose definition differs or that are missing, and tags those whose tags
 /// differ.
-pub(super) async fn update_rules(
+pub(crate) async fn update_rules(
     ctx: &Ctx<'_>,
     _rules: &HipaaConfigRules,
     live: &Live<ConfigRulesState>,
@@ -316,7 +316,7 @@ pub(super) async fn update_rules(
 }
 
 /// Deletes the rules of the set that exist.
-pub(super) async fn delete_rules(
+pub(crate) async fn delete_rules(
     ctx: &Ctx<'_>,
     _rules: &HipaaConfigRules,
     live: &Live<ConfigRulesState>,

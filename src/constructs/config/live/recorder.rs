@@ -15,9 +15,9 @@ use crate::construct::{
 use crate::env::{Environment, STACK_TAG};
 use crate::error::{Error, Result};
 
-use super::recorder::{ConfigRecorder, MAX_CONFIG_RETENTION_DAYS};
-use super::service_role::{ensure_service_linked_role, is_service_linked_role, role_exists};
-use super::state::{DeliveryChannelState, RecorderRole, RecorderState, RecordingGroupState};
+use super::super::recorder::{ConfigRecorder, MAX_CONFIG_RETENTION_DAYS};
+use super::super::service_role::{ensure_service_linked_role, is_service_linked_role, role_exists};
+use super::super::state::{DeliveryChannelState, RecorderRole, RecorderState, RecordingGroupState};
 
 const SERVICE: &str = "config";
 
@@ -174,7 +174,7 @@ fn outputs(ctx: &Ctx<'_>, state: &RecorderState) -> ResourceOutputs {
 
 /// Finds the region's recorder for `recorder`. An existing recorder is adopted, unless its
 /// delivery bucket is managed by another stack of this library.
-pub(super) async fn read_for_construct(
+pub(crate) async fn read_for_construct(
     ctx: &Ctx<'_>,
     recorder: &ConfigRecorder,
 ) -> Result<Option<Live<RecorderState>>> {
@@ -259,7 +259,7 @@ async fn put_recorder(env: &Environment, name: &str, role_arn: &str) -> Result<(
 
 /// Makes the recorder (with the service-linked role, created if missing), then converges the
 /// delivery channel, the retention and recording.
-pub(super) async fn create_recorder(
+pub(crate) async fn create_recorder(
     ctx: &Ctx<'_>,
     recorder: &ConfigRecorder,
     desired: &RecorderState,
@@ -280,7 +280,7 @@ pub(super) async fn create_recorder(
 
 /// Brings the changed settings to the desired state: recorder (role, recording group),
 /// delivery channel, retention, then recording.
-pub(super) async fn update_recorder(
+pub(crate) async fn update_recorder(
     ctx: &Ctx<'_>,
     recorder: &ConfigRecorder,
     live: &Live<RecorderState>,
@@ -363,7 +363,7 @@ pub(super) async fn update_recorder(
 
 /// Stops the recorder, then deletes the delivery channel and the recorder. The service-linked
 /// role stays (AWS removes it when no recorder uses it); delivered history stays in the bucket.
-pub(super) async fn delete_recorder(
+pub(crate) async fn delete_recorder(
     ctx: &Ctx<'_>,
     recorder: &ConfigRecorder,
     live: &Live<RecorderState>,
