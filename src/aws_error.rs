@@ -21,7 +21,6 @@
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::request_id::RequestId;
 
@@ -48,10 +47,10 @@ where
         }
         .to_string()
     });
-    let message = error
-        .message()
-        .map(str::to_string)
-        .unwrap_or_else(|| DisplayErrorContext(&error).to_string());
+    let message = match error.message() {
+        Some(message) => one_line(message),
+        None => error_chain(&error),
+    };
     let request_id = error.request_id().map(str::to_string);
     Error::Aws(Box::new(AwsError {
         service,
@@ -62,6 +61,37 @@ where
         resource: resource.map(str::to_string),
         source: Box::new(error),
     }))
+}
+
+/// The longest message an [`AwsError`] keeps; the whole error stays its `source()`.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 240;
+
+/// Text on one line: runs of whitespace (newlines included) become one space, and text past
+/// [`MAX_MESSAGE_CHARS`] is cut with an ellipsis.
+pub(crate) fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() <= MAX_MESSAGE_CHARS {
+        joined
+    } else {
+        let cut: String = joined.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The messages of an error and its sources, `: `-separated on one line: what
+/// `DisplayErrorContext` says, without the debug dump it appends.
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(error);
+    while let Some(error) = current {
+        let text = error.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.iter().any(|part| part.contains(text)) {
+            parts.push(text.to_string());
+        }
+        current = error.source();
+    }
+    one_line(&parts.join(": "))
 }
 
 /// The AWS error code of a failed call, if AWS answered with one.

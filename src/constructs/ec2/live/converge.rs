@@ -13,7 +13,6 @@ use aws_sdk_ec2::types::{
     AttributeBooleanValue, ConnectivityType, DomainType, FlowLogsResourceType, IcmpTypeCode,
     LogDestinationType, PortRange, ResourceType, RuleAction, TrafficType, VpcEndpointType,
 };
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::aws_error::AwsResultExt;
 use crate::construct::{diff_states, Ctx, ResourceOutputs, SettingChange};
@@ -36,8 +35,8 @@ const VPC_WAIT: Duration = Duration::from_secs(300);
 /// Longest wait for a NAT gateway to become available or deleted.
 const NAT_WAIT: Duration = Duration::from_secs(900);
 
-fn waited(operation: &'static str, error: impl std::error::Error) -> Error {
-    Error::unexpected(SERVICE, operation, DisplayErrorContext(&error).to_string())
+fn waited(operation: &'static str, error: impl std::error::Error + 'static) -> Error {
+    Error::unexpected(SERVICE, operation, crate::aws_error::error_chain(&error))
 }
 
 /// Makes the VPC (tagged), then converges every part.
