@@ -153,3 +153,62 @@ fn is_http_status<E>(error: &SdkError<E, HttpResponse>, status: u16) -> bool {
         .raw_response()
         .is_some_and(|response| response.status().as_u16() == status)
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::client::result::{ConnectorError, SdkError};
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    use super::{aws_error, MAX_MESSAGE_CHARS};
+
+    fn assert_one_line(text: &str) {
+        assert!(!text.contains('\n'), "more than one line: {text}");
+        assert!(!text.contains("SdkError") && !text.contains("ConnectorError {"), "debug dump: {text}");
+    }
+
+    #[test]
+    fn a_dispatch_failure_displays_on_one_line_and_keeps_the_dump_in_debug() {
+        let io = std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "Connection refused (os error 111)\n    while connecting",
+        );
+        let sdk: SdkError<GetCallerIdentityError, HttpResponse> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(io)));
+        let error = aws_error("sts", "GetCallerIdentity", Some("account"), sdk);
+        let text = error.to_string();
+        assert_one_line(&text);
+        assert!(text.starts_with("AWS sts GetCallerIdentity failed for account: DispatchFailure: "), "{text}");
+        assert!(text.contains("Connection refused (os error 111) while connecting"), "{text}");
+        assert!(text.ends_with("(no request id: AWS was not reached)"), "{text}");
+        assert!(format!("{error:?}").contains("ConnectorError"), "the dump left Debug");
+        assert!(std::error::Error::source(&error).is_some());
+    }
+
+    #[test]
+    fn a_service_error_names_code_message_and_request_id_on_one_line() {
+        let long_message = format!("User is not authorized\nto perform sts:GetCallerIdentity {}", "x".repeat(600));
+        let meta = ErrorMetadata::builder()
+            .code("AccessDenied")
+            .message(long_message)
+            .build();
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(403_u16).unwrap_or_else(|e| panic!("{e}")),
+            SdkBody::from("<ErrorResponse>raw body marker</ErrorResponse>"),
+        );
+        response.headers_mut().insert("x-amzn-requestid", "req-123");
+        let sdk = SdkError::service_error(GetCallerIdentityError::generic(meta), response);
+        let error = aws_error("sts", "GetCallerIdentity", None, sdk);
+        let text = error.to_string();
+        assert_one_line(&text);
+        assert!(text.starts_with("AWS sts GetCallerIdentity failed: AccessDenied: User is not authorized to perform"), "{text}");
+        assert!(text.ends_with("(request id req-123)"), "{text}");
+        assert!(!text.contains("raw body marker"), "{text}");
+        let message = error.aws().map(|aws| aws.message.chars().count()).unwrap_or(0);
+        assert_eq!(message, MAX_MESSAGE_CHARS, "the message is cut to its cap");
+        assert!(format!("{error:?}").contains("raw body marker"), "the raw response left Debug");
+    }
+}

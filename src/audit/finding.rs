@@ -434,7 +434,28 @@ pub(crate) fn rfc3339(seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
+    use super::{rfc3339, split_reason, MAX_REASON_CHARS};
+
+    #[test]
+    fn a_reason_of_200_characters_is_kept_and_201_is_split() {
+        let exact = "r".repeat(MAX_REASON_CHARS);
+        assert_eq!(split_reason(&exact), (exact.clone(), Vec::new()));
+        let over = "r".repeat(MAX_REASON_CHARS + 1);
+        let (reason, details) = split_reason(&over);
+        assert_eq!(reason.chars().count(), MAX_REASON_CHARS);
+        assert!(reason.ends_with('…'));
+        assert_eq!(details, vec![over]);
+        assert_eq!(split_reason("two\nlines").0, "two lines");
+    }
+
+    #[test]
+    fn a_long_list_keeps_its_prefix_and_moves_the_items_to_details() {
+        let items: Vec<String> = (0..70).map(|i| format!("rule-{i} missing")).collect();
+        let reason = format!("70 of 70 rules missing or changed: {}", items.join("; "));
+        let (short, details) = split_reason(&reason);
+        assert_eq!(short, "70 of 70 rules missing or changed (70 listed in the details)");
+        assert_eq!(details, items);
+    }
 
     #[test]
     fn formats_unix_times() {
