@@ -167,7 +167,10 @@ mod tests {
 
     fn assert_one_line(text: &str) {
         assert!(!text.contains('\n'), "more than one line: {text}");
-        assert!(!text.contains("SdkError") && !text.contains("ConnectorError {"), "debug dump: {text}");
+        assert!(
+            !text.contains("SdkError") && !text.contains("ConnectorError {"),
+            "debug dump: {text}"
+        );
     }
 
     #[test]
@@ -181,16 +184,31 @@ mod tests {
         let error = aws_error("sts", "GetCallerIdentity", Some("account"), sdk);
         let text = error.to_string();
         assert_one_line(&text);
-        assert!(text.starts_with("AWS sts GetCallerIdentity failed for account: DispatchFailure: "), "{text}");
-        assert!(text.contains("Connection refused (os error 111) while connecting"), "{text}");
-        assert!(text.ends_with("(no request id: AWS was not reached)"), "{text}");
-        assert!(format!("{error:?}").contains("ConnectorError"), "the dump left Debug");
+        assert!(
+            text.starts_with("AWS sts GetCallerIdentity failed for account: DispatchFailure: "),
+            "{text}"
+        );
+        assert!(
+            text.contains("Connection refused (os error 111) while connecting"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("(no request id: AWS was not reached)"),
+            "{text}"
+        );
+        assert!(
+            format!("{error:?}").contains("ConnectorError"),
+            "the dump left Debug"
+        );
         assert!(std::error::Error::source(&error).is_some());
     }
 
     #[test]
     fn a_service_error_names_code_message_and_request_id_on_one_line() {
-        let long_message = format!("User is not authorized\nto perform sts:GetCallerIdentity {}", "x".repeat(600));
+        let long_message = format!(
+            "User is not authorized\nto perform sts:GetCallerIdentity {}",
+            "x".repeat(600)
+        );
         let meta = ErrorMetadata::builder()
             .code("AccessDenied")
             .message(long_message)
@@ -204,11 +222,22 @@ mod tests {
         let error = aws_error("sts", "GetCallerIdentity", None, sdk);
         let text = error.to_string();
         assert_one_line(&text);
-        assert!(text.starts_with("AWS sts GetCallerIdentity failed: AccessDenied: User is not authorized to perform"), "{text}");
+        assert!(
+            text.starts_with(
+                "AWS sts GetCallerIdentity failed: AccessDenied: User is not authorized to perform"
+            ),
+            "{text}"
+        );
         assert!(text.ends_with("(request id req-123)"), "{text}");
         assert!(!text.contains("raw body marker"), "{text}");
-        let message = error.aws().map(|aws| aws.message.chars().count()).unwrap_or(0);
+        let message = error
+            .aws()
+            .map(|aws| aws.message.chars().count())
+            .unwrap_or(0);
         assert_eq!(message, MAX_MESSAGE_CHARS, "the message is cut to its cap");
-        assert!(format!("{error:?}").contains("raw body marker"), "the raw response left Debug");
+        assert!(
+            format!("{error:?}").contains("raw body marker"),
+            "the raw response left Debug"
+        );
     }
 }

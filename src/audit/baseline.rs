@@ -32,7 +32,9 @@ impl Baseline {
     /// Reads an earlier JSON report (schema 1.x, as [`crate::report::to_json`] writes it).
     pub fn from_json(origin: &str, text: &str) -> Result<Baseline> {
         let report: AuditReport = serde_json::from_str(text).map_err(|error| {
-            Error::Configuration(format!("baseline {origin} is not an audit report.json: {error}"))
+            Error::Configuration(format!(
+                "baseline {origin} is not an audit report.json: {error}"
+            ))
         })?;
         if !report.schema_version.starts_with("1.") {
             return Err(Error::Configuration(format!(

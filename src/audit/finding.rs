@@ -269,9 +269,7 @@ impl AuditReport {
         let account_errors = self.accounts.iter().any(|a| !a.errors.is_empty());
         match fail_on {
             FailOn::Never => false,
-            FailOn::Error => {
-                account_errors || self.counted().any(|f| f.status == Status::Error)
-            }
+            FailOn::Error => account_errors || self.counted().any(|f| f.status == Status::Error),
             FailOn::Fail => account_errors || self.counted().next().is_some(),
         }
     }
@@ -453,7 +451,10 @@ mod tests {
         let items: Vec<String> = (0..70).map(|i| format!("rule-{i} missing")).collect();
         let reason = format!("70 of 70 rules missing or changed: {}", items.join("; "));
         let (short, details) = split_reason(&reason);
-        assert_eq!(short, "70 of 70 rules missing or changed (70 listed in the details)");
+        assert_eq!(
+            short,
+            "70 of 70 rules missing or changed (70 listed in the details)"
+        );
         assert_eq!(details, items);
     }
 

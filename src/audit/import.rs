@@ -3,8 +3,8 @@
 //! later audit updates the earlier findings instead of piling up duplicates.
 
 use aws_sdk_securityhub::types::{
-    AwsSecurityFinding, Compliance, ComplianceStatus, Partition, Recommendation, RecordState,
-    Note, Remediation, Resource, Severity, SeverityLabel, Workflow, WorkflowStatus,
+    AwsSecurityFinding, Compliance, ComplianceStatus, Note, Partition, Recommendation, RecordState,
+    Remediation, Resource, Severity, SeverityLabel, Workflow, WorkflowStatus,
 };
 use serde::Serialize;
 

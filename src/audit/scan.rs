@@ -108,7 +108,9 @@ pub(crate) fn unreadable_reason(error: &Error) -> (String, Vec<String>) {
             aws.service,
             aws.operation,
             aws.code,
-            aws.request_id.as_deref().unwrap_or("none: AWS was not reached")
+            aws.request_id
+                .as_deref()
+                .unwrap_or("none: AWS was not reached")
         ),
         None => whole.clone(),
     };

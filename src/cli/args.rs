@@ -43,7 +43,13 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order they are written.
-    pub const ALL: [Format; 5] = [Format::Json, Format::Md, Format::Html, Format::Ocsf, Format::Asff];
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Md,
+        Format::Html,
+        Format::Ocsf,
+        Format::Asff,
+    ];
 
     /// The file it is written to.
     pub fn file_name(self) -> &'static str {

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use crate::audit::{import_to_security_hub, Audit, AuditReport, Baseline, ExceptionState, Exceptions, FailOn};
+use crate::audit::{
+    import_to_security_hub, Audit, AuditReport, Baseline, ExceptionState, Exceptions, FailOn,
+};
 use crate::env::Environment;
 use crate::error::{Error, Result};
 use crate::report;
@@ -14,8 +16,9 @@ use super::progress;
 use super::{EXIT_FAILED, EXIT_GATED, EXIT_OK};
 
 fn read(path: &Path, what: &str) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::Configuration(format!("cannot read the {what} {}: {e}", path.display())))
+    std::fs::read_to_string(path).map_err(|e| {
+        Error::Configuration(format!("cannot read the {what} {}: {e}", path.display()))
+    })
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<()> {
@@ -63,10 +66,18 @@ fn load_baseline(args: &AuditArgs) -> Result<Option<Baseline>> {
 }
 
 /// Writes the chosen formats (all when none was chosen) into the output folder.
-pub(crate) fn write_reports(report: &AuditReport, out: &Path, formats: &[Format]) -> Result<Vec<String>> {
+pub(crate) fn write_reports(
+    report: &AuditReport,
+    out: &Path,
+    formats: &[Format],
+) -> Result<Vec<String>> {
     std::fs::create_dir_all(out)
         .map_err(|e| Error::Configuration(format!("cannot create {}: {e}", out.display())))?;
-    let chosen: &[Format] = if formats.is_empty() { &Format::ALL } else { formats };
+    let chosen: &[Format] = if formats.is_empty() {
+        &Format::ALL
+    } else {
+        formats
+    };
     let mut written = Vec::new();
     for format in Format::ALL.iter().filter(|f| chosen.contains(f)) {
         let text = match format {
@@ -101,7 +112,10 @@ fn exception_warnings(report: &AuditReport, console: &Console) {
         console.err(&format!(
             "warning: exception entry {}{} ({}) is stale: it matches no failing finding",
             entry.entry,
-            entry.line.map(|l| format!(" (line {l})")).unwrap_or_default(),
+            entry
+                .line
+                .map(|l| format!(" (line {l})"))
+                .unwrap_or_default(),
             entry.control
         ));
     }
@@ -227,7 +241,11 @@ pub(super) async fn run(args: &AuditArgs, env: Option<&Environment>, console: &C
         }
     }
     if !args.quiet {
-        console.out(&format!("Reports written to {}: {}", args.out.display(), written.join(", ")));
+        console.out(&format!(
+            "Reports written to {}: {}",
+            args.out.display(),
+            written.join(", ")
+        ));
     }
     let fail_on = FailOn::from(args.fail_on);
     console.out(&summary_line(&report, fail_on));

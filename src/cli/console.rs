@@ -16,7 +16,9 @@ pub struct Console {
 
 impl std::fmt::Debug for Console {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Console").field("terminal", &self.terminal).finish_non_exhaustive()
+        f.debug_struct("Console")
+            .field("terminal", &self.terminal)
+            .finish_non_exhaustive()
     }
 }
 
@@ -31,7 +33,9 @@ struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
 
 fn locked<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A writer that panicked mid-line leaves a usable buffer: keep writing.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Write for SharedBuffer {

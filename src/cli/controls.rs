@@ -27,7 +27,10 @@ fn citation_matches(id: ControlId, wanted: &str) -> bool {
     let wanted = wanted.trim().trim_start_matches("45 CFR ").trim();
     match Citation::parse(wanted) {
         Some(exact) => id.citations().contains(&exact),
-        None => id.citations().iter().any(|c| c.paragraph().starts_with(wanted)),
+        None => id
+            .citations()
+            .iter()
+            .any(|c| c.paragraph().starts_with(wanted)),
     }
 }
 
@@ -36,8 +39,16 @@ pub(crate) fn selected(args: &ControlsArgs) -> Vec<ControlId> {
     ControlId::ALL
         .iter()
         .copied()
-        .filter(|id| args.citation.as_deref().is_none_or(|c| citation_matches(*id, c)))
-        .filter(|id| args.service.as_deref().is_none_or(|s| service_matches(*id, s)))
+        .filter(|id| {
+            args.citation
+                .as_deref()
+                .is_none_or(|c| citation_matches(*id, c))
+        })
+        .filter(|id| {
+            args.service
+                .as_deref()
+                .is_none_or(|s| service_matches(*id, s))
+        })
         .collect()
 }
 
@@ -91,7 +102,14 @@ pub(super) fn run(args: &ControlsArgs, console: &Console) -> u8 {
         }
         return EXIT_OK;
     }
-    let header = ["ID", "SERVICE", "CITATIONS", "CDK-NAG", "CONFIG RULE", "TITLE / ENFORCED"];
+    let header = [
+        "ID",
+        "SERVICE",
+        "CITATIONS",
+        "CDK-NAG",
+        "CONFIG RULE",
+        "TITLE / ENFORCED",
+    ];
     let rows: Vec<[String; 6]> = controls.iter().map(|id| row(*id)).collect();
     let mut widths = header.map(str::len);
     for row in &rows {
@@ -112,8 +130,17 @@ pub(super) fn run(args: &ControlsArgs, console: &Console) -> u8 {
     };
     console.out(&line(header));
     for (id, row) in controls.iter().zip(&rows) {
-        console.out(&line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]));
-        console.out(&line(["", "", "", "", "", &format!("enforced: {}", id.enforcement())]));
+        console.out(&line([
+            &row[0], &row[1], &row[2], &row[3], &row[4], &row[5],
+        ]));
+        console.out(&line([
+            "",
+            "",
+            "",
+            "",
+            "",
+            &format!("enforced: {}", id.enforcement()),
+        ]));
     }
     console.out(&format!("{} control(s)", controls.len()));
     EXIT_OK

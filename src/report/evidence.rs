@@ -152,7 +152,10 @@ fn accepted_risks(out: &mut String, report: &AuditReport) {
         cell(&summary.origin),
         summary.judged_on
     );
-    let excepted: Vec<&Finding> = report.findings().filter(|f| f.exception.is_some()).collect();
+    let excepted: Vec<&Finding> = report
+        .findings()
+        .filter(|f| f.exception.is_some())
+        .collect();
     if excepted.is_empty() {
         let _ = writeln!(out, "No finding was excepted.\n");
     } else {

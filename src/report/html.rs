@@ -123,7 +123,10 @@ fn finding_row(out: &mut String, finding: &Finding) {
             .iter()
             .map(|item| format!("<li>{}</li>", esc(item)))
             .collect();
-        format!("<details class=\"details\"><summary>{} details</summary><ul>{items}</ul></details>", finding.details.len())
+        format!(
+            "<details class=\"details\"><summary>{} details</summary><ul>{items}</ul></details>",
+            finding.details.len()
+        )
     };
     let exception = match &finding.exception {
         Some(e) => format!(
@@ -167,7 +170,10 @@ fn options(values: &BTreeSet<String>) -> String {
 }
 
 fn exceptions_section(out: &mut String, report: &AuditReport) {
-    let _ = writeln!(out, "<section id=\"exceptions\"><h2>Exceptions (accepted risks)</h2>");
+    let _ = writeln!(
+        out,
+        "<section id=\"exceptions\"><h2>Exceptions (accepted risks)</h2>"
+    );
     let Some(summary) = &report.exceptions else {
         let _ = writeln!(out, "<p>No exceptions file was given.</p></section>");
         return;
@@ -214,10 +220,20 @@ pub fn audit_html(report: &AuditReport) -> String {
         .iter()
         .flat_map(|a| a.regions.iter().map(String::as_str))
         .collect();
-    let _ = writeln!(out, "<p>{} by {} (report schema {}).</p>", esc(&report.generated_at), esc(&report.generator), esc(&report.schema_version));
+    let _ = writeln!(
+        out,
+        "<p>{} by {} (report schema {}).</p>",
+        esc(&report.generated_at),
+        esc(&report.generator),
+        esc(&report.schema_version)
+    );
     let _ = writeln!(out, "<ul id=\"accounts\">");
     for account in &report.accounts {
-        let name = account.name.as_deref().map(|n| format!(" ({})", esc(n))).unwrap_or_default();
+        let name = account
+            .name
+            .as_deref()
+            .map(|n| format!(" ({})", esc(n)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "<li class=\"account\" data-account=\"{}\"><code>{}</code>{name}: {} resources, regions {}</li>",
@@ -227,10 +243,18 @@ pub fn audit_html(report: &AuditReport) -> String {
             esc(&account.regions.join(", "))
         );
         for error in &account.errors {
-            let _ = writeln!(out, "<li class=\"account-error error\">could not be fully audited: {}</li>", esc(error));
+            let _ = writeln!(
+                out,
+                "<li class=\"account-error error\">could not be fully audited: {}</li>",
+                esc(error)
+            );
         }
     }
-    let _ = writeln!(out, "</ul>\n<p id=\"regions\">Regions: {}</p>", esc(&regions.into_iter().collect::<Vec<_>>().join(", ")));
+    let _ = writeln!(
+        out,
+        "</ul>\n<p id=\"regions\">Regions: {}</p>",
+        esc(&regions.into_iter().collect::<Vec<_>>().join(", "))
+    );
     let counts = [
         ("pass", report.count(Status::Pass)),
         ("fail", report.count(Status::Fail)),
@@ -255,14 +279,37 @@ pub fn audit_html(report: &AuditReport) -> String {
         for citation in &finding.citations {
             tally(&mut citations, citation.to_string(), finding.status);
         }
-        tally(&mut services, finding.control.control().service.to_string(), finding.status);
+        tally(
+            &mut services,
+            finding.control.control().service.to_string(),
+            finding.status,
+        );
     }
-    let _ = writeln!(out, "<section id=\"charts\"><h2>By HIPAA citation and by service</h2>");
-    bar_chart(&mut out, "chart-citations", "Findings per HIPAA citation (pass, fail, error)", &citations);
-    bar_chart(&mut out, "chart-services", "Findings per service (pass, fail, error)", &services);
+    let _ = writeln!(
+        out,
+        "<section id=\"charts\"><h2>By HIPAA citation and by service</h2>"
+    );
+    bar_chart(
+        &mut out,
+        "chart-citations",
+        "Findings per HIPAA citation (pass, fail, error)",
+        &citations,
+    );
+    bar_chart(
+        &mut out,
+        "chart-services",
+        "Findings per service (pass, fail, error)",
+        &services,
+    );
     let _ = writeln!(out, "</section>");
-    let controls: BTreeSet<String> = report.findings().map(|f| f.control.as_str().to_string()).collect();
-    let service_names: BTreeSet<String> = report.findings().map(|f| f.control.control().service.to_string()).collect();
+    let controls: BTreeSet<String> = report
+        .findings()
+        .map(|f| f.control.as_str().to_string())
+        .collect();
+    let service_names: BTreeSet<String> = report
+        .findings()
+        .map(|f| f.control.control().service.to_string())
+        .collect();
     let _ = writeln!(
         out,
         "<section id=\"findings-section\"><h2>Findings (<span id=\"shown-count\">{}</span> shown)</h2>\n<p><label>Status <select id=\"filter-status\"><option value=\"\">all</option><option value=\"fail\">fail</option><option value=\"error\">error</option><option value=\"pass\">pass</option><option value=\"not_applicable\">not applicable</option><option value=\"excepted\">excepted</option></select></label> <label>Control <select id=\"filter-control\"><option value=\"\">all</option>{}</select></label> <label>Service <select id=\"filter-service\"><option value=\"\">all</option>{}</select></label></p>",

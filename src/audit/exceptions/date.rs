@@ -114,8 +114,12 @@ impl FromStr for Date {
             text.get(range).and_then(|p| p.parse().ok())
         };
         let year = part(0..4).map(i32::from).ok_or_else(invalid)?;
-        let month = part(5..7).and_then(|m| u8::try_from(m).ok()).ok_or_else(invalid)?;
-        let day = part(8..10).and_then(|d| u8::try_from(d).ok()).ok_or_else(invalid)?;
+        let month = part(5..7)
+            .and_then(|m| u8::try_from(m).ok())
+            .ok_or_else(invalid)?;
+        let day = part(8..10)
+            .and_then(|d| u8::try_from(d).ok())
+            .ok_or_else(invalid)?;
         Date::new(year, month, day).ok_or_else(invalid)
     }
 }
@@ -145,8 +149,22 @@ mod tests {
 
     #[test]
     fn parses_only_days_that_exist() {
-        assert_eq!("2028-02-29".parse::<Date>().map(|d| d.to_string()).ok(), Some("2028-02-29".to_string()));
-        for bad in ["2027-02-29", "2027-13-01", "2027-04-31", "2027-6-30", "27-06-30", "2027-06-30 ", "2027/06/30", "", "2027-00-10", "2027-06-00"] {
+        assert_eq!(
+            "2028-02-29".parse::<Date>().map(|d| d.to_string()).ok(),
+            Some("2028-02-29".to_string())
+        );
+        for bad in [
+            "2027-02-29",
+            "2027-13-01",
+            "2027-04-31",
+            "2027-6-30",
+            "27-06-30",
+            "2027-06-30 ",
+            "2027/06/30",
+            "",
+            "2027-00-10",
+            "2027-06-00",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad:?} accepted");
         }
     }

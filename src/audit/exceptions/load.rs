@@ -10,7 +10,7 @@ use toml::Spanned;
 use crate::controls::ControlId;
 
 use super::{
-    is_glob, glob_match, Date, Exception, ExceptionProblem, ExceptionSpec, ExceptionsError,
+    glob_match, is_glob, Date, Exception, ExceptionProblem, ExceptionSpec, ExceptionsError,
     MAX_EXPIRY_DAYS, MIN_REASON_CHARS, NOT_EXCEPTABLE,
 };
 
@@ -70,7 +70,11 @@ pub(super) fn parse(
 ) -> Result<Vec<(usize, Option<usize>, ExceptionSpec)>, ExceptionsError> {
     let file: RawFile = toml::from_str(text).map_err(|error| {
         let offset = error.span().map(|span| span.start);
-        let message = error.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        let message = error
+            .message()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         ExceptionsError {
             origin: origin.to_string(),
             problems: vec![ExceptionProblem {
@@ -127,7 +131,10 @@ fn entry_header_line(text: &str, body_offset: usize) -> usize {
 fn controls_of(pattern: &str) -> Result<Vec<ControlId>, (Option<ControlId>, String)> {
     let pattern = pattern.trim();
     if pattern.is_empty() {
-        return Err((None, "missing: name a control id or a glob such as \"KMS_*\"".to_string()));
+        return Err((
+            None,
+            "missing: name a control id or a glob such as \"KMS_*\"".to_string(),
+        ));
     }
     let controls: Vec<ControlId> = if is_glob(pattern) {
         ControlId::ALL
@@ -138,11 +145,19 @@ fn controls_of(pattern: &str) -> Result<Vec<ControlId>, (Option<ControlId>, Stri
     } else {
         match ControlId::from_str(pattern) {
             Ok(id) => vec![id],
-            Err(_) => return Err((None, format!("{pattern:?} is not a control id of the catalog"))),
+            Err(_) => {
+                return Err((
+                    None,
+                    format!("{pattern:?} is not a control id of the catalog"),
+                ))
+            }
         }
     };
     if controls.is_empty() {
-        return Err((None, format!("the glob {pattern:?} matches no control of the catalog")));
+        return Err((
+            None,
+            format!("the glob {pattern:?} matches no control of the catalog"),
+        ));
     }
     let forbidden: Vec<ControlId> = controls
         .iter()
@@ -184,7 +199,9 @@ pub(super) fn check(
         }
     };
     // The control named in the other messages: the exact one, when the entry has one.
-    let named = (controls.len() == 1).then(|| controls.first().copied()).flatten();
+    let named = (controls.len() == 1)
+        .then(|| controls.first().copied())
+        .flatten();
     if let Some(resource) = &spec.resource {
         if resource.trim().is_empty() || resource.chars().any(char::is_whitespace) {
             problems.push((named, "resource", format!("{resource:?} is not an ARN or a glob over ARNs (omit the field for every resource)")));
@@ -192,12 +209,20 @@ pub(super) fn check(
     }
     if let Some(account) = &spec.account {
         if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-            problems.push((named, "account", format!("{account:?} is not a 12-digit account id")));
+            problems.push((
+                named,
+                "account",
+                format!("{account:?} is not a 12-digit account id"),
+            ));
         }
     }
     if let Some(regions) = &spec.regions {
         if regions.is_empty() {
-            problems.push((named, "regions", "an empty list matches nothing (omit the field for every region)".to_string()));
+            problems.push((
+                named,
+                "regions",
+                "an empty list matches nothing (omit the field for every region)".to_string(),
+            ));
         }
         for region in regions.iter().filter(|r| !valid_region(r)) {
             problems.push((named, "regions", format!("{region:?} is not a region name")));
@@ -208,11 +233,26 @@ pub(super) fn check(
     }
     let reason_chars = spec.reason.trim().chars().count();
     if reason_chars < MIN_REASON_CHARS {
-        let what = if reason_chars == 0 { "missing".to_string() } else { format!("{:?} is under {MIN_REASON_CHARS} characters", spec.reason.trim()) };
-        problems.push((named, "reason", format!("{what}: say why the risk is accepted and who reviewed it")));
+        let what = if reason_chars == 0 {
+            "missing".to_string()
+        } else {
+            format!(
+                "{:?} is under {MIN_REASON_CHARS} characters",
+                spec.reason.trim()
+            )
+        };
+        problems.push((
+            named,
+            "reason",
+            format!("{what}: say why the risk is accepted and who reviewed it"),
+        ));
     }
     if spec.owner.trim().is_empty() {
-        problems.push((named, "owner", "missing: name who accepted the risk".to_string()));
+        problems.push((
+            named,
+            "owner",
+            "missing: name who accepted the risk".to_string(),
+        ));
     }
     let expires = if spec.expires.trim().is_empty() {
         problems.push((named, "expires", format!("missing: give the last day it applies (YYYY-MM-DD, at most {MAX_EXPIRY_DAYS} days away)")));
@@ -220,7 +260,15 @@ pub(super) fn check(
     } else {
         match spec.expires.trim().parse::<Date>() {
             Ok(date) if today.days_until(date) > MAX_EXPIRY_DAYS => {
-                problems.push((named, "expires", format!("{date} is {} days away, more than {MAX_EXPIRY_DAYS} (latest {})", today.days_until(date), today.plus_days(MAX_EXPIRY_DAYS))));
+                problems.push((
+                    named,
+                    "expires",
+                    format!(
+                        "{date} is {} days away, more than {MAX_EXPIRY_DAYS} (latest {})",
+                        today.days_until(date),
+                        today.plus_days(MAX_EXPIRY_DAYS)
+                    ),
+                ));
                 None
             }
             Ok(date) => Some(date),

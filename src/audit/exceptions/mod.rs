@@ -118,7 +118,10 @@ impl ExceptionSpec {
     }
 
     /// Only these regions.
-    pub fn regions<I: IntoIterator<Item = S>, S: Into<String>>(mut self, regions: I) -> ExceptionSpec {
+    pub fn regions<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        regions: I,
+    ) -> ExceptionSpec {
         self.regions = Some(regions.into_iter().map(Into::into).collect());
         self
     }
@@ -359,7 +362,11 @@ impl Exceptions {
     }
 
     /// Like [`Exceptions::from_toml`], judging expiries against `today`.
-    pub fn from_toml_on(origin: &str, text: &str, today: Date) -> Result<Exceptions, ExceptionsError> {
+    pub fn from_toml_on(
+        origin: &str,
+        text: &str,
+        today: Date,
+    ) -> Result<Exceptions, ExceptionsError> {
         let entries = load::parse(origin, text)?;
         Exceptions::checked(origin.to_string(), today, entries)
     }

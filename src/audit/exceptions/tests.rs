@@ -70,8 +70,14 @@ fn reason_under_ten_characters_is_refused_and_ten_is_accepted() {
     let short = entry("control = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"123456789\"\nowner = \"o\"\nexpires = \"2027-01-01\"");
     let messages = refused(&short);
     assert_eq!(messages.len(), 1, "{messages:?}");
-    assert!(messages[0].starts_with("entry 1 (line 3): reason: \"123456789\" is under 10 characters"), "{messages:?}");
-    assert!(messages[0].contains("[S3_BUCKET_LOGGING_ENABLED; 45 CFR"), "{messages:?}");
+    assert!(
+        messages[0].starts_with("entry 1 (line 3): reason: \"123456789\" is under 10 characters"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[0].contains("[S3_BUCKET_LOGGING_ENABLED; 45 CFR"),
+        "{messages:?}"
+    );
     // Ten characters, and padding does not count.
     let ten = entry("control = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"1234567890\"\nowner = \"o\"\nexpires = \"2027-01-01\"");
     assert!(Exceptions::from_toml_on("x", &ten, today()).is_ok());
@@ -81,10 +87,16 @@ fn reason_under_ten_characters_is_refused_and_ten_is_accepted() {
 
 #[test]
 fn expiry_366_days_away_is_accepted_and_367_refused() {
-    let at = |date: Date| entry(&format!("control = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nowner = \"o\"\nexpires = \"{date}\""));
+    let at = |date: Date| {
+        entry(&format!("control = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nowner = \"o\"\nexpires = \"{date}\""))
+    };
     assert!(Exceptions::from_toml_on("x", &at(today().plus_days(366)), today()).is_ok());
     let messages = refused(&at(today().plus_days(367)));
-    assert!(messages[0].contains("expires: 2027-12-04 is 367 days away, more than 366 (latest 2027-12-03)"), "{messages:?}");
+    assert!(
+        messages[0]
+            .contains("expires: 2027-12-04 is 367 days away, more than 366 (latest 2027-12-03)"),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -117,8 +129,14 @@ fn every_bad_entry_is_refused_with_its_message() {
     assert!(cases.len() >= 12);
     for (text, expected) in &cases {
         let messages = refused(text);
-        assert!(messages.iter().any(|m| m.contains(expected)), "expected {expected:?} in {messages:?} for\n{text}");
-        assert!(messages.iter().all(|m| m.contains("line ")), "no line in {messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "expected {expected:?} in {messages:?} for\n{text}"
+        );
+        assert!(
+            messages.iter().all(|m| m.contains("line ")),
+            "no line in {messages:?}"
+        );
     }
 }
 
@@ -127,11 +145,19 @@ fn refusals_name_the_entry_and_its_header_line() {
     let text = format!("{GOOD}\n[[exception]]\ncontrol = \"KMS_CMK_NOT_SCHEDULED_FOR_DELETION\"\nreason = \"short\"\nowner = \"o\"\nexpires = \"2027-01-01\"\n");
     let messages = refused(&text);
     assert_eq!(messages.len(), 1);
-    assert!(messages[0].starts_with("entry 2 (line 11): reason:"), "{messages:?}");
+    assert!(
+        messages[0].starts_with("entry 2 (line 11): reason:"),
+        "{messages:?}"
+    );
     // A parse error deep in the second entry names the second entry too.
-    let text = format!("{GOOD}\n[[exception]]\ncontrol = \"KMS_CMK_NOT_SCHEDULED_FOR_DELETION\"\nowner = 7\n");
+    let text = format!(
+        "{GOOD}\n[[exception]]\ncontrol = \"KMS_CMK_NOT_SCHEDULED_FOR_DELETION\"\nowner = 7\n"
+    );
     let messages = refused(&text);
-    assert!(messages[0].starts_with("entry 2 (line 13): toml:"), "{messages:?}");
+    assert!(
+        messages[0].starts_with("entry 2 (line 13): toml:"),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -144,10 +170,20 @@ fn a_toml_date_is_accepted_like_a_quoted_one() {
 fn the_builder_refuses_like_the_file() {
     let refused = Exceptions::builder()
         .today(today())
-        .exception(ExceptionSpec::new("CLOUD_TRAIL_ENABLED", "Accepted after review", "o", "2027-01-01"))
+        .exception(ExceptionSpec::new(
+            "CLOUD_TRAIL_ENABLED",
+            "Accepted after review",
+            "o",
+            "2027-01-01",
+        ))
         .build();
     match refused {
-        Err(error) => assert!(error.to_string().contains("entry 1: control: CLOUD_TRAIL_ENABLED cannot be excepted"), "{error}"),
+        Err(error) => assert!(
+            error
+                .to_string()
+                .contains("entry 1: control: CLOUD_TRAIL_ENABLED cannot be excepted"),
+            "{error}"
+        ),
         Ok(_) => panic!("accepted a non-exceptable control"),
     }
 }
@@ -157,19 +193,40 @@ fn matching_needs_every_condition() {
     let exceptions = Exceptions::builder()
         .today(today())
         .exception(
-            ExceptionSpec::new("S3_BUCKET_LOGGING_ENABLED", "Accepted after review", "o", "2027-01-01")
-                .resource("arn:aws:s3:::acme-*")
-                .account("123456789012")
-                .regions(["us-east-1"]),
+            ExceptionSpec::new(
+                "S3_BUCKET_LOGGING_ENABLED",
+                "Accepted after review",
+                "o",
+                "2027-01-01",
+            )
+            .resource("arn:aws:s3:::acme-*")
+            .account("123456789012")
+            .regions(["us-east-1"]),
         )
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let exception = exceptions.entries().first().cloned().unwrap_or_else(|| panic!("no entry"));
-    let hit = finding(ControlId::S3BucketLoggingEnabled, Status::Fail, "arn:aws:s3:::acme-logs");
+    let exception = exceptions
+        .entries()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("no entry"));
+    let hit = finding(
+        ControlId::S3BucketLoggingEnabled,
+        Status::Fail,
+        "arn:aws:s3:::acme-logs",
+    );
     assert!(exception.matches(&hit));
-    let other_control = finding(ControlId::S3BucketVersioningEnabled, Status::Fail, "arn:aws:s3:::acme-logs");
+    let other_control = finding(
+        ControlId::S3BucketVersioningEnabled,
+        Status::Fail,
+        "arn:aws:s3:::acme-logs",
+    );
     assert!(!exception.matches(&other_control));
-    let other_resource = finding(ControlId::S3BucketLoggingEnabled, Status::Fail, "arn:aws:s3:::acmelogs");
+    let other_resource = finding(
+        ControlId::S3BucketLoggingEnabled,
+        Status::Fail,
+        "arn:aws:s3:::acmelogs",
+    );
     assert!(!exception.matches(&other_resource));
     let mut other_account = hit.clone();
     other_account.account_id = "123456789013".to_string();
@@ -183,11 +240,28 @@ fn matching_needs_every_condition() {
 fn tags_must_all_match_the_resource_tags() {
     let exceptions = Exceptions::builder()
         .today(today())
-        .exception(ExceptionSpec::new("S3_BUCKET_LOGGING_ENABLED", "Accepted after review", "o", "2027-01-01").tag("team", "platform").tag("env", "dev"))
+        .exception(
+            ExceptionSpec::new(
+                "S3_BUCKET_LOGGING_ENABLED",
+                "Accepted after review",
+                "o",
+                "2027-01-01",
+            )
+            .tag("team", "platform")
+            .tag("env", "dev"),
+        )
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let exception = exceptions.entries().first().cloned().unwrap_or_else(|| panic!("no entry"));
-    let mut tagged = finding(ControlId::S3BucketLoggingEnabled, Status::Fail, "arn:aws:s3:::a");
+    let exception = exceptions
+        .entries()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("no entry"));
+    let mut tagged = finding(
+        ControlId::S3BucketLoggingEnabled,
+        Status::Fail,
+        "arn:aws:s3:::a",
+    );
     assert!(!exception.matches(&tagged), "untagged finding matched");
     tagged.tags.insert("team".into(), "platform".into());
     assert!(!exception.matches(&tagged), "one of two tags matched");
@@ -199,7 +273,9 @@ fn tags_must_all_match_the_resource_tags() {
 
 #[test]
 fn applies_to_failures_only_keeps_the_status_and_reports_expired_and_stale() {
-    let spec = |control: &str, expires: &str| ExceptionSpec::new(control, "Accepted after review", "owner@acme", expires);
+    let spec = |control: &str, expires: &str| {
+        ExceptionSpec::new(control, "Accepted after review", "owner@acme", expires)
+    };
     let exceptions = Exceptions::builder()
         .today(today())
         .exception(spec("S3_BUCKET_LOGGING_ENABLED", "2026-12-02")) // last day today: applies
@@ -209,18 +285,64 @@ fn applies_to_failures_only_keeps_the_status_and_reports_expired_and_stale() {
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let mut audit = report(vec![
-        finding(ControlId::S3BucketLoggingEnabled, Status::Fail, "arn:aws:s3:::a"),
-        finding(ControlId::S3BucketLoggingEnabled, Status::Pass, "arn:aws:s3:::b"),
-        finding(ControlId::S3BucketVersioningEnabled, Status::Fail, "arn:aws:s3:::a"),
-        finding(ControlId::S3EventNotificationsEnabled, Status::Error, "arn:aws:s3:::a"),
+        finding(
+            ControlId::S3BucketLoggingEnabled,
+            Status::Fail,
+            "arn:aws:s3:::a",
+        ),
+        finding(
+            ControlId::S3BucketLoggingEnabled,
+            Status::Pass,
+            "arn:aws:s3:::b",
+        ),
+        finding(
+            ControlId::S3BucketVersioningEnabled,
+            Status::Fail,
+            "arn:aws:s3:::a",
+        ),
+        finding(
+            ControlId::S3EventNotificationsEnabled,
+            Status::Error,
+            "arn:aws:s3:::a",
+        ),
     ]);
     exceptions.apply(&mut audit);
-    let statuses: Vec<(Status, bool)> = audit.findings().map(|f| (f.status, f.exception.is_some())).collect();
-    assert_eq!(statuses, vec![(Status::Fail, true), (Status::Pass, false), (Status::Fail, false), (Status::Error, false)]);
-    let summary = audit.exceptions.clone().unwrap_or_else(|| panic!("no summary"));
-    let states: Vec<(ExceptionState, usize)> = summary.entries.iter().map(|e| (e.state, e.findings)).collect();
-    assert_eq!(states, vec![(ExceptionState::Applied, 1), (ExceptionState::Expired, 1), (ExceptionState::Stale, 0), (ExceptionState::Stale, 0)]);
-    assert_eq!(audit.counted().count(), 2, "the expired one and the error still count");
+    let statuses: Vec<(Status, bool)> = audit
+        .findings()
+        .map(|f| (f.status, f.exception.is_some()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (Status::Fail, true),
+            (Status::Pass, false),
+            (Status::Fail, false),
+            (Status::Error, false)
+        ]
+    );
+    let summary = audit
+        .exceptions
+        .clone()
+        .unwrap_or_else(|| panic!("no summary"));
+    let states: Vec<(ExceptionState, usize)> = summary
+        .entries
+        .iter()
+        .map(|e| (e.state, e.findings))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            (ExceptionState::Applied, 1),
+            (ExceptionState::Expired, 1),
+            (ExceptionState::Stale, 0),
+            (ExceptionState::Stale, 0)
+        ]
+    );
+    assert_eq!(
+        audit.counted().count(),
+        2,
+        "the expired one and the error still count"
+    );
     assert!(audit.gates(crate::audit::FailOn::Fail));
     assert!(audit.gates(crate::audit::FailOn::Error));
     assert!(!audit.gates(crate::audit::FailOn::Never));
