@@ -43,11 +43,19 @@ pub fn evidence_markdown(report: &AuditReport) -> String {
     );
     let _ = writeln!(
         out,
-        "- Summary: **{}** pass, **{}** fail, **{}** error, {} not applicable\n",
+        "- Summary: **{}** pass, **{}** fail, **{}** error, {} not applicable{}\n",
         report.count(Status::Pass),
         report.count(Status::Fail),
         report.count(Status::Error),
-        report.count(Status::NotApplicable)
+        report.count(Status::NotApplicable),
+        if report.exceptions.is_some() {
+            format!(
+                "; {} failing finding(s) excepted (see Accepted risks)",
+                report.excepted()
+            )
+        } else {
+            String::new()
+        }
     );
     if let Some(baseline) = &report.baseline {
         let _ = writeln!(

@@ -117,7 +117,7 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
     assert_eq!(versioning_passed, Some(Status::Pass));
 
     // `--fail-on never` reports only; `--fail-on error` gates exactly on unjudged findings.
-    let (code, _) = cli(
+    let (code, captured) = cli(
         &[
             "audit",
             regions[0],
@@ -132,6 +132,18 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
     )
     .await;
     assert_eq!(code, 0);
+    // Quiet: the summary line only, no progress and no list of findings.
+    let stdout = captured.stdout();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with("OK: ") && stdout.contains("(--fail-on never)"),
+        "{stdout}"
+    );
+    assert!(
+        !captured.stderr().contains("progress: "),
+        "{}",
+        captured.stderr()
+    );
     let (code, _) = cli(
         &[
             "audit",
@@ -642,5 +654,38 @@ fn the_installed_binary_runs_the_same_command() {
     assert!(
         help.contains("audit") && help.contains("controls") && help.contains("local"),
         "{help}"
+    );
+}
+
+#[tokio::test]
+async fn local_starts_a_detached_endpoint_and_says_how_to_stop_it() {
+    let (code, captured) = cli(&["local"], None).await;
+    let stdout = captured.stdout();
+    assert_eq!(code, 0, "{stdout}{}", captured.stderr());
+    let url = stdout
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("Local AWS endpoint running at "))
+        .unwrap_or_else(|| panic!("no URL line in {stdout}"))
+        .to_string();
+    assert!(
+        stdout.contains(&format!("AWS_ENDPOINT_URL={url} ")),
+        "{stdout}"
+    );
+    let pid = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("Stop it: kill "))
+        .unwrap_or_else(|| panic!("no stop line in {stdout}"))
+        .to_string();
+    let reachable = hipaa_aws::local::LocalEndpoint::existing(&url);
+    // Stop the process this test started, by its id, before asserting anything else.
+    let killed = std::process::Command::new("kill").arg(&pid).status();
+    assert!(
+        reachable.is_ok(),
+        "the printed URL is not an endpoint: {url}"
+    );
+    assert!(
+        killed.is_ok_and(|status| status.success()),
+        "kill {pid} failed"
     );
 }
