@@ -89,13 +89,11 @@ fn one(finding: &Finding, now: &str) -> Value {
             }),
         );
     }
-    if !finding.details.is_empty() {
-        if let Some(object) = value.as_object_mut() {
-            object.insert(
-                "ProductFields".to_string(),
-                json!({ "hipaa-aws/details": finding.details.join("; ") }),
-            );
-        }
+    if let (false, Some(object)) = (finding.details.is_empty(), value.as_object_mut()) {
+        object.insert(
+            "ProductFields".to_string(),
+            json!({ "hipaa-aws/details": finding.details.join("; ") }),
+        );
     }
     value
 }

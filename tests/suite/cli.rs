@@ -486,11 +486,11 @@ async fn bad_exceptions_files_are_refused_before_any_aws_call() {
     let ok_rest = "reason = \"Accepted after review by security\"\nowner = \"sec@acme.example\"\nexpires = \"2026-12-31\"";
     let too_far = Date::today().plus_days(367);
     let cases: Vec<(String, String)> = vec![
-        (format!("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"short\"\nowner = \"o\"\nexpires = \"2026-12-31\""), "entry 1 (line 1): reason: \"short\" is under 10 characters".into()),
-        (format!("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nexpires = \"2026-12-31\""), "entry 1 (line 1): owner: missing".into()),
+        ("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"short\"\nowner = \"o\"\nexpires = \"2026-12-31\"".to_string(), "entry 1 (line 1): reason: \"short\" is under 10 characters".into()),
+        ("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nexpires = \"2026-12-31\"".to_string(), "entry 1 (line 1): owner: missing".into()),
         (format!("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nowner = \"o\"\nexpires = \"{too_far}\""), format!("entry 1 (line 1): expires: {too_far} is 367 days away, more than 366")),
-        (format!("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nowner = \"o\""), "expires: missing".into()),
-        (format!("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nowner = \"o\"\nexpires = \"2026-02-30\""), "expires: \"2026-02-30\" is not a date".into()),
+        ("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nowner = \"o\"".to_string(), "expires: missing".into()),
+        ("[[exception]]\ncontrol = \"S3_BUCKET_LOGGING_ENABLED\"\nreason = \"Accepted after review\"\nowner = \"o\"\nexpires = \"2026-02-30\"".to_string(), "expires: \"2026-02-30\" is not a date".into()),
         (format!("[[exception]]\n{ok_rest}"), "control: missing".into()),
         (format!("[[exception]]\ncontrol = \"S3_LOGGING\"\n{ok_rest}"), "control: \"S3_LOGGING\" is not a control id of the catalog".into()),
         (format!("[[exception]]\ncontrol = \"RDS_STORAGE_ENCRYPTED\"\n{ok_rest}"), "control: RDS_STORAGE_ENCRYPTED cannot be excepted (see NOT_EXCEPTABLE) [RDS_STORAGE_ENCRYPTED; 45 CFR".into()),

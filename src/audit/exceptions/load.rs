@@ -202,19 +202,19 @@ pub(super) fn check(
     let named = (controls.len() == 1)
         .then(|| controls.first().copied())
         .flatten();
-    if let Some(resource) = &spec.resource {
-        if resource.trim().is_empty() || resource.chars().any(char::is_whitespace) {
-            problems.push((named, "resource", format!("{resource:?} is not an ARN or a glob over ARNs (omit the field for every resource)")));
-        }
+    if let Some(resource) = &spec.resource
+        && (resource.trim().is_empty() || resource.chars().any(char::is_whitespace))
+    {
+        problems.push((named, "resource", format!("{resource:?} is not an ARN or a glob over ARNs (omit the field for every resource)")));
     }
-    if let Some(account) = &spec.account {
-        if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-            problems.push((
-                named,
-                "account",
-                format!("{account:?} is not a 12-digit account id"),
-            ));
-        }
+    if let Some(account) = &spec.account
+        && (account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()))
+    {
+        problems.push((
+            named,
+            "account",
+            format!("{account:?} is not a 12-digit account id"),
+        ));
     }
     if let Some(regions) = &spec.regions {
         if regions.is_empty() {

@@ -165,7 +165,7 @@ impl Exception {
             && spec
                 .regions
                 .as_ref()
-                .is_none_or(|regions| regions.iter().any(|r| *r == finding.region))
+                .is_none_or(|regions| regions.contains(&finding.region))
             && spec
                 .tags
                 .iter()
