@@ -17,8 +17,9 @@ pub enum Error {
     #[error("refused: {0}")]
     Invalid(Violations),
 
-    /// An AWS call failed. The SDK error is kept as the `source()`.
-    #[error("{0}")]
+    /// An AWS call failed: one line naming the service, operation, AWS code, message and
+    /// request id. The SDK error (with its debug dump) is the `source()`.
+    #[error(transparent)]
     Aws(Box<AwsError>),
 
     /// Live state forbids the change: a name owned by someone else, a resource another stack

@@ -44,6 +44,8 @@
 #[cfg(feature = "audit")]
 pub mod audit;
 mod aws_error;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod construct;
 pub mod constructs;
 pub mod controls;

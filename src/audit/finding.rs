@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::controls::{Check, Citation, ControlId, Status};
 
+use super::baseline::BaselineSummary;
+use super::exceptions::ExceptionsSummary;
 use super::remediation::remediation;
 
 /// The version of the JSON report schema. It changes only when a field changes meaning or is
@@ -38,10 +40,68 @@ pub struct Finding {
     pub region: String,
     /// The setting judged.
     pub setting: String,
-    /// Why, in one line.
+    /// Why, in one line of at most [`MAX_REASON_CHARS`] characters.
     pub reason: String,
+    /// What did not fit the one-line reason (for instance each missing Config rule), one item
+    /// per entry; empty when the reason says it all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
     /// Which construct and setting of this library fixes it.
     pub remediation: String,
+    /// The resource's tags, when the audit read them (exceptions may match on them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// The exception that accepts this finding's risk, if one applies. The status is unchanged:
+    /// an excepted failure is still a failure, shown as accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<AppliedException>,
+    /// True when a baseline report already held this finding (same stable id, same status).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub known: bool,
+}
+
+/// The longest reason a finding carries; the rest goes into [`Finding::details`].
+pub const MAX_REASON_CHARS: usize = 200;
+
+/// A one-line reason of at most [`MAX_REASON_CHARS`] characters, and the details that did not
+/// fit: a long `prefix: item; item; …` list keeps its prefix and lists the items as details;
+/// any other long text is cut and kept whole as the one detail.
+pub(crate) fn split_reason(reason: &str) -> (String, Vec<String>) {
+    let one_line = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= MAX_REASON_CHARS {
+        return (one_line, Vec::new());
+    }
+    if let Some((prefix, list)) = one_line.split_once(": ") {
+        let items: Vec<String> = list
+            .split("; ")
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_string)
+            .collect();
+        let short = format!("{prefix} ({} listed in the details)", items.len());
+        if items.len() > 1 && short.chars().count() <= MAX_REASON_CHARS {
+            return (short, items);
+        }
+    }
+    let cut: String = one_line.chars().take(MAX_REASON_CHARS - 1).collect();
+    (format!("{cut}…"), vec![one_line])
+}
+
+/// The exception applied to a finding, as every report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedException {
+    /// The entry's position in its file or builder (1-based).
+    pub entry: usize,
+    /// The control pattern of the entry (an id or a glob).
+    pub control: String,
+    /// The resource pattern of the entry, if it has one.
+    pub resource: Option<String>,
+    /// Why the risk is accepted.
+    pub reason: String,
+    /// Who accepted it.
+    pub owner: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 impl Finding {
@@ -54,6 +114,7 @@ impl Finding {
         region: &str,
     ) -> Finding {
         let control = check.control.control();
+        let (reason, details) = split_reason(&check.reason);
         Finding {
             status: check.status,
             control: check.control,
@@ -65,9 +126,32 @@ impl Finding {
             account_id: account_id.to_string(),
             region: region.to_string(),
             setting: check.setting.clone(),
-            reason: check.reason.clone(),
+            reason,
+            details,
             remediation: remediation(check.control).to_string(),
+            tags: BTreeMap::new(),
+            exception: None,
+            known: false,
         }
+    }
+
+    /// The finding's stable id: the same account, region, control, resource and setting give
+    /// the same id in every audit (baselines and Security Hub imports match on it).
+    pub fn stable_id(&self) -> String {
+        // One finding per account, region, control, resource and setting: a control may judge
+        // several settings of one resource, and account-level findings repeat in every region.
+        format!(
+            "hipaa-aws/{}/{}/{}/{}/{}",
+            self.account_id, self.region, self.control, self.resource_arn, self.setting
+        )
+    }
+
+    /// True when this finding fails or could not be judged, is not excepted and is not known
+    /// from a baseline: it is what gates a pipeline.
+    pub fn counts(&self) -> bool {
+        matches!(self.status, Status::Fail | Status::Error)
+            && self.exception.is_none()
+            && !self.known
     }
 
     /// An error finding: the control could not be judged because a call failed (never a
@@ -129,6 +213,25 @@ pub struct AuditReport {
     pub accounts: Vec<AccountSection>,
     /// How long the audit took, in seconds.
     pub elapsed_seconds: f64,
+    /// The exceptions applied, when any were given: each entry and what became of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<ExceptionsSummary>,
+    /// The baseline compared with, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+}
+
+/// Which findings make an audit gate (exit 1 in the command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailOn {
+    /// Any counted failure or unjudged control, or an account that could not be audited.
+    #[default]
+    Fail,
+    /// Only an unjudged control or an account that could not be audited.
+    Error,
+    /// Nothing: the audit only reports.
+    Never,
 }
 
 impl AuditReport {
@@ -139,6 +242,35 @@ impl AuditReport {
             generator: format!("hipaa-aws {}", env!("CARGO_PKG_VERSION")),
             accounts,
             elapsed_seconds: elapsed.as_secs_f64(),
+            exceptions: None,
+            baseline: None,
+        }
+    }
+
+    /// The findings that gate: failing or unjudged, not excepted, not known from a baseline.
+    pub fn counted(&self) -> impl Iterator<Item = &Finding> {
+        self.findings().filter(|f| f.counts())
+    }
+
+    /// How many failing findings an exception accepted.
+    pub fn excepted(&self) -> usize {
+        self.findings().filter(|f| f.exception.is_some()).count()
+    }
+
+    /// How many failing or unjudged findings a baseline already had.
+    pub fn known(&self) -> usize {
+        self.findings().filter(|f| f.known).count()
+    }
+
+    /// True when the report gates under `fail_on`: counted findings (see
+    /// [`AuditReport::counted`]) of the statuses it names, or an account that could not be
+    /// audited (never excepted).
+    pub fn gates(&self, fail_on: FailOn) -> bool {
+        let account_errors = self.accounts.iter().any(|a| !a.errors.is_empty());
+        match fail_on {
+            FailOn::Never => false,
+            FailOn::Error => account_errors || self.counted().any(|f| f.status == Status::Error),
+            FailOn::Fail => account_errors || self.counted().next().is_some(),
         }
     }
 
@@ -204,6 +336,15 @@ impl fmt::Display for AuditReport {
             self.count(Status::NotApplicable),
             self.elapsed_seconds
         )?;
+        if self.exceptions.is_some() || self.baseline.is_some() {
+            writeln!(
+                f,
+                "  {} excepted, {} known from the baseline, {} counted",
+                self.excepted(),
+                self.known(),
+                self.counted().count()
+            )?;
+        }
         for account in &self.accounts {
             writeln!(
                 f,
@@ -222,19 +363,37 @@ impl fmt::Display for AuditReport {
             for error in &account.errors {
                 writeln!(f, "    ERROR {error}")?;
             }
-            for finding in account
-                .findings
-                .iter()
-                .filter(|finding| matches!(finding.status, Status::Fail | Status::Error))
-            {
+            for finding in account.findings.iter().filter(|finding| finding.counts()) {
+                let details = if finding.details.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (+{} details in the reports)", finding.details.len())
+                };
                 writeln!(
                     f,
-                    "    {:<5} {:<44} {} — {}",
+                    "    {:<5} {:<44} {} — {}{details}",
                     finding.status.to_string(),
                     finding.control.as_str(),
                     finding.resource_arn,
                     finding.reason
                 )?;
+            }
+        }
+        if let Some(summary) = &self.exceptions {
+            for entry in &summary.entries {
+                match entry.state {
+                    super::ExceptionState::Expired => writeln!(
+                        f,
+                        "  WARNING exception {} ({}) expired on {}: {} finding(s) count again",
+                        entry.entry, entry.control, entry.expires, entry.findings
+                    )?,
+                    super::ExceptionState::Stale => writeln!(
+                        f,
+                        "  stale exception {} ({}) matches no failing finding: remove it",
+                        entry.entry, entry.control
+                    )?,
+                    super::ExceptionState::Applied => {}
+                }
             }
         }
         Ok(())
@@ -273,7 +432,31 @@ pub(crate) fn rfc3339(seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
+    use super::{rfc3339, split_reason, MAX_REASON_CHARS};
+
+    #[test]
+    fn a_reason_of_200_characters_is_kept_and_201_is_split() {
+        let exact = "r".repeat(MAX_REASON_CHARS);
+        assert_eq!(split_reason(&exact), (exact.clone(), Vec::new()));
+        let over = "r".repeat(MAX_REASON_CHARS + 1);
+        let (reason, details) = split_reason(&over);
+        assert_eq!(reason.chars().count(), MAX_REASON_CHARS);
+        assert!(reason.ends_with('…'));
+        assert_eq!(details, vec![over]);
+        assert_eq!(split_reason("two\nlines").0, "two lines");
+    }
+
+    #[test]
+    fn a_long_list_keeps_its_prefix_and_moves_the_items_to_details() {
+        let items: Vec<String> = (0..70).map(|i| format!("rule-{i} missing")).collect();
+        let reason = format!("70 of 70 rules missing or changed: {}", items.join("; "));
+        let (short, details) = split_reason(&reason);
+        assert_eq!(
+            short,
+            "70 of 70 rules missing or changed (70 listed in the details)"
+        );
+        assert_eq!(details, items);
+    }
 
     #[test]
     fn formats_unix_times() {

@@ -3,7 +3,7 @@
 //! later audit updates the earlier findings instead of piling up duplicates.
 
 use aws_sdk_securityhub::types::{
-    AwsSecurityFinding, Compliance, ComplianceStatus, Partition, Recommendation, RecordState,
+    AwsSecurityFinding, Compliance, ComplianceStatus, Note, Partition, Recommendation, RecordState,
     Remediation, Resource, Severity, SeverityLabel, Workflow, WorkflowStatus,
 };
 use serde::Serialize;
@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::aws_error::AwsResultExt;
 use crate::env::Environment;
 use crate::error::Result;
-use crate::report::{asff_id, asff_resource_type, asff_status, ASFF_SCHEMA_VERSION};
+use crate::report::{
+    asff_id, asff_note, asff_resource_type, asff_status, asff_workflow, ASFF_SCHEMA_VERSION,
+};
 
 use super::{AuditReport, Finding};
 
@@ -79,7 +81,18 @@ fn to_asff(finding: &Finding, now: &str) -> AwsSecurityFinding {
                 .build(),
         )
         .record_state(RecordState::Active)
-        .workflow(Workflow::builder().status(WorkflowStatus::New).build())
+        .workflow(
+            Workflow::builder()
+                .status(WorkflowStatus::from(asff_workflow(finding)))
+                .build(),
+        )
+        .set_note(finding.exception.as_ref().map(|exception| {
+            Note::builder()
+                .text(asff_note(exception))
+                .updated_by(&exception.owner)
+                .updated_at(now)
+                .build()
+        }))
         .build()
 }
 

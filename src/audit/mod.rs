@@ -14,8 +14,10 @@
 //! # }
 //! ```
 
+mod baseline;
 mod cloudtrail;
 mod ebs;
+pub mod exceptions;
 mod finding;
 mod governance;
 mod iam;
@@ -35,7 +37,15 @@ use crate::env::Environment;
 use crate::error::{Error, Result};
 use crate::stack::{Event, EventSender, Operation};
 
-pub use finding::{AccountSection, AuditReport, Finding, SCHEMA_VERSION};
+pub use baseline::{Baseline, BaselineSummary};
+pub use exceptions::{
+    Date, Exception, ExceptionProblem, ExceptionSpec, ExceptionState, ExceptionUse, Exceptions,
+    ExceptionsBuilder, ExceptionsError, ExceptionsSummary, NOT_EXCEPTABLE,
+};
+pub use finding::{
+    AccountSection, AppliedException, AuditReport, FailOn, Finding, MAX_REASON_CHARS,
+    SCHEMA_VERSION,
+};
 pub use import::{import_to_security_hub, ImportSummary};
 pub use remediation::remediation;
 use scan::RegionScan;

@@ -73,15 +73,18 @@ impl RegionScan {
         into: &mut Judged,
     ) {
         into.resources += 1;
+        let (reason, details) = unreadable_reason(error);
         into.findings.extend(controls.iter().map(|control| {
-            Finding::error(
+            let mut finding = Finding::error(
                 *control,
                 arn,
                 kind.type_name,
                 &self.account_id,
                 &self.region,
-                format!("could not be read: {error}"),
-            )
+                reason.clone(),
+            );
+            finding.details.clone_from(&details);
+            finding
         }));
     }
 
@@ -89,6 +92,30 @@ impl RegionScan {
     pub fn account_arn(&self) -> String {
         format!("arn:{}:::{}", self.env.partition(), self.account_id)
     }
+}
+
+/// The one-line reason of an error finding: the whole error when it fits
+/// [`super::MAX_REASON_CHARS`], else the service, operation, code and request id, with the
+/// whole error as the detail.
+pub(crate) fn unreadable_reason(error: &Error) -> (String, Vec<String>) {
+    let whole = format!("could not be read: {error}");
+    if whole.chars().count() <= super::MAX_REASON_CHARS {
+        return (whole, Vec::new());
+    }
+    let short = match error.aws() {
+        Some(aws) => format!(
+            "could not be read: AWS {} {} failed: {} (request id {})",
+            aws.service,
+            aws.operation,
+            aws.code,
+            aws.request_id
+                .as_deref()
+                .unwrap_or("none: AWS was not reached")
+        ),
+        None => whole.clone(),
+    };
+    let (short, _) = super::finding::split_reason(&short);
+    (short, vec![whole])
 }
 
 /// Scans every service of one region (and the global ones, once).

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::audit::{AuditReport, Finding};
+use crate::audit::{AppliedException, AuditReport, Finding};
 use crate::controls::Status;
 
 /// The ASFF schema version written.
@@ -47,18 +47,13 @@ pub(crate) fn asff_status(status: Status) -> (&'static str, &'static str) {
 
 /// The finding's id: stable across audits, so re-importing updates rather than duplicates.
 pub(crate) fn asff_id(finding: &Finding) -> String {
-    // One finding per account, region, control, resource and setting: a control may judge
-    // several settings of one resource, and account-level findings repeat in every region.
-    format!(
-        "hipaa-aws/{}/{}/{}/{}/{}",
-        finding.account_id, finding.region, finding.control, finding.resource_arn, finding.setting
-    )
+    finding.stable_id()
 }
 
 fn one(finding: &Finding, now: &str) -> Value {
     let (compliance, severity) = asff_status(finding.status);
     let partition = finding.resource_arn.split(':').nth(1).unwrap_or("aws");
-    json!({
+    let mut value = json!({
         "SchemaVersion": ASFF_SCHEMA_VERSION,
         "Id": asff_id(finding),
         "ProductArn": format!("arn:{partition}:securityhub:{}:{}:product/{}/default", finding.region, finding.account_id, finding.account_id),
@@ -82,8 +77,43 @@ fn one(finding: &Finding, now: &str) -> Value {
             "RelatedRequirements": finding.citations.iter().map(|c| format!("HIPAA {}", c.paragraph())).collect::<Vec<_>>()
         },
         "RecordState": "ACTIVE",
-        "Workflow": { "Status": "NEW" }
-    })
+        "Workflow": { "Status": asff_workflow(finding) }
+    });
+    if let (Some(exception), Some(object)) = (&finding.exception, value.as_object_mut()) {
+        object.insert(
+            "Note".to_string(),
+            json!({
+                "Text": asff_note(exception),
+                "UpdatedBy": exception.owner,
+                "UpdatedAt": now
+            }),
+        );
+    }
+    if let (false, Some(object)) = (finding.details.is_empty(), value.as_object_mut()) {
+        object.insert(
+            "ProductFields".to_string(),
+            json!({ "hipaa-aws/details": finding.details.join("; ") }),
+        );
+    }
+    value
+}
+
+/// The workflow status: `SUPPRESSED` for an excepted finding, else `NEW`.
+pub(crate) fn asff_workflow(finding: &Finding) -> &'static str {
+    if finding.exception.is_some() {
+        "SUPPRESSED"
+    } else {
+        "NEW"
+    }
+}
+
+/// The note an excepted finding carries (Security Hub keeps at most 512 characters).
+pub(crate) fn asff_note(exception: &AppliedException) -> String {
+    let text = format!(
+        "Excepted by entry {} until {}: {}",
+        exception.entry, exception.expires, exception.reason
+    );
+    text.chars().take(512).collect()
 }
 
 /// Every finding in ASFF.

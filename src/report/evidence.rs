@@ -43,12 +43,27 @@ pub fn evidence_markdown(report: &AuditReport) -> String {
     );
     let _ = writeln!(
         out,
-        "- Summary: **{}** pass, **{}** fail, **{}** error, {} not applicable\n",
+        "- Summary: **{}** pass, **{}** fail, **{}** error, {} not applicable{}\n",
         report.count(Status::Pass),
         report.count(Status::Fail),
         report.count(Status::Error),
-        report.count(Status::NotApplicable)
+        report.count(Status::NotApplicable),
+        if report.exceptions.is_some() {
+            format!(
+                "; {} failing finding(s) excepted (see Accepted risks)",
+                report.excepted()
+            )
+        } else {
+            String::new()
+        }
     );
+    if let Some(baseline) = &report.baseline {
+        let _ = writeln!(
+            out,
+            "- Baseline of {}: {} known, {} new failing or unreadable\n",
+            baseline.generated_at, baseline.known, baseline.new
+        );
+    }
     for account in &report.accounts {
         for error in &account.errors {
             let _ = writeln!(
@@ -107,10 +122,17 @@ pub fn evidence_markdown(report: &AuditReport) -> String {
                 } else {
                     String::new()
                 };
+                let status = match (&finding.exception, finding.known) {
+                    (Some(exception), _) => {
+                        format!("{} (excepted, entry {})", finding.status, exception.entry)
+                    }
+                    (None, true) => format!("{} (known)", finding.status),
+                    (None, false) => finding.status.to_string(),
+                };
                 let _ = writeln!(
                     out,
                     "| {} | `{}` | {} | `{}` | {} | {} |",
-                    finding.status,
+                    status,
                     finding.account_id,
                     finding.region,
                     cell(&finding.resource_arn),
@@ -121,5 +143,76 @@ pub fn evidence_markdown(report: &AuditReport) -> String {
             let _ = writeln!(out);
         }
     }
+    accepted_risks(&mut out, report);
     out
+}
+
+/// The section an auditor reads for every accepted risk: each excepted finding with its
+/// reason, owner and expiry, then expired and stale entries.
+fn accepted_risks(out: &mut String, report: &AuditReport) {
+    let Some(summary) = &report.exceptions else {
+        return;
+    };
+    let _ = writeln!(out, "## Accepted risks (exceptions)\n");
+    let _ = writeln!(
+        out,
+        "Exceptions from `{}`, judged on {}. An excepted finding keeps its status.\n",
+        cell(&summary.origin),
+        summary.judged_on
+    );
+    let excepted: Vec<&Finding> = report
+        .findings()
+        .filter(|f| f.exception.is_some())
+        .collect();
+    if excepted.is_empty() {
+        let _ = writeln!(out, "No finding was excepted.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "| Status | Control | Account | Region | Resource | Entry | Reason | Owner | Expires |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+        for finding in excepted {
+            if let Some(exception) = &finding.exception {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | `{}` | {} | `{}` | {} | {} | {} | {} |",
+                    finding.status,
+                    finding.control,
+                    finding.account_id,
+                    finding.region,
+                    cell(&finding.resource_arn),
+                    exception.entry,
+                    cell(&exception.reason),
+                    cell(&exception.owner),
+                    exception.expires
+                );
+            }
+        }
+        let _ = writeln!(out);
+    }
+    for entry in summary.in_state(crate::audit::ExceptionState::Expired) {
+        let _ = writeln!(
+            out,
+            "> **Expired:** entry {} (`{}`, owner {}) expired on {}; the {} finding(s) it covered count again.\n",
+            entry.entry,
+            cell(&entry.control),
+            cell(&entry.owner),
+            entry.expires,
+            entry.findings
+        );
+    }
+    for entry in summary.in_state(crate::audit::ExceptionState::Stale) {
+        let _ = writeln!(
+            out,
+            "> **Stale:** entry {} (`{}`{}) matches no failing finding; remove it.\n",
+            entry.entry,
+            cell(&entry.control),
+            entry
+                .resource
+                .as_deref()
+                .map(|r| format!(" on `{}`", cell(r)))
+                .unwrap_or_default()
+        );
+    }
 }

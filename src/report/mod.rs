@@ -6,6 +6,8 @@ mod asff;
 #[cfg(feature = "audit")]
 mod evidence;
 #[cfg(feature = "audit")]
+mod html;
+#[cfg(feature = "audit")]
 mod ocsf;
 
 use std::fmt::Write as _;
@@ -13,9 +15,11 @@ use std::fmt::Write as _;
 #[cfg(feature = "audit")]
 pub use asff::{asff_findings, ASFF_SCHEMA_VERSION};
 #[cfg(feature = "audit")]
-pub(crate) use asff::{asff_id, asff_resource_type, asff_status};
+pub(crate) use asff::{asff_id, asff_note, asff_resource_type, asff_status, asff_workflow};
 #[cfg(feature = "audit")]
 pub use evidence::evidence_markdown;
+#[cfg(feature = "audit")]
+pub use html::audit_html;
 #[cfg(feature = "audit")]
 pub use ocsf::{ocsf_findings, OCSF_VERSION};
 

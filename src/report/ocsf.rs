@@ -37,7 +37,9 @@ fn one(finding: &Finding, time_ms: u64) -> Value {
         "type_uid": 200301,
         "time": time_ms,
         "severity_id": severity_id,
-        "status_id": 1,
+        // The finding's own status: 1 New, 3 Suppressed (an exception accepts the risk).
+        "status": if finding.exception.is_some() { "Suppressed" } else { "New" },
+        "status_id": if finding.exception.is_some() { 3 } else { 1 },
         "metadata": {
             "version": OCSF_VERSION,
             "product": { "name": "hipaa-aws", "vendor_name": "hipaa-aws", "version": env!("CARGO_PKG_VERSION") }
@@ -48,6 +50,9 @@ fn one(finding: &Finding, time_ms: u64) -> Value {
             "desc": finding.reason,
             "types": ["HIPAA Security Rule"]
         },
+        "comment": finding.exception.as_ref().map(|e| format!(
+            "Excepted by entry {} ({}) until {}: {}", e.entry, e.owner, e.expires, e.reason
+        )),
         "compliance": {
             "standards": ["HIPAA Security Rule (45 CFR Part 164 Subpart C)"],
             "control": finding.control.as_str(),
@@ -71,7 +76,10 @@ fn one(finding: &Finding, time_ms: u64) -> Value {
         },
         "unmapped": {
             "cdk_nag_rule": finding.cdk_nag_rule,
-            "aws_config_rule": finding.config_rule
+            "aws_config_rule": finding.config_rule,
+            "details": finding.details,
+            "exception": finding.exception,
+            "known_from_baseline": finding.known
         }
     })
 }

@@ -9,6 +9,7 @@ mod audit_guide;
 mod audit_logging;
 mod audit_network;
 mod build_refusals;
+mod cli;
 mod compile_fail;
 mod conformance;
 mod database;

@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use aws_sdk_ec2::client::Waiters;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType};
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::aws_error::AwsResultExt;
 use crate::construct::{diff_states, Ctx, ResourceOutputs, SettingChange};
@@ -26,8 +25,8 @@ use super::util::{ec2_tags, required, tag_spec, SERVICE};
 /// Longest wait for a VPC to become available.
 const VPC_WAIT: Duration = Duration::from_secs(300);
 
-fn waited(operation: &'static str, error: impl std::error::Error) -> Error {
-    Error::unexpected(SERVICE, operation, DisplayErrorContext(&error).to_string())
+fn waited(operation: &'static str, error: impl std::error::Error + 'static) -> Error {
+    Error::unexpected(SERVICE, operation, crate::aws_error::error_chain(&error))
 }
 
 /// Makes the VPC (tagged), then converges every part.
