@@ -17,7 +17,8 @@ pub fn findings<'a>(report: &'a AuditReport, control: ControlId, arn: &str) -> V
 }
 
 /// Asserts `control` on `arn` has `status` (see the module), and returns the findings'
-/// statuses, reasons and settings for further checks.
+/// statuses, reasons, settings and details (what did not fit the one-line reason) for further
+/// checks.
 pub fn expect_finding(
     report: &AuditReport,
     control: ControlId,
@@ -76,7 +77,14 @@ fn judge(found: Vec<&Finding>, what: &str, status: Status) -> String {
     assert!(!found.is_empty(), "no finding of {what}");
     let described: Vec<String> = found
         .iter()
-        .map(|f| format!("{:?}: {} ({})", f.status, f.reason, f.setting))
+        .map(|f| {
+            let details = if f.details.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", f.details.join("; "))
+            };
+            format!("{:?}: {} ({}){details}", f.status, f.reason, f.setting)
+        })
         .collect();
     let holds = match status {
         Status::Pass | Status::NotApplicable => found.iter().all(|f| f.status == status),
