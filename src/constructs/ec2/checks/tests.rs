@@ -5,9 +5,11 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::constructs::ec2::rules::{PrefixListEntries, RulePeer};
-use crate::constructs::ec2::state::{Route, RouteTarget};
-use crate::controls::Status;
+use crate::constructs::ec2::rules::{PrefixListEntries, RulePeer, SgRule};
+use crate::constructs::ec2::state::{
+    NaclEntry, NetworkAclState, Route, RouteTableState, RouteTarget, TargetKind,
+};
+use crate::controls::{Check, ControlId, Status};
 
 const VPC: &str = "10.40.0.0/16";
 
