@@ -20,11 +20,7 @@ use hipaa_aws::prelude::*;
 mod architecture;
 use architecture::architecture;
 
-// The test suite's proxy, for its latency mode; its fault modes are unused here.
-#[allow(dead_code)]
-#[path = "../tests/suite/fault_proxy.rs"]
-mod fault_proxy;
-use fault_proxy::{FaultPlan, FaultProxy};
+use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 
 const REGION: &str = "us-east-1";
 const ROUND_TRIP: Duration = Duration::from_millis(50);
@@ -122,7 +118,8 @@ async fn main() -> Result<()> {
         None,
     )
     .await?;
-    let proxy = FaultProxy::start(&endpoint.url(), FaultPlan::latency(ROUND_TRIP));
+    let proxy =
+        FaultProxy::start(&endpoint.url(), FaultPlan::latency(ROUND_TRIP)).expect("fault proxy");
     compare_concurrency(
         &endpoint,
         "50 ms per call",

@@ -1,9 +1,10 @@
 //! One region of one account: the context every service scan gets, and what a scan returns.
 
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 use crate::construct::{LogicalId, ResourceKind};
-use crate::controls::{Check, ControlId, Status};
+use crate::controls::{Check, ControlId, Service, Status};
 use crate::env::Environment;
 use crate::error::{Error, Result};
 use crate::stack::{Event, EventSender, Operation, ResourceStatus};
@@ -20,6 +21,8 @@ pub(crate) struct RegionScan {
     pub region: String,
     /// True for the region that also scans global services (IAM, S3 buckets).
     pub global: bool,
+    /// The services judged; every service when `None`.
+    pub services: Option<BTreeSet<Service>>,
     pub concurrency: usize,
     pub events: EventSender,
 }
@@ -88,6 +91,18 @@ impl RegionScan {
         }));
     }
 
+    /// True when a scanner whose controls fall on any of `judges` has to run. Account-wide
+    /// controls come from several scanners, so choosing them runs every scanner.
+    pub fn wants(&self, judges: &[Service]) -> bool {
+        match &self.services {
+            None => true,
+            Some(chosen) => {
+                chosen.contains(&Service::Account)
+                    || judges.iter().any(|service| chosen.contains(service))
+            }
+        }
+    }
+
     /// The ARN that stands for the account in this region (for account-level findings).
     pub fn account_arn(&self) -> String {
         format!("arn:{}:::{}", self.env.partition(), self.account_id)
@@ -118,34 +133,65 @@ pub(crate) fn unreadable_reason(error: &Error) -> (String, Vec<String>) {
     (short, vec![whole])
 }
 
-/// Scans every service of one region (and the global ones, once).
+/// The services of every control each scanner can emit: a scanner runs when any is chosen
+/// (a log group's retention is an S3-service control, a database's security group an EC2
+/// one, so these lists are wider than the scanner's name). A control missing here would be
+/// dropped from a scoped audit; the suite compares each scoped audit with the full one.
+mod judges {
+    use crate::controls::Service;
+    pub const S3: &[Service] = &[Service::S3, Service::Kms];
+    pub const KMS: &[Service] = &[Service::Kms];
+    pub const LOGGING: &[Service] = &[Service::CloudTrail, Service::CloudWatch, Service::S3];
+    pub const GOVERNANCE: &[Service] = &[
+        Service::Config,
+        Service::SecurityHub,
+        Service::GuardDuty,
+        Service::S3,
+    ];
+    pub const RDS: &[Service] = &[
+        Service::Rds,
+        Service::Ec2,
+        Service::CloudWatch,
+        Service::S3,
+        Service::Kms,
+    ];
+    pub const NETWORK: &[Service] = &[Service::Ec2, Service::Ebs];
+    pub const EBS: &[Service] = &[Service::Ebs];
+    pub const IAM: &[Service] = &[Service::Iam];
+}
+
+/// Runs `scanner` when the audit judges any of `judges` (and, for a global scanner, only in
+/// the region that scans global services).
+async fn scan_if<F>(scan: &RegionScan, judges: &[Service], global_only: bool, scanner: F) -> Judged
+where
+    F: std::future::Future<Output = Judged>,
+{
+    if scan.wants(judges) && (scan.global || !global_only) {
+        scanner.await
+    } else {
+        Judged::default()
+    }
+}
+
+/// Scans every chosen service of one region (and the global ones, once).
 pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
     let (buckets, keys, logging, governance, databases) = tokio::join!(
-        async {
-            if scan.global {
-                s3::scan(scan).await
-            } else {
-                Judged::default()
-            }
-        },
-        kms::scan(scan),
+        scan_if(scan, judges::S3, true, s3::scan(scan)),
+        scan_if(scan, judges::KMS, false, kms::scan(scan)),
         // Log groups and security alarms are judged knowing which groups the trails feed.
-        async {
+        scan_if(scan, judges::LOGGING, false, async {
             let (mut judged, trails) = cloudtrail::scan(scan).await;
             judged.extend(logs::scan(scan, &trails).await);
             judged
-        },
-        governance::scan(scan),
-        super::rds::scan(scan),
+        }),
+        scan_if(scan, judges::GOVERNANCE, false, governance::scan(scan)),
+        scan_if(scan, judges::RDS, false, super::rds::scan(scan)),
     );
-    let (network, volumes, identities) =
-        tokio::join!(network::scan(scan), ebs::scan(scan), async {
-            if scan.global {
-                iam::scan(scan).await
-            } else {
-                Judged::default()
-            }
-        });
+    let (network, volumes, identities) = tokio::join!(
+        scan_if(scan, judges::NETWORK, false, network::scan(scan)),
+        scan_if(scan, judges::EBS, false, ebs::scan(scan)),
+        scan_if(scan, judges::IAM, true, iam::scan(scan)),
+    );
     let mut judged = Judged::default();
     judged.extend(buckets);
     judged.extend(keys);

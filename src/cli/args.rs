@@ -96,6 +96,10 @@ pub struct AuditArgs {
     /// Audit every account of the organization through this role.
     #[arg(long, value_name = "ROLE_NAME")]
     pub organization_role: Option<String>,
+    /// Judge only these services, comma-separated (e.g. `s3,kms,iam`; every service when
+    /// none). Only their reads are made.
+    #[arg(long, value_delimiter = ',', value_parser = parse_service)]
+    pub services: Vec<crate::controls::Service>,
     /// How many reads run at once (1 to 256).
     #[arg(long)]
     pub concurrency: Option<usize>,
@@ -117,6 +121,12 @@ pub struct AuditArgs {
     /// No progress and no list of findings: only errors, warnings and the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// One `--services` entry.
+fn parse_service(text: &str) -> Result<crate::controls::Service, String> {
+    text.parse()
+        .map_err(|error: crate::Error| error.to_string())
 }
 
 /// `hipaa-aws controls`.

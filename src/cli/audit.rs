@@ -155,6 +155,9 @@ async fn audit(args: &AuditArgs, env: &Environment, console: &Console) -> Result
         ));
     }
     let mut builder = Audit::builder().regions(args.regions.clone());
+    if !args.services.is_empty() {
+        builder = builder.services(args.services.iter().copied());
+    }
     if let Some(concurrency) = args.concurrency {
         builder = builder.concurrency(concurrency);
     }

@@ -9,18 +9,10 @@ use super::args::ControlsArgs;
 use super::console::Console;
 use super::{EXIT_FAILED, EXIT_OK};
 
-/// A service name as the filter compares it: lowercase letters and digits only.
-fn folded(text: &str) -> String {
-    text.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 fn service_matches(id: ControlId, wanted: &str) -> bool {
-    let service = id.control().service;
-    let wanted = folded(wanted);
-    folded(&service.to_string()) == wanted || folded(&format!("{service:?}")) == wanted
+    wanted
+        .parse::<crate::controls::Service>()
+        .is_ok_and(|service| id.control().service == service)
 }
 
 fn citation_matches(id: ControlId, wanted: &str) -> bool {

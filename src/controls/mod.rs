@@ -72,6 +72,58 @@ impl fmt::Display for Service {
     }
 }
 
+impl Service {
+    /// Every service, in declaration order.
+    pub const ALL: &'static [Service] = &[
+        Service::Ec2,
+        Service::Ebs,
+        Service::S3,
+        Service::Kms,
+        Service::Iam,
+        Service::Rds,
+        Service::CloudTrail,
+        Service::CloudWatch,
+        Service::Config,
+        Service::SecurityHub,
+        Service::GuardDuty,
+        Service::Account,
+    ];
+}
+
+/// Lowercase letters and digits only: how service names are compared.
+fn folded(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl std::str::FromStr for Service {
+    type Err = crate::error::Error;
+
+    /// Parses a service by its name or its display name, ignoring case and punctuation:
+    /// `s3`, `cloudtrail`, `security-hub`, `EC2/VPC`, `ec2`.
+    fn from_str(text: &str) -> Result<Service, Self::Err> {
+        let wanted = folded(text);
+        Service::ALL
+            .iter()
+            .copied()
+            .find(|service| {
+                folded(&service.to_string()) == wanted || folded(&format!("{service:?}")) == wanted
+            })
+            .ok_or_else(|| {
+                let names: Vec<String> = Service::ALL
+                    .iter()
+                    .map(|service| folded(&format!("{service:?}")))
+                    .collect();
+                crate::error::Error::Configuration(format!(
+                    "{text:?} is not a service (services: {})",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
 /// Where a control's HIPAA citations come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CitationSource {
@@ -267,6 +319,31 @@ mod tests {
             );
             assert_eq!(control.id, *id);
         }
+    }
+
+    #[test]
+    fn services_parse_by_name_or_display_name_and_unknown_names_are_refused() {
+        for service in Service::ALL {
+            assert_eq!(
+                format!("{service:?}").parse::<Service>().ok(),
+                Some(*service)
+            );
+            assert_eq!(service.to_string().parse::<Service>().ok(), Some(*service));
+        }
+        assert_eq!(
+            "security-hub".parse::<Service>().ok(),
+            Some(Service::SecurityHub)
+        );
+        assert_eq!("EC2/VPC".parse::<Service>().ok(), Some(Service::Ec2));
+        let error = "s4".parse::<Service>().expect_err("no service s4");
+        assert!(
+            error.to_string().contains("\"s4\" is not a service"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("securityhub"), "{error}");
+        // Every variant is listed once in ALL.
+        let unique: std::collections::BTreeSet<_> = Service::ALL.iter().collect();
+        assert_eq!(unique.len(), Service::ALL.len());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod fault_proxy;
 mod install;
 
 use std::io::{Read, Write};

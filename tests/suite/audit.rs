@@ -566,10 +566,13 @@ async fn an_organization_is_audited_account_by_account_and_an_unreachable_one_is
         members.push(status.account_id().expect("account id").to_string());
     }
     // The billing account refuses the audit role.
-    let proxy = crate::fault_proxy::FaultProxy::start(
+    let proxy = hipaa_aws::local::fault_proxy::FaultProxy::start(
         &crate::support::endpoint().await.url(),
-        crate::fault_proxy::FaultPlan::deny(Box::leak(members[1].clone().into_boxed_str())),
-    );
+        hipaa_aws::local::fault_proxy::FaultPlan::deny(Box::leak(
+            members[1].clone().into_boxed_str(),
+        )),
+    )
+    .expect("fault proxy");
     let config = management
         .sdk_config
         .clone()

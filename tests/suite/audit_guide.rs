@@ -386,3 +386,84 @@ async fn audit_of_an_account_built_by_the_guides_cli_steps_lists_each_omission()
         "the guide's account must not pass the audit"
     );
 }
+
+/// What a report found, as the verdicts compare: control, resource, region and status.
+fn verdicts(
+    report: &hipaa_aws::audit::AuditReport,
+    keep: impl Fn(ControlId) -> bool,
+) -> Vec<(ControlId, String, String, Status)> {
+    let mut verdicts: Vec<_> = report
+        .findings()
+        .filter(|finding| keep(finding.control))
+        .map(|finding| {
+            (
+                finding.control,
+                finding.resource_arn.clone(),
+                finding.region.clone(),
+                finding.status,
+            )
+        })
+        .collect();
+    verdicts.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    verdicts
+}
+
+/// A scoped audit skips whole scanners, so a scanner mapped to the wrong service would drop
+/// verdicts silently: each service's scoped audit must return exactly the full audit's
+/// findings of that service, and nothing of any other.
+#[tokio::test]
+async fn an_audit_scoped_to_one_service_reports_exactly_the_full_audits_findings_of_it() {
+    use hipaa_aws::controls::Service;
+    let guide = follow_the_guide().await;
+    let audit = |services: Option<Service>| {
+        let mut builder = Audit::builder().regions([crate::support::REGION]);
+        if let Some(service) = services {
+            builder = builder.services([service]);
+        }
+        builder.build().expect("audit options")
+    };
+    let full = audit(None).run(&guide.account.env).await.expect("audit");
+    for &service in Service::ALL {
+        let scoped = audit(Some(service))
+            .run(&guide.account.env)
+            .await
+            .expect("scoped audit");
+        let expected = verdicts(&full, |id| id.control().service == service);
+        assert_eq!(
+            verdicts(&scoped, |_| true),
+            expected,
+            "the audit scoped to {service} differs from the full audit's {service} findings"
+        );
+    }
+    // The guide's account has findings of most services, so the comparison above is not empty.
+    let judged: std::collections::BTreeSet<Service> = full
+        .findings()
+        .map(|f| f.control.control().service)
+        .collect();
+    for service in [
+        Service::Ec2,
+        Service::Ebs,
+        Service::S3,
+        Service::Kms,
+        Service::Iam,
+        Service::CloudTrail,
+        Service::CloudWatch,
+        Service::Config,
+        Service::SecurityHub,
+        Service::GuardDuty,
+    ] {
+        assert!(
+            judged.contains(&service),
+            "no {service} finding in the guide's account"
+        );
+    }
+}
+
+#[test]
+fn an_empty_service_list_is_refused_rather_than_judging_nothing() {
+    let error = Audit::builder()
+        .services(std::iter::empty())
+        .build()
+        .expect_err("an empty list judges nothing");
+    assert!(error.to_string().contains("audit services"), "{error}");
+}

@@ -18,9 +18,9 @@ use hipaa_aws::constructs::cloudwatch::SecurityEvent;
 use hipaa_aws::constructs::config::hipaa_pack_rules;
 use hipaa_aws::prelude::*;
 
-use crate::fault_proxy::{FaultPlan, FaultProxy};
 use crate::support::findings::{expect_finding, expect_finding_in};
 use crate::support::{account, TestAccount, REGION};
+use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 
 const OTHER_REGION: &str = "us-west-2";
 
@@ -743,7 +743,8 @@ async fn audit_logging_a_denied_call_is_an_error_finding_never_a_pass() {
     let proxy = FaultProxy::start(
         &crate::support::endpoint().await.url(),
         FaultPlan::deny("includeShadowTrails"),
-    );
+    )
+    .expect("fault proxy");
     let config = account
         .sdk_config
         .clone()

@@ -767,11 +767,12 @@ async fn every_iam_control_passes_and_fails() {
 async fn denied_env(
     account: &TestAccount,
     text: &'static str,
-) -> (Environment, crate::fault_proxy::FaultProxy) {
-    let proxy = crate::fault_proxy::FaultProxy::start(
+) -> (Environment, hipaa_aws::local::fault_proxy::FaultProxy) {
+    let proxy = hipaa_aws::local::fault_proxy::FaultProxy::start(
         &crate::support::endpoint().await.url(),
-        crate::fault_proxy::FaultPlan::deny(text),
-    );
+        hipaa_aws::local::fault_proxy::FaultPlan::deny(text),
+    )
+    .expect("fault proxy");
     let config = account
         .sdk_config
         .clone()

@@ -9,8 +9,8 @@ use hipaa_aws::construct::{Construct, LogicalId, ResourceOutputs};
 use hipaa_aws::prelude::*;
 use hipaa_aws::stack::{CustomConstruct, CustomContext, Event, Operation, Removal, ResourceStatus};
 
-use crate::fault_proxy::{FaultPlan, FaultProxy};
 use crate::support::{account, TestAccount};
+use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 
 fn foundation(account: &TestAccount, stack: &str) -> (Stack, Vec<LogicalId>) {
     let phi_key = HipaaKey::builder()
@@ -447,7 +447,8 @@ async fn apply_under_twenty_percent_injected_faults_converges_to_the_clean_state
     let proxy = FaultProxy::start(
         &crate::support::endpoint().await.url(),
         FaultPlan::random(0x5EED, 0.2),
-    );
+    )
+    .expect("fault proxy");
     let env = env_through(&faulty, &proxy, 10)
         .await
         .expect("environment through the proxy");
@@ -493,7 +494,8 @@ async fn an_apply_killed_at_ten_points_is_completed_by_running_it_again() {
         let proxy = FaultProxy::start(
             &crate::support::endpoint().await.url(),
             FaultPlan::cut(cut_at, after_forwarding),
-        );
+        )
+        .expect("fault proxy");
         let (stack, _) = foundation(&account, "killed");
         if let Ok(env) = env_through(&account, &proxy, 1).await {
             let killed = stack.apply(&env).await;

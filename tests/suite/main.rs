@@ -1,7 +1,6 @@
 //! The one integration-test binary: every module shares the local endpoint that `support`
 //! starts on first use.
 
-mod fault_proxy;
 mod support;
 
 mod audit;

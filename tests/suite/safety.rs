@@ -13,8 +13,8 @@ use hipaa_aws::prelude::*;
 use hipaa_aws::stack::Removal;
 use hipaa_aws::{ApplyOptions, Audit, HipaaRole, Trust};
 
-use crate::fault_proxy::{FaultPlan, FaultProxy};
 use crate::support::{account, TestAccount};
+use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 
 fn logs_client(account: &TestAccount) -> aws_sdk_cloudwatchlogs::Client {
     aws_sdk_cloudwatchlogs::Client::new(&account.sdk_config)
@@ -127,7 +127,8 @@ async fn destroy_without_consent_sends_delete_bucket_alone_and_keeps_a_bucket_s3
     let proxy = FaultProxy::start(
         &crate::support::endpoint().await.url(),
         FaultPlan::answer_once("?versions", EMPTY_LISTING),
-    );
+    )
+    .expect("fault proxy");
     let env = env_through(&account, &proxy).await;
     let report = b
         .stack
@@ -541,7 +542,8 @@ async fn one_failed_read_errors_only_the_controls_it_feeds_in_verify_and_the_aud
     let proxy = FaultProxy::start(
         &crate::support::endpoint().await.url(),
         deny_path("?versioning"),
-    );
+    )
+    .expect("fault proxy");
     let env = env_through(&account, &proxy).await;
     let report = b.stack.verify(&env).await.expect("verify still answers");
     assert!(

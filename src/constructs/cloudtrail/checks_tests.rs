@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::constructs::cloudtrail::state::{BasicEventSelector, DataResourceSelector};
+use crate::constructs::cloudtrail::selectors::{management_events_recorded, selector_coverage};
+use crate::constructs::cloudtrail::state::{
+    AdvancedEventSelector, BasicEventSelector, DataResourceSelector, EventSelectors, FieldSelector,
+};
 use crate::controls::Status;
 
 fn trail(selectors: Option<EventSelectors>) -> TrailState {

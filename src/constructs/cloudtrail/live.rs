@@ -11,7 +11,7 @@ use crate::construct::Ctx;
 use crate::env::Environment;
 use crate::error::{Error, Result};
 
-use super::checks::selector_coverage;
+use super::selectors::selector_coverage;
 use super::state::{
     AdvancedEventSelector, BasicEventSelector, DataResourceSelector, EventSelectors, FieldSelector,
     TrailState,

@@ -6,16 +6,20 @@
 mod checks;
 mod live;
 mod policies;
+mod selectors;
 mod state;
 mod trail;
 
 pub use checks::{
-    covers_all_buckets, covers_bucket, evaluate_account_trails, evaluate_delivery_role,
-    evaluate_trail, management_events_recorded, selector_coverage, trail_name_problem,
-    SelectorCoverage, TrailExpectations,
+    evaluate_account_trails, evaluate_delivery_role, evaluate_trail, trail_name_problem,
+    TrailExpectations,
 };
 pub use live::{all_buckets_value, describe_trails, read_trail_state};
 pub use policies::{trail_bucket_statements, trail_key_statements, CLOUDTRAIL_SERVICE};
+pub use selectors::{
+    covers_all_buckets, covers_bucket, management_events_recorded, selector_coverage,
+    SelectorCoverage,
+};
 pub use state::{
     AdvancedEventSelector, AuditTrailState, BasicEventSelector, DataResourceSelector,
     EventSelectors, FieldSelector, TrailState,

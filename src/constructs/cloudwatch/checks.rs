@@ -65,7 +65,9 @@ pub const EVALUATE_TOPIC_COVERS: &[ControlId] = &[
 /// account's alarms publish, over TLS.
 pub fn evaluate_topic(topic: &TopicState) -> Vec<Check> {
     let key = topic.kms_key.as_deref().unwrap_or_default();
-    let customer_key = !key.is_empty() && !key.contains("alias/aws/");
+    // An AWS managed key passes by no name: `alias/aws/sns`, its key id and its ARN all fail.
+    let aws_managed = key.contains("alias/aws/") || topic.key_manager.as_deref() == Some("AWS");
+    let customer_key = !key.is_empty() && !aws_managed && topic.key_manager.is_some();
     let policy_problems = match &topic.policy {
         Some(policy) => topic_policy_problems(policy, &topic.arn),
         None => vec!["the topic policy could not be read".to_string()],
@@ -75,11 +77,15 @@ pub fn evaluate_topic(topic: &TopicState) -> Vec<Check> {
             ControlId::AlarmTopicEncrypted,
             "topic.kms_key",
             customer_key,
-            format!("messages are encrypted with {key}"),
+            format!("messages are encrypted with the customer managed key {key}"),
             if key.is_empty() {
                 "the topic is not encrypted".to_string()
-            } else {
+            } else if aws_managed {
                 format!("the topic is encrypted with the AWS managed key {key}")
+            } else {
+                format!(
+                    "the topic's key {key} does not exist, so messages cannot be encrypted with it"
+                )
             },
         ),
         match &topic.policy {
@@ -186,6 +192,42 @@ mod tests {
 
     fn problems(statements: Vec<Statement>) -> Vec<String> {
         topic_policy_problems(&PolicyDocument::new(statements), TOPIC)
+    }
+
+    fn topic_key(kms_key: Option<&str>, key_manager: Option<&str>) -> crate::controls::Status {
+        let topic = TopicState {
+            name: "alarms".to_string(),
+            arn: TOPIC.to_string(),
+            kms_key: kms_key.map(str::to_string),
+            key_manager: key_manager.map(str::to_string),
+            policy: Some(PolicyDocument::new(vec![deny_http()])),
+            tags: std::collections::BTreeMap::new(),
+        };
+        let checks = evaluate_topic(&topic);
+        checks
+            .iter()
+            .find(|check| check.control == ControlId::AlarmTopicEncrypted)
+            .map(|check| check.status)
+            .expect("the encryption check")
+    }
+
+    #[test]
+    fn an_aws_managed_topic_key_fails_by_alias_id_or_arn() {
+        use crate::controls::Status::{Fail, Pass};
+        let key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert_eq!(topic_key(Some(key_arn), Some("CUSTOMER")), Pass);
+        assert_eq!(topic_key(Some("alias/app-alarms"), Some("CUSTOMER")), Pass);
+        // The AWS managed key, by alias (no call needed), key id or ARN.
+        assert_eq!(topic_key(Some("alias/aws/sns"), None), Fail);
+        assert_eq!(topic_key(Some("alias/aws/sns"), Some("CUSTOMER")), Fail);
+        assert_eq!(topic_key(Some(key_arn), Some("AWS")), Fail);
+        assert_eq!(
+            topic_key(Some("1234abcd-12ab-34cd-56ef-1234567890ab"), Some("AWS")),
+            Fail
+        );
+        // A key that does not exist encrypts nothing; no key at all is unencrypted.
+        assert_eq!(topic_key(Some(key_arn), None), Fail);
+        assert_eq!(topic_key(None, None), Fail);
     }
 
     #[test]

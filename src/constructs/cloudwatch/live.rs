@@ -60,19 +60,42 @@ pub async fn read_topic_state(
         .map(|tag| (tag.key().to_string(), tag.value().to_string()))
         .collect();
     let name = arn.rsplit(':').next().unwrap_or(arn).to_string();
+    let kms_key = attributes
+        .get("KmsMasterKeyId")
+        .filter(|key| !key.is_empty())
+        .cloned();
+    let key_manager = match &kms_key {
+        None => None,
+        Some(key) => read_key_manager(env, key).await?,
+    };
     Ok(Some((
         TopicState {
             name,
             arn: arn.to_string(),
-            kms_key: attributes
-                .get("KmsMasterKeyId")
-                .filter(|key| !key.is_empty())
-                .cloned(),
+            kms_key,
+            key_manager,
             policy,
             tags: BTreeMap::new(),
         },
         tags,
     )))
+}
+
+/// Who manages the key (`CUSTOMER` or `AWS`); `None` when no such key exists. An AWS managed
+/// key named by its alias is known without a call.
+async fn read_key_manager(env: &Environment, key: &str) -> Result<Option<String>> {
+    if key.contains("alias/aws/") {
+        return Ok(Some("AWS".to_string()));
+    }
+    Ok(env
+        .kms()
+        .describe_key()
+        .key_id(key)
+        .send()
+        .await
+        .aws_optional("kms", "DescribeKey", key, &["NotFoundException"])?
+        .and_then(|output| output.key_metadata)
+        .and_then(|metadata| metadata.key_manager().map(|m| m.as_str().to_string())))
 }
 
 fn sns_tags(tags: &BTreeMap<String, String>) -> Result<Vec<aws_sdk_sns::types::Tag>> {

@@ -23,6 +23,9 @@ pub struct TopicState {
     pub arn: String,
     /// The KMS key encrypting messages at rest, if any.
     pub kms_key: Option<String>,
+    /// `CUSTOMER` or `AWS` for the key, when it could be described (an AWS managed key named
+    /// by its id or ARN is no customer key).
+    pub key_manager: Option<String>,
     /// The topic's access policy.
     pub policy: Option<PolicyDocument>,
     /// The tags the library manages (others are ignored).

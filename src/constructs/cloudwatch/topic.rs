@@ -232,6 +232,7 @@ impl Construct for AlarmTopic {
             policy: Some(alarm_topic_policy(scope, &arn)),
             arn,
             kms_key: Some(scope.arn_of(&self.key)),
+            key_manager: Some("CUSTOMER".to_string()),
             tags: scope.tags_for(&self.id, false),
         }
     }

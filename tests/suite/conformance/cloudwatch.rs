@@ -56,6 +56,7 @@ fn topic() -> TopicState {
         name: "acme-alarms".into(),
         arn: TOPIC.into(),
         kms_key: Some("arn:aws:kms:us-east-1:111122223333:key/1234".into()),
+        key_manager: Some("CUSTOMER".into()),
         policy: Some(alarm_topic_policy(&Scope::for_build(), TOPIC)),
         tags: BTreeMap::new(),
     }
@@ -144,6 +145,8 @@ pub fn cases() -> Vec<Case> {
         judge_topic("encrypted with a customer key", C::AlarmTopicEncrypted, Pass, |_| {}),
         judge_topic("not encrypted", C::AlarmTopicEncrypted, Fail, |s| s.kms_key = None),
         judge_topic("alias/aws/sns", C::AlarmTopicEncrypted, Fail, |s| s.kms_key = Some("alias/aws/sns".into())).edge(),
+        judge_topic("the AWS managed key by its ARN", C::AlarmTopicEncrypted, Fail, |s| s.key_manager = Some("AWS".into())).edge(),
+        judge_topic("a key that does not exist", C::AlarmTopicEncrypted, Fail, |s| s.key_manager = None).edge(),
         judge_topic("the library's publish policy", C::AlarmTopicPolicyLeastPrivilege, Pass, |_| {}),
         judge_topic("policy unreadable", C::AlarmTopicPolicyLeastPrivilege, Error, |s| s.policy = None),
         judge_topic("everyone may publish", C::AlarmTopicPolicyLeastPrivilege, Fail, |s| {

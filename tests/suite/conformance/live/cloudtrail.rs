@@ -13,6 +13,7 @@
 use aws_sdk_cloudtrail::types::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, ReadWriteType,
 };
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status, VerifyReport};
 
@@ -469,7 +470,10 @@ pub(super) async fn family() -> Vec<Case> {
         narrow_trails(&narrow),
         verify_cases(&main)
     );
-    let (report, narrow_report) = tokio::join!(audit(&main.env), audit(&narrow.env));
+    let (report, narrow_report) = tokio::join!(
+        audit(&main.env, &[Service::CloudTrail]),
+        audit(&narrow.env, &[Service::CloudTrail])
+    );
     let t = &trails;
     let on = |arn: &str| found(&report, arn);
     let audit_case = |name: &str, control, expected, checks: Vec<Check>| {

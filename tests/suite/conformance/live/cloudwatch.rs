@@ -12,6 +12,7 @@
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use hipaa_aws::constructs::cloudwatch::SecurityEvent;
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status};
 
@@ -167,13 +168,14 @@ async fn set_topic(account: &TestAccount, topic: &str, attribute: &str, value: &
 }
 
 /// The verify checks of the family's stack, before and after the changes: (alarms, topic
-/// one, topic two).
-type Verified = [(Vec<Check>, Vec<Check>); 3];
+/// one, topic two, topic three).
+type Verified = [(Vec<Check>, Vec<Check>); 4];
 
 /// The library's security alarms on a log group, notifying one alarm topic, and a second
 /// topic; then by hand: the VPC-changes alarm silenced, the root-use filter weakened, topic
 /// one switched to the AWS key with its TLS deny narrowed to an address range, topic two's
-/// key removed and its policy opened through a principal list under `StringNotEquals`.
+/// key removed and its policy opened through a principal list under `StringNotEquals`, topic
+/// three switched to the AWS managed key named by its ARN.
 async fn verify_cases(main: &TestAccount) -> Verified {
     let env = &main.env;
     let key = HipaaKey::builder()
@@ -185,9 +187,10 @@ async fn verify_cases(main: &TestAccount) -> Verified {
         .key(&key)
         .build()
         .expect("log group");
-    let (one_name, two_name) = (
+    let (one_name, two_name, three_name) = (
         format!("conf-one-{}", main.suffix),
         format!("conf-two-{}", main.suffix),
+        format!("conf-three-{}", main.suffix),
     );
     let one = AlarmTopic::builder()
         .name(one_name.clone())
@@ -196,6 +199,11 @@ async fn verify_cases(main: &TestAccount) -> Verified {
         .expect("topic");
     let two = AlarmTopic::builder()
         .name(two_name.clone())
+        .key(&key)
+        .build()
+        .expect("topic");
+    let three = AlarmTopic::builder()
+        .name(three_name.clone())
         .key(&key)
         .build()
         .expect("topic");
@@ -211,6 +219,7 @@ async fn verify_cases(main: &TestAccount) -> Verified {
         .with(alarms)
         .with(one)
         .with(two)
+        .with(three)
         .with(group)
         .with(key)
         .build()
@@ -297,11 +306,29 @@ async fn verify_cases(main: &TestAccount) -> Verified {
         ]
     });
     set_topic(main, &two_arn, "Policy", &listed_everyone.to_string()).await;
+    // The AWS managed key named by its ARN, not its alias: still no customer key.
+    let aws_sns_key = env
+        .kms()
+        .describe_key()
+        .key_id("alias/aws/sns")
+        .send()
+        .await
+        .expect("the AWS managed SNS key")
+        .key_metadata
+        .expect("key metadata")
+        .arn
+        .expect("key arn");
+    let three_arn = topic_arn(main, &three_name);
+    set_topic(main, &three_arn, "KmsMasterKeyId", &aws_sns_key).await;
     let after = stack.verify(env).await.expect("verify");
     [
         (verified(&before, &prefix), verified(&after, &prefix)),
         (verified(&before, &one_name), verified(&after, &one_name)),
         (verified(&before, &two_name), verified(&after, &two_name)),
+        (
+            verified(&before, &three_name),
+            verified(&after, &three_name),
+        ),
     ]
 }
 
@@ -358,12 +385,19 @@ pub(super) async fn family() -> Vec<Case> {
         )
         .await;
     };
-    let ((), [(alarms_before, alarms_after), (one_before, one_after), (two_before, two_after)], ()) = tokio::join!(
+    let (
+        (),
+        [(alarms_before, alarms_after), (one_before, one_after), (two_before, two_after), (_, three_after)],
+        (),
+    ) = tokio::join!(
         made,
         verify_cases(&main),
         watched_trail(&blind, &blind_topic, false, Some("kms.amazonaws.com"))
     );
-    let (report, blind_report) = tokio::join!(audit(&main.env), audit(&blind.env));
+    let (report, blind_report) = tokio::join!(
+        audit(&main.env, &[Service::CloudWatch]),
+        audit(&blind.env, &[Service::CloudWatch])
+    );
     let on_blind = found(
         &blind_report,
         &format!("arn:aws:::{}", blind.env.account_id()),
@@ -494,6 +528,13 @@ pub(super) async fn family() -> Vec<Case> {
             C::AlarmTopicEncrypted,
             Fail,
             &one_after,
+        )
+        .edge(),
+        verify_case(
+            "verify: topic switched to the AWS managed key by its ARN",
+            C::AlarmTopicEncrypted,
+            Fail,
+            &three_after,
         )
         .edge(),
         verify_case(

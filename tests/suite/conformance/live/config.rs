@@ -13,6 +13,7 @@ use aws_sdk_config::types::{
 };
 use hipaa_aws::construct::{Construct, LogicalId};
 use hipaa_aws::constructs::config::hipaa_pack_rules;
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status};
 
@@ -245,7 +246,10 @@ pub(super) async fn family() -> Vec<Case> {
     let (hand, lib) = tokio::join!(account(), account());
     let ((), (recorder_before, recorder_after, rules_before, rules_after)) =
         tokio::join!(by_hand(&hand), library(&lib));
-    let (hand_report, lib_report) = tokio::join!(audit(&hand.env), audit(&lib.env));
+    let (hand_report, lib_report) = tokio::join!(
+        audit(&hand.env, &[Service::Config, Service::S3]),
+        audit(&lib.env, &[Service::Config, Service::S3])
+    );
     let recorder_of = |report: &hipaa_aws::audit::AuditReport| -> Vec<Check> {
         let arn = report
             .findings()

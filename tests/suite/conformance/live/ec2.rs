@@ -14,6 +14,7 @@ use aws_sdk_ec2::types::{
     LogDestinationType, OperationType, PrefixListId, RuleAction, SnapshotAttributeName,
     TrafficType,
 };
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status, VerifyReport};
 
@@ -573,7 +574,10 @@ pub(super) async fn family() -> Vec<Case> {
     let (made, (before, after), ()) =
         tokio::join!(make(&main), verify_cases(&main), ebs_default_on(&other));
     // The main account's EBS default is the library's guard, turned off by hand above.
-    let (report, other_report) = tokio::join!(audit(&main.env), audit(&other.env));
+    let (report, other_report) = tokio::join!(
+        audit(&main.env, &[Service::Ec2, Service::Ebs]),
+        audit(&other.env, &[Service::Ec2, Service::Ebs])
+    );
     let m = &made;
     let a = |kind: &str, id: &str| found(&report, &arn(&main, kind, id));
     let sg = |id: &str| a("security-group", id);

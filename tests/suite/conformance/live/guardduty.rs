@@ -12,6 +12,7 @@ use aws_sdk_guardduty::types::{
     DetectorFeature, DetectorFeatureConfiguration, FeatureStatus, FindingPublishingFrequency,
 };
 use hipaa_aws::construct::LogicalId;
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status};
 
@@ -76,7 +77,10 @@ async fn library(account: &TestAccount) -> (String, Vec<Check>, Vec<Check>) {
 pub(super) async fn family() -> Vec<Case> {
     let (hand, lib) = tokio::join!(account(), account());
     let (hand_id, (lib_id, before, after)) = tokio::join!(by_hand(&hand), library(&lib));
-    let (hand_report, lib_report) = tokio::join!(audit(&hand.env), audit(&lib.env));
+    let (hand_report, lib_report) = tokio::join!(
+        audit(&hand.env, &[Service::GuardDuty]),
+        audit(&lib.env, &[Service::GuardDuty])
+    );
     let arn = |account: &TestAccount, id: &str| {
         format!(
             "arn:aws:guardduty:{REGION}:{}:detector/{id}",

@@ -2,6 +2,7 @@
 //! length boundary, judged by one audit per account.
 
 use hipaa_aws::audit::AuditReport;
+use hipaa_aws::controls::Service;
 use hipaa_aws::{Check, ControlId as C, Status};
 
 use super::{audit, found, Case, Path};
@@ -80,7 +81,10 @@ pub(super) async fn family() -> Vec<Case> {
             .expect("role");
     }
     tokio::join!(password_policy(&main, 14), password_policy(&other, 13));
-    let (report, other_report) = tokio::join!(audit(&main.env), audit(&other.env));
+    let (report, other_report) = tokio::join!(
+        audit(&main.env, &[Service::Iam]),
+        audit(&other.env, &[Service::Iam])
+    );
     let arn = |kind: &str, name: &str| format!("arn:aws:iam::{id}:{kind}/{name}");
     let live = |name: &str, control, expected, checks: Vec<Check>| {
         Case::live(F, Path::Audit, name, control, expected, checks)

@@ -1,6 +1,7 @@
 //! KMS live cases: keys made by hand (rotation, scheduled deletion) judged by one audit, and
 //! the library's key with rotation turned off behind its back, judged by verify.
 
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{ControlId as C, Status, VerifyReport};
 
@@ -59,7 +60,7 @@ pub(super) async fn family() -> Vec<Case> {
         .send()
         .await
         .expect("disable rotation");
-    let (report, after) = tokio::join!(audit(&main.env), stack.verify(&main.env));
+    let (report, after) = tokio::join!(audit(&main.env, &[Service::Kms]), stack.verify(&main.env));
     let after = after.expect("verify");
     // The stack holds the key alone: every check verify made is the key's.
     let all = |report: &VerifyReport| {

@@ -19,15 +19,19 @@ mod s3;
 mod securityhub;
 
 use hipaa_aws::audit::{Audit, AuditReport};
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, VerifyReport};
 
 use super::{Case, Path};
 use crate::support::REGION;
 
-async fn audit(env: &Environment) -> AuditReport {
+/// An audit of the services a family judges (a scoped audit reads only what they need; a
+/// case whose control falls outside them finds no verdict and fails, never passes).
+async fn audit(env: &Environment, services: &[Service]) -> AuditReport {
     Audit::builder()
         .regions([REGION])
+        .services(services.iter().copied())
         .build()
         .expect("audit options")
         .run(env)

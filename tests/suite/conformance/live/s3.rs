@@ -7,6 +7,7 @@ use aws_sdk_s3::types::{
     PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
     ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
 };
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status};
 
@@ -178,8 +179,11 @@ pub(super) async fn family() -> Vec<Case> {
         .expect("suspend");
     encrypt(&main, &data_name, ServerSideEncryption::Aes256, None).await;
 
-    let (report, other_report, after) =
-        tokio::join!(audit(&main.env), audit(&other.env), stack.verify(&main.env));
+    let (report, other_report, after) = tokio::join!(
+        audit(&main.env, &[Service::S3]),
+        audit(&other.env, &[Service::S3]),
+        stack.verify(&main.env)
+    );
     let after = after.expect("verify");
     let arn = |b: &str| format!("arn:aws:s3:::{b}");
     let (g, p, m, q) = (

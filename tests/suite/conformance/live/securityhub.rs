@@ -9,6 +9,7 @@
 //! recorded responses' of `governance::recorded`.
 
 use hipaa_aws::construct::LogicalId;
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::{Check, ControlId as C, Status};
 
@@ -72,7 +73,10 @@ fn hub_findings(report: &hipaa_aws::audit::AuditReport) -> Vec<Check> {
 pub(super) async fn family() -> Vec<Case> {
     let (hand, lib) = tokio::join!(account(), account());
     let ((), (before, after)) = tokio::join!(by_hand(&hand), library(&lib));
-    let (hand_report, lib_report) = tokio::join!(audit(&hand.env), audit(&lib.env));
+    let (hand_report, lib_report) = tokio::join!(
+        audit(&hand.env, &[Service::SecurityHub]),
+        audit(&lib.env, &[Service::SecurityHub])
+    );
     let (on, half) = (hub_findings(&hand_report), hub_findings(&lib_report));
     let audit_case = |name: &str, control, expected, checks: &Vec<Check>| {
         Case::live(F, Path::Audit, name, control, expected, checks.clone())

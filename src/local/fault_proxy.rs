@@ -5,12 +5,17 @@
 //! endpoint, or after the endpoint executed it, so the client never learns the outcome). It can
 //! also hold every request for a fixed time, standing in for the round trip to a real region
 //! (the stack benchmark uses that).
+//!
+//! Used by the test suite (faults, cuts, denials) and the stack benchmark (latency); behind
+//! the `local` feature with the endpoint it stands in front of.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
+
+use crate::error::{Error, Result};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -88,7 +93,6 @@ impl FaultPlan {
     }
 
     /// Every request whose path and query contain `text` is denied; nothing else is touched.
-    #[allow(dead_code)] // used by the suite, not by benches/stack.rs
     pub fn deny_path(text: &'static str) -> FaultPlan {
         FaultPlan {
             deny_path_containing: Some(text),
@@ -97,7 +101,6 @@ impl FaultPlan {
     }
 
     /// The first request whose path and query contain `text` is answered with `body`.
-    #[allow(dead_code)] // used by the suite, not by benches/stack.rs
     pub fn answer_once(text: &'static str, body: &'static str) -> FaultPlan {
         FaultPlan {
             answer_once: Some((text, body)),
@@ -106,7 +109,6 @@ impl FaultPlan {
     }
 
     /// No faults; every request is held `latency` before it is forwarded.
-    #[allow(dead_code)] // used by benches/stack.rs, which includes this file
     pub fn latency(latency: std::time::Duration) -> FaultPlan {
         FaultPlan {
             latency,
@@ -118,10 +120,15 @@ impl FaultPlan {
 /// Counts of what the proxy did.
 #[derive(Debug, Default)]
 pub struct FaultStats {
+    /// Requests received.
     pub requests: AtomicU64,
+    /// Requests answered with a throttling error.
     pub throttled: AtomicU64,
+    /// Requests answered with HTTP 500 or 503.
     pub server_errors: AtomicU64,
+    /// Connections reset instead of answered.
     pub resets: AtomicU64,
+    /// Requests lost to the network cut.
     pub cut: AtomicU64,
     /// Requests denied or answered by path (`deny_path_containing`, `answer_once`).
     pub by_path: AtomicU64,
@@ -130,6 +137,7 @@ pub struct FaultStats {
 }
 
 impl FaultStats {
+    /// Injected faults: throttles, server errors and resets.
     pub fn faults(&self) -> u64 {
         self.throttled.load(Ordering::SeqCst)
             + self.server_errors.load(Ordering::SeqCst)
@@ -138,45 +146,55 @@ impl FaultStats {
 }
 
 /// A running proxy; it stops when dropped.
+#[derive(Debug)]
 pub struct FaultProxy {
     address: SocketAddr,
+    /// What it did so far.
     pub stats: Arc<FaultStats>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
 impl FaultProxy {
-    /// Starts a proxy to `upstream` (a loopback URL) on its own thread and runtime.
-    pub fn start(upstream: &str, plan: FaultPlan) -> FaultProxy {
+    /// Starts a proxy to `upstream` (a loopback URL) on its own thread and runtime. Refuses
+    /// an upstream that is not a loopback socket address.
+    pub fn start(upstream: &str, plan: FaultPlan) -> Result<FaultProxy> {
         let upstream: SocketAddr = upstream
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .parse()
-            .expect("the endpoint URL is a loopback socket address");
-        assert!(
-            upstream.ip().is_loopback(),
-            "the proxy only forwards to loopback"
-        );
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking listener");
-        let address = listener.local_addr().expect("listener address");
+            .ok()
+            .filter(|address: &SocketAddr| address.ip().is_loopback())
+            .ok_or_else(|| {
+                Error::Configuration(format!(
+                    "fault proxy upstream {upstream:?}: the proxy forwards only to a loopback socket address such as http://127.0.0.1:5000"
+                ))
+            })?;
+        let local = |error: std::io::Error| {
+            Error::Configuration(format!("fault proxy: no loopback listener: {error}"))
+        };
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(local)?;
+        listener.set_nonblocking(true).map_err(local)?;
+        let address = listener.local_addr().map_err(local)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(local)?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener).map_err(local)?
+        };
         let stats = Arc::new(FaultStats::default());
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread_stats = Arc::clone(&stats);
         std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("proxy runtime");
             runtime.block_on(serve(listener, upstream, plan, thread_stats, stopped));
         });
-        FaultProxy {
+        Ok(FaultProxy {
             address,
             stats,
             _shutdown: shutdown,
-        }
+        })
     }
 
     /// The proxy's URL, to use as the SDK endpoint.
@@ -186,13 +204,12 @@ impl FaultProxy {
 }
 
 async fn serve(
-    listener: std::net::TcpListener,
+    listener: tokio::net::TcpListener,
     upstream: SocketAddr,
     plan: FaultPlan,
     stats: Arc<FaultStats>,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
-    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let counter = Arc::new(AtomicU64::new(0));
     loop {
