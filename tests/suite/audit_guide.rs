@@ -423,11 +423,12 @@ async fn an_audit_scoped_to_one_service_reports_exactly_the_full_audits_findings
         builder.build().expect("audit options")
     };
     let full = audit(None).run(&guide.account.env).await.expect("audit");
-    for &service in Service::ALL {
-        let scoped = audit(Some(service))
-            .run(&guide.account.env)
-            .await
-            .expect("scoped audit");
+    let scoped_audits = Service::ALL.iter().map(|&service| {
+        let audit = audit(Some(service));
+        let env = &guide.account.env;
+        async move { (service, audit.run(env).await.expect("scoped audit")) }
+    });
+    for (service, scoped) in futures::future::join_all(scoped_audits).await {
         let expected = verdicts(&full, |id| id.control().service == service);
         assert_eq!(
             verdicts(&scoped, |_| true),

@@ -70,17 +70,31 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
     versioning(&account, &bucket, BucketVersioningStatus::Enabled).await;
     let dir = folder("gate");
     let out = |name: &str| dir.join(name).display().to_string();
-    let regions = ["--regions", "us-east-1"];
+    // Scoped to the two services the gate's verdicts fall on (the bucket's versioning, the
+    // missing trail): the same exit-code logic, a seventh of a full audit's reads.
+    let regions = ["--regions", "us-east-1", "--services", "s3,cloudtrail"];
 
     // No exceptions: the bare account fails (no trail, the bucket's logging, …).
     let first = out("first");
     let (code, captured) = cli(
-        &["audit", regions[0], regions[1], "--out", &first],
+        &[
+            "audit", regions[0], regions[1], regions[2], regions[3], "--out", &first,
+        ],
         Some(&account.env),
     )
     .await;
     assert_eq!(code, 1, "{}{}", captured.stdout(), captured.stderr());
     let baseline_report = read_report(Path::new(&first));
+    use hipaa_aws::controls::Service;
+    let services: std::collections::BTreeSet<Service> = baseline_report
+        .findings()
+        .map(|f| f.control.control().service)
+        .collect();
+    assert_eq!(
+        services,
+        [Service::S3, Service::CloudTrail].into_iter().collect(),
+        "--services s3,cloudtrail reports exactly those services"
+    );
     assert!(baseline_report.count(Status::Fail) > 0);
     assert!(
         baseline_report
@@ -122,6 +136,8 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
             "audit",
             regions[0],
             regions[1],
+            regions[2],
+            regions[3],
             "--out",
             &out("never"),
             "--fail-on",
@@ -149,6 +165,8 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
             "audit",
             regions[0],
             regions[1],
+            regions[2],
+            regions[3],
             "--out",
             &out("error"),
             "--fail-on",
@@ -170,6 +188,8 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
             "audit",
             regions[0],
             regions[1],
+            regions[2],
+            regions[3],
             "--out",
             &out("same"),
             "--baseline",
@@ -190,6 +210,8 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
             "audit",
             regions[0],
             regions[1],
+            regions[2],
+            regions[3],
             "--out",
             &out("regressed"),
             "--baseline",
@@ -228,6 +250,8 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
             "audit",
             regions[0],
             regions[1],
+            regions[2],
+            regions[3],
             "--out",
             &excepted_dir,
             "--baseline",
@@ -278,6 +302,8 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
             "audit",
             regions[0],
             regions[1],
+            regions[2],
+            regions[3],
             "--out",
             &out("expired"),
             "--baseline",
@@ -308,6 +334,8 @@ async fn exit_codes_follow_exceptions_baselines_and_fail_on() {
             "audit",
             regions[0],
             regions[1],
+            regions[2],
+            regions[3],
             "--out",
             &out("only"),
             "--exceptions",

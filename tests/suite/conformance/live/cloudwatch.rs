@@ -175,7 +175,7 @@ type Verified = [(Vec<Check>, Vec<Check>); 4];
 /// topic; then by hand: the VPC-changes alarm silenced, the root-use filter weakened, topic
 /// one switched to the AWS key with its TLS deny narrowed to an address range, topic two's
 /// key removed and its policy opened through a principal list under `StringNotEquals`, topic
-/// three switched to the AWS managed key named by its ARN.
+/// three switched to a key ARN that names no key.
 async fn verify_cases(main: &TestAccount) -> Verified {
     let env = &main.env;
     let key = HipaaKey::builder()
@@ -306,20 +306,15 @@ async fn verify_cases(main: &TestAccount) -> Verified {
         ]
     });
     set_topic(main, &two_arn, "Policy", &listed_everyone.to_string()).await;
-    // The AWS managed key named by its ARN, not its alias: still no customer key.
-    let aws_sns_key = env
-        .kms()
-        .describe_key()
-        .key_id("alias/aws/sns")
-        .send()
-        .await
-        .expect("the AWS managed SNS key")
-        .key_metadata
-        .expect("key metadata")
-        .arn
-        .expect("key arn");
+    // A key ARN that names no key: the reader's DescribeKey finds nothing, so no customer key
+    // encrypts the topic. (The local endpoint serves no AWS managed `aws/sns` key, so that
+    // key by its ARN is judged on the evaluator's path only.)
+    let missing_key = format!(
+        "arn:aws:kms:{REGION}:{}:key/00000000-0000-4000-8000-000000000000",
+        main.env.account_id()
+    );
     let three_arn = topic_arn(main, &three_name);
-    set_topic(main, &three_arn, "KmsMasterKeyId", &aws_sns_key).await;
+    set_topic(main, &three_arn, "KmsMasterKeyId", &missing_key).await;
     let after = stack.verify(env).await.expect("verify");
     [
         (verified(&before, &prefix), verified(&after, &prefix)),
@@ -531,7 +526,7 @@ pub(super) async fn family() -> Vec<Case> {
         )
         .edge(),
         verify_case(
-            "verify: topic switched to the AWS managed key by its ARN",
+            "verify: topic switched to a key ARN that names no key",
             C::AlarmTopicEncrypted,
             Fail,
             &three_after,
