@@ -31,7 +31,7 @@ pub const EVALUATE_TRAIL_COVERS: &[ControlId] = &[
 /// Judges a trail: logging, multi-region, delivered to CloudWatch Logs, encrypted with KMS,
 /// log file validation on, S3 data events recorded, and read and write management events
 /// (global services included) recorded. With selectors read from CloudTrail, only what they
-/// record without narrowing counts (see [`selector_coverage`]).
+/// record without narrowing counts (see [`selector_coverage`](super::selectors::selector_coverage)).
 pub fn evaluate_trail(state: &TrailState, expectations: &TrailExpectations) -> Vec<Check> {
     let mut checks = vec![
         Check::require(
