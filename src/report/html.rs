@@ -41,13 +41,21 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 .counts span{display:inline-block;margin-right:1.5rem;font-size:1.2rem}\
 code{font-size:.85rem;word-break:break-all}svg text{font-size:11px}";
 
+// The filters also live in the page's fragment (`report.html#status=fail&service=S3`), so a
+// filtered view is a link that can be shared, and opening it applies the filters.
 const SCRIPT: &str = "(function(){\
 var s=document.getElementById('filter-status'),c=document.getElementById('filter-control'),v=document.getElementById('filter-service');\
+var keys=[['status',s],['control',c],['service',v]];\
 function apply(){var n=0;document.querySelectorAll('#findings tbody tr').forEach(function(r){\
 var st=s.value,ok=(st===''||(st==='excepted'?r.dataset.excepted==='true':r.dataset.status===st))\
 &&(c.value===''||r.dataset.control===c.value)&&(v.value===''||r.dataset.service===v.value);\
 r.hidden=!ok;if(ok){n++;}});document.getElementById('shown-count').textContent=String(n);}\
-[s,c,v].forEach(function(e){e.addEventListener('change',apply);});apply();})();";
+function fromFragment(){var p=new URLSearchParams(location.hash.slice(1));\
+keys.forEach(function(k){k[1].value=p.get(k[0])||'';if(k[1].selectedIndex<0){k[1].value='';}});apply();}\
+function changed(){var p=new URLSearchParams();keys.forEach(function(k){if(k[1].value){p.set(k[0],k[1].value);}});\
+try{history.replaceState(null,'','#'+p.toString());}catch(e){}apply();}\
+keys.forEach(function(k){k[1].addEventListener('change',changed);});\
+window.addEventListener('hashchange',fromFragment);fromFragment();})();";
 
 /// One bar chart: a row per label, bars for pass, fail and error counts side by side.
 fn bar_chart(out: &mut String, id: &str, title: &str, rows: &BTreeMap<String, [usize; 3]>) {

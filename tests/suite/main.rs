@@ -7,6 +7,8 @@ mod audit;
 mod audit_guide;
 mod audit_logging;
 mod audit_network;
+#[cfg(feature = "browser-test")]
+mod browser;
 mod build_refusals;
 mod cli;
 mod compile_fail;
