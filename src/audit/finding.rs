@@ -432,7 +432,22 @@ pub(crate) fn rfc3339(seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{rfc3339, split_reason, MAX_REASON_CHARS};
+    use super::{rfc3339, split_reason, AuditReport, MAX_REASON_CHARS};
+
+    #[test]
+    fn a_report_read_back_holds_the_same_elapsed_time_to_the_last_bit() {
+        // 1.062222216 s as `as_secs_f64` gives it: the shortest form the writer prints has
+        // 17 digits, which serde_json's default parser reads back one ULP off.
+        let elapsed = std::time::Duration::from_nanos(1_062_222_216);
+        let report = AuditReport::new(Vec::new(), elapsed);
+        let json = serde_json::to_string(&report).expect("json");
+        let back: AuditReport = serde_json::from_str(&json).expect("parses");
+        assert_eq!(
+            back.elapsed_seconds.to_bits(),
+            report.elapsed_seconds.to_bits()
+        );
+        assert_eq!(back, report);
+    }
 
     #[test]
     fn a_reason_of_200_characters_is_kept_and_201_is_split() {
