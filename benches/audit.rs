@@ -7,11 +7,18 @@
 //!
 //! `HIPAA_AWS_BENCH_SCALE` (default 1.0) scales the seeded counts (at 1.0: 500 buckets, 100
 //! keys, 50 VPCs with two security groups each, 200 roles, 20 databases).
+//!
+//! Latency mode: the same two audits through a loopback proxy that holds every call 50 ms
+//! (`HIPAA_AWS_BENCH_LATENCY_MS`), standing in for a region's round trip, which is what
+//! concurrency overlaps against AWS. It runs on a fifth of the full size
+//! (`HIPAA_AWS_BENCH_LATENCY_FRACTION`, default 0.2), because at concurrency 1 every call
+//! waits its turn. `HIPAA_AWS_BENCH_MODES` picks `local`, `latency` or both (the default).
 
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 use hipaa_aws::audit::Audit;
+use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 use hipaa_aws::local::LocalEndpoint;
 use hipaa_aws::{BaaAttestation, Environment};
 
@@ -23,11 +30,21 @@ struct Size {
     databases: usize,
 }
 
-fn scale() -> f64 {
-    std::env::var("HIPAA_AWS_BENCH_SCALE")
+fn setting(name: &str, default: f64) -> f64 {
+    std::env::var(name)
         .ok()
         .and_then(|value| value.parse().ok())
-        .unwrap_or(1.0)
+        .unwrap_or(default)
+}
+
+fn scale() -> f64 {
+    setting("HIPAA_AWS_BENCH_SCALE", 1.0)
+}
+
+fn mode_wanted(mode: &str) -> bool {
+    std::env::var("HIPAA_AWS_BENCH_MODES")
+        .map(|modes| modes.split(',').any(|m| m.trim() == mode))
+        .unwrap_or(true)
 }
 
 fn counts(fraction: f64) -> Size {
@@ -227,16 +244,74 @@ async fn measure(env: &Environment, concurrency: usize) -> Measured {
     }
 }
 
-async fn account_env(endpoint: &LocalEndpoint, account: &str) -> Environment {
-    let config = endpoint
+async fn account_env(
+    endpoint: &LocalEndpoint,
+    account: &str,
+    proxy: Option<&FaultProxy>,
+) -> Environment {
+    let mut config = endpoint
         .sdk_config_for_account(account, "us-east-1")
         .await
         .unwrap_or_else(|error| panic!("account {account}: {error}"));
+    if let Some(proxy) = proxy {
+        config = config.into_builder().endpoint_url(proxy.url()).build();
+    }
     Environment::builder(BaaAttestation::executed_on("2026-01-15"))
         .sdk_config(config)
         .build()
         .await
         .unwrap_or_else(|error| panic!("environment: {error}"))
+}
+
+/// Seeds one account at `fraction` of the full size, then audits it at the default concurrency
+/// and at 1 through `proxy` (when given) and prints both and their ratio.
+async fn run_size(
+    endpoint: &LocalEndpoint,
+    label: &str,
+    fraction: f64,
+    account: &str,
+    proxy: Option<&FaultProxy>,
+) {
+    let size = counts(fraction);
+    // Seeded straight to the endpoint: only the audits pay the latency.
+    let direct = account_env(endpoint, account, None).await;
+    let seeding = Instant::now();
+    seed(&direct, &size, &format!("b{account}")).await;
+    seed_network_identity_databases(&direct, &size, &format!("b{account}")).await;
+    println!(
+        "{label}: seeded {} buckets, {} keys, {} VPCs (2 groups each), {} roles, {} databases in {:.1}s (not timed below)",
+        size.buckets,
+        size.keys,
+        size.vpcs,
+        size.roles,
+        size.databases,
+        seeding.elapsed().as_secs_f64()
+    );
+    let env = match proxy {
+        Some(_) => account_env(endpoint, account, proxy).await,
+        None => direct,
+    };
+    let parallel = measure(&env, hipaa_aws::audit::DEFAULT_AUDIT_CONCURRENCY).await;
+    let serial = measure(&env, 1).await;
+    for (name, m) in [
+        ("default concurrency", &parallel),
+        ("concurrency 1", &serial),
+    ] {
+        println!(
+            "  {name:<20} {:>8.2}s  {:>5} resources  {:>6} API calls ({:.1} per resource)  peak {}",
+            m.elapsed.as_secs_f64(),
+            m.resources,
+            m.calls,
+            m.calls as f64 / m.resources.max(1) as f64,
+            m.peak
+                .map(|mib| format!("{mib:.0} MiB"))
+                .unwrap_or_else(|| "n/a".to_string())
+        );
+    }
+    println!(
+        "  speed-up (concurrency 1 / default): {:.2}x",
+        serial.elapsed.as_secs_f64() / parallel.elapsed.as_secs_f64()
+    );
 }
 
 #[tokio::main]
@@ -245,40 +320,23 @@ async fn main() {
         .await
         .unwrap_or_else(|error| panic!("local endpoint: {error}"));
     println!("audit benchmark (local endpoint, scale {})", scale());
-    for (label, fraction, account) in [("half", 0.5, "300000000001"), ("full", 1.0, "300000000002")]
-    {
-        let size = counts(fraction);
-        let env = account_env(&endpoint, account).await;
-        let seeding = Instant::now();
-        seed(&env, &size, &format!("b{account}")).await;
-        seed_network_identity_databases(&env, &size, &format!("b{account}")).await;
-        println!(
-            "{label} size: seeded {} buckets, {} keys, {} VPCs (2 groups each), {} roles, {} databases in {:.1}s (not timed below)",
-            size.buckets,
-            size.keys,
-            size.vpcs,
-            size.roles,
-            size.databases,
-            seeding.elapsed().as_secs_f64()
-        );
-        let parallel = measure(&env, hipaa_aws::audit::DEFAULT_AUDIT_CONCURRENCY).await;
-        let serial = measure(&env, 1).await;
-        for (name, m) in [
-            ("default concurrency", &parallel),
-            ("concurrency 1", &serial),
+    if mode_wanted("local") {
+        for (label, fraction, account) in [
+            ("half size", 0.5, "300000000001"),
+            ("full size", 1.0, "300000000002"),
         ] {
-            println!(
-                "  {name:<20} {:>8.2}s  {:>5} resources  {:>6} API calls ({:.1} per resource)  peak {}",
-                m.elapsed.as_secs_f64(),
-                m.resources,
-                m.calls,
-                m.calls as f64 / m.resources.max(1) as f64,
-                m.peak.map(|mib| format!("{mib:.0} MiB")).unwrap_or_else(|| "n/a".to_string())
-            );
+            run_size(&endpoint, label, fraction, account, None).await;
         }
-        println!(
-            "  speed-up (concurrency 1 / default): {:.2}x",
-            serial.elapsed.as_secs_f64() / parallel.elapsed.as_secs_f64()
+    }
+    if mode_wanted("latency") {
+        let latency = Duration::from_millis(setting("HIPAA_AWS_BENCH_LATENCY_MS", 50.0) as u64);
+        let fraction = setting("HIPAA_AWS_BENCH_LATENCY_FRACTION", 0.2);
+        let proxy = FaultProxy::start(&endpoint.url(), FaultPlan::latency(latency))
+            .unwrap_or_else(|error| panic!("latency proxy: {error}"));
+        let label = format!(
+            "{} ms per call, {fraction} of full size",
+            latency.as_millis()
         );
+        run_size(&endpoint, &label, fraction, "300000000003", Some(&proxy)).await;
     }
 }

@@ -175,7 +175,9 @@ where
 
 /// Scans every chosen service of one region (and the global ones, once).
 pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
-    let (buckets, keys, logging, governance, databases) = tokio::join!(
+    // One join: every scanner starts at once, so the audit lasts as long as its slowest
+    // scanner, not as long as the slowest of one group plus the slowest of the next.
+    let (buckets, keys, logging, governance, databases, network, volumes, identities) = tokio::join!(
         scan_if(scan, judges::S3, true, s3::scan(scan)),
         scan_if(scan, judges::KMS, false, kms::scan(scan)),
         // Log groups and security alarms are judged knowing which groups the trails feed.
@@ -186,8 +188,6 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
         }),
         scan_if(scan, judges::GOVERNANCE, false, governance::scan(scan)),
         scan_if(scan, judges::RDS, false, super::rds::scan(scan)),
-    );
-    let (network, volumes, identities) = tokio::join!(
         scan_if(scan, judges::NETWORK, false, network::scan(scan)),
         scan_if(scan, judges::EBS, false, ebs::scan(scan)),
         scan_if(scan, judges::IAM, true, iam::scan(scan)),
