@@ -1,15 +1,12 @@
 //! EBS in an audit: the region's encryption default and its key, every volume (encrypted) and
 //! every snapshot the account owns (nobody outside may restore it).
 
-use futures::stream::{self, StreamExt};
-
 use crate::construct::ResourceKind;
 use crate::constructs::ec2::{
     evaluate_ebs_default, evaluate_snapshot, evaluate_volume, read_ebs_default,
-    read_snapshot_permissions, read_snapshots, read_volumes, EBS_DEFAULT_KIND,
+    read_public_snapshot_ids, read_snapshots, read_volumes, EBS_DEFAULT_KIND,
 };
 use crate::controls::ControlId;
-use crate::error::Result;
 
 use super::network::ec2_arn;
 use super::scan::{Judged, RegionScan};
@@ -77,9 +74,14 @@ async fn scan_volumes(scan: &RegionScan) -> Judged {
 
 async fn scan_snapshots(scan: &RegionScan) -> Judged {
     let mut judged = Judged::default();
-    let snapshots = match read_snapshots(&scan.env).await {
-        Ok(snapshots) => snapshots,
-        Err(error) => {
+    let (snapshots, public) = tokio::join!(
+        read_snapshots(&scan.env),
+        read_public_snapshot_ids(&scan.env)
+    );
+    // Without the public listing no snapshot can be judged: all are errors, none passes.
+    let (snapshots, public) = match (snapshots, public) {
+        (Ok(snapshots), Ok(public)) => (snapshots, public),
+        (Err(error), _) | (_, Err(error)) => {
             scan.unreadable(
                 SNAPSHOT,
                 &ec2_arn(scan, "snapshot", "*"),
@@ -90,38 +92,16 @@ async fn scan_snapshots(scan: &RegionScan) -> Judged {
             return judged;
         }
     };
-    // Snapshot ARNs carry no account id.
-    let arn_of = |id: &str| {
-        format!(
-            "arn:{}:ec2:{}::snapshot/{id}",
+    for mut snapshot in snapshots {
+        // Snapshot ARNs carry no account id.
+        let arn = format!(
+            "arn:{}:ec2:{}::snapshot/{}",
             scan.env.partition(),
-            scan.region
-        )
-    };
-    let results: Vec<(crate::constructs::ec2::SnapshotState, Result<bool>)> =
-        stream::iter(snapshots)
-            .map(|snapshot| async move {
-                let public = read_snapshot_permissions(&scan.env, &snapshot.id).await;
-                (snapshot, public)
-            })
-            .buffer_unordered(scan.concurrency)
-            .collect()
-            .await;
-    for (mut snapshot, public) in results {
-        let arn = arn_of(&snapshot.id);
-        match public {
-            Ok(public) => {
-                snapshot.public = public;
-                scan.judge(SNAPSHOT, &arn, &[evaluate_snapshot(&snapshot)], &mut judged);
-            }
-            Err(error) => scan.unreadable(
-                SNAPSHOT,
-                &arn,
-                &[ControlId::EbsSnapshotPublicRestorableCheck],
-                &error,
-                &mut judged,
-            ),
-        }
+            scan.region,
+            snapshot.id
+        );
+        snapshot.public = public.contains(&snapshot.id);
+        scan.judge(SNAPSHOT, &arn, &[evaluate_snapshot(&snapshot)], &mut judged);
     }
     judged
 }

@@ -396,6 +396,30 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
         .send()
         .await
         .expect("public snapshot");
+    // Just inside: shared with one named account only, and public once but no longer.
+    let shared_snapshot = snapshot(sealed.clone()).await;
+    ec2.modify_snapshot_attribute()
+        .snapshot_id(&shared_snapshot)
+        .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+        .operation_type(aws_sdk_ec2::types::OperationType::Add)
+        .user_ids("111122223333")
+        .send()
+        .await
+        .expect("shared snapshot");
+    let unshared_snapshot = snapshot(sealed.clone()).await;
+    for operation in [
+        aws_sdk_ec2::types::OperationType::Add,
+        aws_sdk_ec2::types::OperationType::Remove,
+    ] {
+        ec2.modify_snapshot_attribute()
+            .snapshot_id(&unshared_snapshot)
+            .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+            .operation_type(operation)
+            .group_names("all")
+            .send()
+            .await
+            .expect("public, then private again");
+    }
     // Encryption by default with a customer key here; us-west-2 is left as AWS ships it.
     let key = account
         .kms()
@@ -538,6 +562,20 @@ async fn every_network_instance_and_ebs_control_passes_and_fails() {
         &snapshot_arn(&public_snapshot),
         Fail,
     );
+    for inside in [&shared_snapshot, &unshared_snapshot] {
+        expect_finding(
+            &report,
+            C::EbsSnapshotPublicRestorableCheck,
+            &snapshot_arn(inside),
+            Pass,
+        );
+    }
+    // Only the account's own snapshots are judged (not those of the endpoint's built-in images).
+    let judged_snapshots = report
+        .findings()
+        .filter(|f| f.control == C::EbsSnapshotPublicRestorableCheck && f.region == "us-east-1")
+        .count();
+    assert_eq!(judged_snapshots, 4, "snapshots judged in us-east-1");
     let default_arn = |region: &str| {
         format!(
             "arn:aws:ec2:{region}:{}:ebs-encryption-by-default",
@@ -816,6 +854,36 @@ async fn a_denied_call_is_an_error_finding_never_a_pass() {
         .collect();
     assert!(!default_groups.is_empty());
     assert!(default_groups.iter().all(|f| f.status == Status::Error));
+
+    // The public-snapshot listing denied: every snapshot is unjudged, none passes.
+    let ec2 = ec2(&account);
+    let volume = ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(8)
+        .encrypted(true)
+        .send()
+        .await
+        .expect("volume")
+        .volume_id
+        .expect("volume id");
+    ec2.create_snapshot()
+        .volume_id(volume)
+        .send()
+        .await
+        .expect("snapshot");
+    let (env, _proxy) = denied_env(&account, "RestorableBy").await;
+    let report = audit(&env, &["us-east-1"], &[Service::Ebs]).await;
+    expect_finding(
+        &report,
+        ControlId::EbsSnapshotPublicRestorableCheck,
+        &format!("arn:aws:ec2:us-east-1:{id}:snapshot/*"),
+        Status::Error,
+    );
+    assert!(report
+        .findings()
+        .filter(|f| f.control == ControlId::EbsSnapshotPublicRestorableCheck)
+        .all(|f| f.status == Status::Error));
 
     let (env, _proxy) = denied_env(&account, "Action=ListUsers").await;
     let report = audit(&env, &["us-east-1"], &[Service::Iam]).await;

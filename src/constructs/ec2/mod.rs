@@ -41,9 +41,9 @@ pub use instance::{
     MAX_STOPPED_DAYS,
 };
 pub use live::{
-    list_vpcs, read_ebs_default, read_instances, read_listed_vpc, read_security_groups,
-    read_snapshot_permissions, read_snapshots, read_volumes, read_vpcs, read_zones, SnapshotState,
-    VolumeState,
+    list_vpcs, read_ebs_default, read_instances, read_listed_vpc, read_public_snapshot_ids,
+    read_security_groups, read_snapshot_permissions, read_snapshots, read_volumes, read_vpcs,
+    read_zones, SnapshotState, VolumeState,
 };
 // The rule machinery of security groups, for any service that makes a group of its own (the
 // database does): the one interface other services use, instead of reaching into `live`.

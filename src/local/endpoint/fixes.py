@@ -118,7 +118,49 @@ def unique_rds_automated_snapshots():
     RDSBackend.create_auto_snapshot = create_auto_snapshot
 
 
+def snapshot_owner_and_restorable_filters():
+    # moto 5.2.5 ignores DescribeSnapshots' OwnerIds and RestorableByUserIds: every account sees
+    # every snapshot of the region (about 1,200 of moto's built-in images), and "which of my
+    # snapshots may anyone restore" (RestorableByUserIds=all, as AWS Config's rule asks) cannot be
+    # answered. AWS applies both: OwnerIds by owner ("self" is the caller), RestorableByUserIds
+    # by create-volume permission ("all" is the public group, "self" the caller's own or shared).
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.elastic_block_store import ElasticBlockStore
+
+    def restorable_by(snapshot, who, account):
+        if who == "all":
+            return "all" in snapshot.create_volume_permission_groups
+        if who == "self":
+            return (
+                snapshot.owner_id == account
+                or account in snapshot.create_volume_permission_userids
+                or "all" in snapshot.create_volume_permission_groups
+            )
+        return who in snapshot.create_volume_permission_userids
+
+    def describe_snapshots(self):
+        filters = self._filters_from_querystring()
+        snapshot_ids = self._get_param("SnapshotIds", [])
+        owners = self._get_param("OwnerIds", [])
+        restorable = self._get_param("RestorableByUserIds", [])
+        snapshots = self.ec2_backend.describe_snapshots(
+            snapshot_ids=snapshot_ids, filters=filters
+        )
+        account = self.ec2_backend.account_id
+        if owners:
+            wanted = {account if owner == "self" else owner for owner in owners}
+            snapshots = [s for s in snapshots if s.owner_id in wanted]
+        if restorable:
+            snapshots = [
+                s for s in snapshots if any(restorable_by(s, who, account) for who in restorable)
+            ]
+        return ActionResult({"Snapshots": snapshots})
+
+    ElasticBlockStore.describe_snapshots = describe_snapshots
+
+
 ADDITIONS = [
+    snapshot_owner_and_restorable_filters,
     add_get_ebs_default_kms_key_id,
     keep_rds_monitoring_fields,
     add_selected_aws_managed_policies,

@@ -2,6 +2,8 @@
 //! instance, EBS volume and snapshot of the account in a region.
 
 use aws_sdk_ec2::types::{HttpTokensState, InstanceMetadataEndpointState, Vpc};
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 
 use crate::aws_error::AwsResultExt;
@@ -123,7 +125,8 @@ pub struct SnapshotState {
 }
 
 /// The ids and encryption of every snapshot the account owns in the region (all pages); who
-/// may restore each one is read by [`read_snapshot_permissions`].
+/// may restore them is read by [`read_public_snapshot_ids`] (all at once) or
+/// [`read_snapshot_permissions`] (one).
 pub async fn read_snapshots(env: &Environment) -> Result<Vec<SnapshotState>> {
     let mut pages = env
         .ec2()
@@ -143,7 +146,8 @@ pub async fn read_snapshots(env: &Environment) -> Result<Vec<SnapshotState>> {
     Ok(snapshots)
 }
 
-/// Whether anyone may create a volume from the snapshot.
+/// Whether anyone may create a volume from this one snapshot (the audit lists the public ones
+/// at once with [`read_public_snapshot_ids`]).
 pub async fn read_snapshot_permissions(env: &Environment, snapshot_id: &str) -> Result<bool> {
     let output = env
         .ec2()
@@ -157,4 +161,28 @@ pub async fn read_snapshot_permissions(env: &Environment, snapshot_id: &str) -> 
         .create_volume_permissions()
         .iter()
         .any(|permission| permission.group().map(|g| g.as_str()) == Some("all")))
+}
+
+/// The ids of the account's snapshots that anyone may create a volume from: one paged listing
+/// (`OwnerIds=self`, `RestorableByUserIds=all`, as AWS Config's rule asks) instead of one
+/// DescribeSnapshotAttribute call per snapshot. A snapshot shared with named accounts only is
+/// not public.
+pub async fn read_public_snapshot_ids(env: &Environment) -> Result<BTreeSet<String>> {
+    let mut pages = env
+        .ec2()
+        .describe_snapshots()
+        .owner_ids("self")
+        .restorable_by_user_ids("all")
+        .into_paginator()
+        .send();
+    let mut public = BTreeSet::new();
+    while let Some(page) = pages.next().await {
+        let page = page.aws(SERVICE, "DescribeSnapshots", "public snapshots")?;
+        public.extend(
+            page.snapshots()
+                .iter()
+                .filter_map(|snapshot| snapshot.snapshot_id().map(str::to_string)),
+        );
+    }
+    Ok(public)
 }

@@ -11,7 +11,7 @@ mod util;
 pub use ebs::read_ebs_default;
 pub use groups::read_security_groups;
 pub use inventory::{
-    list_vpcs, read_instances, read_listed_vpc, read_snapshot_permissions, read_snapshots,
-    read_volumes, SnapshotState, VolumeState,
+    list_vpcs, read_instances, read_listed_vpc, read_public_snapshot_ids,
+    read_snapshot_permissions, read_snapshots, read_volumes, SnapshotState, VolumeState,
 };
 pub use read::{read_vpcs, read_zones};
