@@ -11,8 +11,8 @@
 //! Latency mode: the same two audits through a loopback proxy that holds every call 50 ms
 //! (`HIPAA_AWS_BENCH_LATENCY_MS`), standing in for a region's round trip, which is what
 //! concurrency overlaps against AWS. It runs on a fifth of the full size
-//! (`HIPAA_AWS_BENCH_LATENCY_FRACTION`, default 0.2), because at concurrency 1 every call
-//! waits its turn. `HIPAA_AWS_BENCH_MODES` picks `local`, `latency` or both (the default).
+//! (`HIPAA_AWS_BENCH_LATENCY_FRACTION`, default 0.2), because at concurrency 1 each scanner
+//! reads one thing at a time. `HIPAA_AWS_BENCH_MODES` picks `local`, `latency` or both (the default).
 
 use std::time::{Duration, Instant};
 
