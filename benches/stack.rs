@@ -25,13 +25,30 @@ use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 const REGION: &str = "us-east-1";
 const ROUND_TRIP: Duration = Duration::from_millis(50);
 
+/// Resources of the reference architecture, for calls per resource.
+static RESOURCES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
 fn line(what: &str, elapsed: Duration, calls: &ApiCallStats) {
+    let resources = RESOURCES.get().copied().unwrap_or(1).max(1);
     println!(
-        "{what:<44} {:>9.1} ms  {:>5} API calls  {:>4} mutating",
+        "{what:<44} {:>9.1} ms  {:>5} API calls  {:>4} mutating  {:>5.2} calls per resource",
         elapsed.as_secs_f64() * 1000.0,
         calls.total(),
-        calls.mutating()
+        calls.mutating(),
+        calls.total() as f64 / resources as f64
     );
+}
+
+/// The operations that made most of the calls of one step, so a regression names its cause.
+fn busiest(what: &str, calls: &ApiCallStats) {
+    let mut operations: Vec<(&String, &u64)> = calls.calls.iter().collect();
+    operations.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let top: Vec<String> = operations
+        .iter()
+        .take(8)
+        .map(|(operation, count)| format!("{operation} {count}"))
+        .collect();
+    println!("  busiest operations of {what}: {}", top.join(", "));
 }
 
 /// An environment for a fresh account of the endpoint, optionally through a proxy.
@@ -65,6 +82,9 @@ async fn compare_concurrency(
         parallel.elapsed,
         &parallel.api_calls,
     );
+    if proxy.is_none() {
+        busiest("apply", &parallel.api_calls);
+    }
     let serial_env = environment(endpoint, accounts[1], proxy).await?;
     let serial = architecture("bench", serial_env.account_id())?
         .with_concurrency(1)?
@@ -94,6 +114,7 @@ async fn main() -> Result<()> {
             .len();
     }
     let per_stack = started.elapsed() / rounds;
+    RESOURCES.get_or_init(|| resources);
     println!(
         "build() of the reference architecture ({resources} resources): {:.1} µs each ({rounds} rounds)",
         per_stack.as_secs_f64() * 1e6
@@ -131,6 +152,7 @@ async fn main() -> Result<()> {
     let stack = architecture("bench", env.account_id())?;
     let again = stack.plan(&env).await?;
     line("plan (no change)", again.elapsed, &again.api_calls);
+    busiest("plan (no change)", &again.api_calls);
     let reapplied = stack.apply(&env).await?;
     line(
         "re-apply (no change)",
@@ -139,6 +161,7 @@ async fn main() -> Result<()> {
     );
     let verified = stack.verify(&env).await?;
     line("verify", verified.elapsed, &verified.api_calls);
+    busiest("verify", &verified.api_calls);
     if reapplied.api_calls.mutating() != 0 {
         return Err(Error::Configuration(format!(
             "a no-change apply made {} mutating calls",
