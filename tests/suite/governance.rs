@@ -443,6 +443,29 @@ async fn governance_applies_reads_back_every_setting_reapplies_nothing_and_verif
     assert_eq!(plan.api_calls.mutating(), 0, "{:?}", plan.api_calls);
     let applied = g.stack.apply(env).await.expect("apply");
     assert_eq!(applied.count(Action::Create), 6, "{applied}");
+    // Rules are put with their tags and not read back one by one; IAM tags come with GetRole
+    // and GetPolicy.
+    for operation in [
+        "config service:ListTagsForResource",
+        "iam:ListRoleTags",
+        "iam:ListPolicyTags",
+    ] {
+        assert_eq!(
+            applied.api_calls.calls.get(operation),
+            None,
+            "{operation} in a first apply: {:?}",
+            applied.api_calls.calls
+        );
+    }
+    assert!(
+        applied
+            .api_calls
+            .calls
+            .get("config service:PutConfigRule")
+            .is_some_and(|puts| *puts > 0),
+        "{:?}",
+        applied.api_calls.calls
+    );
     let key = key_arn(&account, &g.key_alias).await;
 
     // The recorder, read back with the SDK.

@@ -226,7 +226,9 @@ where
 }
 
 /// Creates the trail with every setting, then its event selectors, then starts logging.
-pub(super) async fn create_trail(ctx: &Ctx<'_>, desired: &TrailState) -> Result<String> {
+/// Returns its ARN and whether it was made new (false: a trail of that name already existed,
+/// whose settings are not known).
+pub(super) async fn create_trail(ctx: &Ctx<'_>, desired: &TrailState) -> Result<(String, bool)> {
     let cloudtrail = ctx.env.cloudtrail();
     let name = desired.name.as_str();
     let tags = trail_tags(&desired.tags)?;
@@ -253,12 +255,13 @@ pub(super) async fn create_trail(ctx: &Ctx<'_>, desired: &TrailState) -> Result<
         }
     })
     .await?;
+    let made_new = created.is_some();
     let arn = created
         .and_then(|output| output.trail_arn)
         .unwrap_or_else(|| desired.arn.clone());
     put_event_selectors(ctx, desired).await?;
     set_logging(ctx, name, true).await?;
-    Ok(arn)
+    Ok((arn, made_new))
 }
 
 async fn put_event_selectors(ctx: &Ctx<'_>, desired: &TrailState) -> Result<()> {

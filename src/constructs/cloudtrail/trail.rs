@@ -418,8 +418,9 @@ impl Lifecycle for AuditTrail {
 
     async fn create(&self, ctx: &Ctx<'_>, desired: &AuditTrailState) -> Result<ResourceOutputs> {
         self.converge_delivery(ctx, None, desired).await?;
-        let arn = live::create_trail(ctx, &desired.trail).await?;
-        if let Some(found) = self.read(ctx).await? {
+        let (arn, made_new) = live::create_trail(ctx, &desired.trail).await?;
+        // A trail made new has every setting; one that already existed is read and finished.
+        if !made_new && let Some(found) = self.read(ctx).await? {
             let changes = diff_states(desired, &found.state);
             if !changes.is_empty() {
                 self.update(ctx, &found, desired, &changes).await?;

@@ -4,8 +4,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId,
-    PolicyContribution, Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
+    ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
 use crate::controls::{Check, ControlId};
@@ -287,12 +287,6 @@ impl Lifecycle for AlarmTopic {
 
     async fn create(&self, ctx: &Ctx<'_>, desired: &TopicState) -> Result<ResourceOutputs> {
         let arn = live::create_topic(ctx, desired).await?;
-        if let Some(found) = self.read(ctx).await? {
-            let changes = diff_states(desired, &found.state);
-            if !changes.is_empty() {
-                self.update(ctx, &found, desired, &changes).await?;
-            }
-        }
         Ok(ResourceOutputs {
             arn,
             physical_id: self.name.clone(),

@@ -4,8 +4,8 @@
 //! to S3 on that bucket), attached to the role. Add it to the stack like any construct.
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref,
-    ResourceKind, ResourceOutputs, Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::Check;
 use crate::error::{Error, Result, Violations};
@@ -359,12 +359,6 @@ impl Lifecycle for Grant {
         let description = format!("hipaa-aws grant to role {}", self.role.name());
         let arn = live::create_managed_policy(ctx, &desired.policy, &description).await?;
         live::set_attached(ctx, self.role.name(), &arn, true).await?;
-        if let Some(found) = self.read(ctx).await? {
-            let changes = diff_states(desired, &found.state);
-            if !changes.is_empty() {
-                self.update(ctx, &found, desired, &changes).await?;
-            }
-        }
         Ok(ResourceOutputs {
             arn,
             physical_id: self.name.clone(),

@@ -4,8 +4,8 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref,
-    ResourceKind, ResourceOutputs, Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
@@ -279,12 +279,6 @@ impl Lifecycle for ManagedPolicy {
 
     async fn create(&self, ctx: &Ctx<'_>, desired: &ManagedPolicyState) -> Result<ResourceOutputs> {
         let arn = live::create_managed_policy(ctx, desired, &self.description).await?;
-        if let Some(found) = self.read(ctx).await? {
-            let changes = diff_states(desired, &found.state);
-            if !changes.is_empty() {
-                self.update(ctx, &found, desired, &changes).await?;
-            }
-        }
         Ok(ResourceOutputs {
             arn,
             physical_id: self.name.clone(),

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    diff_states, tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref,
-    ResourceKind, ResourceOutputs, Scope, SettingChange,
+    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, Ref, ResourceKind,
+    ResourceOutputs, Scope, SettingChange,
 };
 use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
@@ -362,7 +362,12 @@ impl Construct for HipaaRole {
 
 impl Lifecycle for HipaaRole {
     async fn read(&self, ctx: &Ctx<'_>) -> Result<Option<Live<RoleState>>> {
-        let Some((mut state, tags)) = live::read_role_state(ctx.env, &self.name).await? else {
+        let Some(live::RoleRead {
+            mut state,
+            tags,
+            policy_tags,
+        }) = live::read_role_with_policy_tags(ctx.env, &self.name).await?
+        else {
             return Ok(None);
         };
         live::ensure_ours(ctx, &self.resource_name(), self.id.as_str(), &tags)?;
@@ -371,19 +376,18 @@ impl Lifecycle for HipaaRole {
         // This stack's grants attach and detach themselves: the role leaves them alone. Only
         // they are left out (by their stack tag): a policy under the grants path that another
         // stack, or someone else, attached counts as undeclared.
-        let mut kept = Vec::new();
-        for arn in std::mem::take(&mut state.managed_policies) {
-            if arn.contains(&format!(":policy{GRANTS_PATH}"))
-                && live::policy_tags(ctx.env, &arn)
-                    .await?
-                    .get(crate::env::STACK_TAG)
+        let grant_of_this_stack = |arn: &str| {
+            arn.contains(&format!(":policy{GRANTS_PATH}"))
+                && policy_tags
+                    .get(arn)
+                    .and_then(|tags| tags.get(crate::env::STACK_TAG))
                     .map(String::as_str)
                     == Some(ctx.scope.stack)
-            {
-                continue;
-            }
-            kept.push(arn);
-        }
+        };
+        let kept: Vec<String> = std::mem::take(&mut state.managed_policies)
+            .into_iter()
+            .filter(|arn| !grant_of_this_stack(arn))
+            .collect();
         state.managed_policies = kept;
         Ok(Some(Live {
             outputs: ResourceOutputs {
@@ -404,13 +408,6 @@ impl Lifecycle for HipaaRole {
             },
         )
         .await?;
-        // Converge: whatever the endpoint did not take at creation is set now.
-        if let Some(found) = self.read(ctx).await? {
-            let changes = diff_states(desired, &found.state);
-            if !changes.is_empty() {
-                self.update(ctx, &found, desired, &changes).await?;
-            }
-        }
         Ok(ResourceOutputs {
             arn,
             physical_id: self.name.clone(),

@@ -112,7 +112,7 @@ pub(super) fn ensure_ours(
 #[cfg(feature = "rds")]
 pub(crate) async fn converge_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -> Result<()> {
     match read_log_group_state(ctx.env, &desired.name).await? {
-        None => create_log_group(ctx, desired).await,
+        None => create_log_group(ctx, desired).await.map(|_| ()),
         Some((mut live, tags)) => {
             live.tags = tags
                 .into_iter()
@@ -128,11 +128,13 @@ pub(crate) async fn converge_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -
     }
 }
 
-/// Creates the log group, encrypted and tagged, and sets its retention. A log group of the same
-/// name left by an interrupted apply is finished instead.
-pub(super) async fn create_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -> Result<()> {
+/// Creates the log group, encrypted and tagged, and sets its retention. Returns false when a
+/// log group of the same name already existed (left by an interrupted apply): the caller
+/// reads it back and finishes it, since its settings are not known.
+pub(super) async fn create_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -> Result<bool> {
     let logs = ctx.env.logs();
-    logs.create_log_group()
+    let created = logs
+        .create_log_group()
         .log_group_name(&desired.name)
         .set_kms_key_id(desired.kms_key.clone())
         .set_tags(Some(desired.tags.clone().into_iter().collect()))
@@ -143,11 +145,12 @@ pub(super) async fn create_log_group(ctx: &Ctx<'_>, desired: &LogGroupState) -> 
             "CreateLogGroup",
             &desired.name,
             &["ResourceAlreadyExistsException"],
-        )?;
+        )?
+        .is_some();
     if let Some(days) = desired.retention_days {
         put_retention(ctx, &desired.name, days).await?;
     }
-    Ok(())
+    Ok(created)
 }
 
 async fn put_retention(ctx: &Ctx<'_>, name: &str, days: u32) -> Result<()> {

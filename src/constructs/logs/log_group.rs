@@ -306,7 +306,13 @@ impl Lifecycle for EncryptedLogGroup {
     }
 
     async fn create(&self, ctx: &Ctx<'_>, desired: &LogGroupState) -> Result<ResourceOutputs> {
-        live::create_log_group(ctx, desired).await?;
+        if live::create_log_group(ctx, desired).await? {
+            // Made new with every setting: nothing to read back.
+            return Ok(ResourceOutputs {
+                arn: format!("{}:*", self.arn(&ctx.scope)),
+                physical_id: self.name.clone(),
+            });
+        }
         let found = self.read(ctx).await?.ok_or_else(|| {
             Error::unexpected(
                 "logs",

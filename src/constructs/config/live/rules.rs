@@ -6,7 +6,7 @@ use aws_sdk_config::types::{ConfigRule, Owner, Scope as RuleScope, Source, Tag};
 use futures::{StreamExt, TryStreamExt};
 
 use crate::aws_error::AwsResultExt;
-use crate::construct::{diff_states, Construct, Ctx, Live, ResourceOutputs, SettingChange};
+use crate::construct::{Construct, Ctx, Live, ResourceOutputs, SettingChange};
 use crate::env::{Environment, LOGICAL_ID_TAG, STACK_TAG};
 use crate::error::{Error, Result};
 
@@ -243,7 +243,9 @@ async fn tag_rule(env: &Environment, arn: &str, tags: &BTreeMap<String, String>)
     Ok(())
 }
 
-/// Puts every rule of the set (tagged), then converges whatever differs.
+/// Puts every rule of the set with its tags. Nothing is read back: PutConfigRule takes the
+/// definition and the tags in one call, and the set's outputs do not depend on what AWS
+/// assigns (the next plan or verify reads the rules and judges them).
 pub(crate) async fn create_rules(
     ctx: &Ctx<'_>,
     rules: &HipaaConfigRules,
@@ -252,16 +254,7 @@ pub(crate) async fn create_rules(
     for rule in desired.rules.values() {
         put_rule(ctx.env, rule, Some(&rule.tags)).await?;
     }
-    let live = read_for_construct(ctx, rules).await?.ok_or_else(|| {
-        Error::unexpected(
-            SERVICE,
-            "DescribeConfigRules",
-            "the rules just put are not listed",
-        )
-    })?;
-    let changes = diff_states(desired, &live.state);
-    update_rules(ctx, rules, &live, desired, &changes).await?;
-    Ok(live.outputs)
+    Ok(outputs(ctx, rules))
 }
 
 /// Puts the rules whose definition differs or that are missing, and tags those whose tags

@@ -20,12 +20,13 @@ use super::names::decode_policy_text;
 pub use password_policy::read_password_policy;
 pub(crate) use password_policy::{delete_password_policy, put_password_policy};
 pub(crate) use policies::{
-    create_managed_policy, delete_managed_policy, is_attached, policy_tags, set_attached,
-    update_managed_policy,
+    create_managed_policy, delete_managed_policy, is_attached, set_attached, update_managed_policy,
 };
 pub use policies::{read_managed_policy_state, read_policy_document};
 pub use roles::read_role_state;
-pub(crate) use roles::{create_role, delete_role, update_role, NewRole};
+pub(crate) use roles::{
+    create_role, delete_role, read_role_with_policy_tags, update_role, NewRole, RoleRead,
+};
 
 const SERVICE: &str = "iam";
 const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity", "NoSuchEntityException"];

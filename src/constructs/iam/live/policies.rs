@@ -17,6 +17,15 @@ use super::SERVICE;
 
 /// The default version's document of a managed policy (`None` when it cannot be found).
 pub async fn read_policy_document(env: &Environment, arn: &str) -> Result<Option<PolicyDocument>> {
+    Ok(read_policy_document_and_tags(env, arn).await?.0)
+}
+
+/// The default version's document of a managed policy with the policy's tags, from one
+/// GetPolicy and one GetPolicyVersion (no document and no tags when it cannot be found).
+pub(crate) async fn read_policy_document_and_tags(
+    env: &Environment,
+    arn: &str,
+) -> Result<(Option<PolicyDocument>, BTreeMap<String, String>)> {
     let Some(policy) = env
         .iam()
         .get_policy()
@@ -26,11 +35,31 @@ pub async fn read_policy_document(env: &Environment, arn: &str) -> Result<Option
         .aws_optional(SERVICE, "GetPolicy", arn, NO_SUCH_ENTITY)?
         .and_then(|output| output.policy)
     else {
-        return Ok(None);
+        return Ok((None, BTreeMap::new()));
     };
-    let Some(version) = policy.default_version_id() else {
-        return Ok(None);
+    let tags = tags_of(&policy);
+    let document = match policy.default_version_id() {
+        Some(version) => read_version_document(env, arn, version).await?,
+        None => None,
     };
+    Ok((document, tags))
+}
+
+/// The tags GetPolicy returned with a policy (at most 50, all of them).
+fn tags_of(policy: &aws_sdk_iam::types::Policy) -> BTreeMap<String, String> {
+    policy
+        .tags()
+        .iter()
+        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+        .collect()
+}
+
+/// The document of one version of a managed policy (`None` when it cannot be found).
+async fn read_version_document(
+    env: &Environment,
+    arn: &str,
+    version: &str,
+) -> Result<Option<PolicyDocument>> {
     let document = env
         .iam()
         .get_policy_version()
@@ -44,22 +73,6 @@ pub async fn read_policy_document(env: &Environment, arn: &str) -> Result<Option
     document
         .map(|text| parse_document("GetPolicyVersion", &text))
         .transpose()
-}
-
-pub(crate) async fn policy_tags(env: &Environment, arn: &str) -> Result<BTreeMap<String, String>> {
-    let mut tags = BTreeMap::new();
-    let mut pages = env
-        .iam()
-        .list_policy_tags()
-        .policy_arn(arn)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        for tag in page.aws(SERVICE, "ListPolicyTags", arn)?.tags() {
-            tags.insert(tag.key().to_string(), tag.value().to_string());
-        }
-    }
-    Ok(tags)
 }
 
 /// Reads a managed policy with its default version's document and all its tags; `None` when
@@ -92,12 +105,12 @@ pub async fn read_managed_policy_state(
             .versions()
             .len();
     }
-    let document = read_policy_document(env, arn).await?;
-    let tags = if arn.contains(":iam::aws:") {
-        BTreeMap::new()
-    } else {
-        policy_tags(env, arn).await?
+    let document = match policy.default_version_id() {
+        Some(version) => read_version_document(env, arn, version).await?,
+        None => None,
     };
+    // GetPolicy carries the policy's tags, so no ListPolicyTags.
+    let tags = tags_of(&policy);
     Ok(Some((
         ManagedPolicyState {
             name: policy.policy_name().unwrap_or_default().to_string(),

@@ -11,25 +11,9 @@ use crate::policy::PolicyDocument;
 use super::super::state::RoleState;
 use super::iam_tags;
 use super::parse_document;
-use super::policies::read_policy_document;
+use super::policies::read_policy_document_and_tags;
 use super::NO_SUCH_ENTITY;
 use super::SERVICE;
-
-async fn role_tags(env: &Environment, name: &str) -> Result<BTreeMap<String, String>> {
-    let mut tags = BTreeMap::new();
-    let mut pages = env
-        .iam()
-        .list_role_tags()
-        .role_name(name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        for tag in page.aws(SERVICE, "ListRoleTags", name)?.tags() {
-            tags.insert(tag.key().to_string(), tag.value().to_string());
-        }
-    }
-    Ok(tags)
-}
 
 /// Reads every setting of a role the controls judge, with all its tags; `None` when the role
 /// does not exist. Works for any role of the account.
@@ -37,6 +21,24 @@ pub async fn read_role_state(
     env: &Environment,
     name: &str,
 ) -> Result<Option<(RoleState, BTreeMap<String, String>)>> {
+    Ok(read_role_with_policy_tags(env, name)
+        .await?
+        .map(|role| (role.state, role.tags)))
+}
+
+/// A role as read: its state, its own tags and the tags of each attached managed policy.
+pub(crate) struct RoleRead {
+    pub state: RoleState,
+    pub tags: BTreeMap<String, String>,
+    pub policy_tags: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Reads a role as [`read_role_state`] does, with the tags of its attached policies (which the
+/// same GetPolicy calls return), so a stack can tell its own grants apart without more calls.
+pub(crate) async fn read_role_with_policy_tags(
+    env: &Environment,
+    name: &str,
+) -> Result<Option<RoleRead>> {
     let iam = env.iam();
     let Some(role) = iam
         .get_role()
@@ -70,8 +72,11 @@ pub async fn read_role_state(
     }
     attached.sort();
     let mut attached_documents = BTreeMap::new();
+    let mut policy_tags = BTreeMap::new();
     for arn in &attached {
-        attached_documents.insert(arn.clone(), read_policy_document(env, arn).await?);
+        let (document, tags) = read_policy_document_and_tags(env, arn).await?;
+        attached_documents.insert(arn.clone(), document);
+        policy_tags.insert(arn.clone(), tags);
     }
     let mut inline_names = Vec::new();
     let mut pages = iam
@@ -99,7 +104,12 @@ pub async fn read_role_state(
             .policy_document;
         inline_policies.insert(policy_name, parse_document("GetRolePolicy", &text)?);
     }
-    let tags = role_tags(env, name).await?;
+    // GetRole carries the role's tags (at most 50, all of them), so no ListRoleTags.
+    let tags: BTreeMap<String, String> = role
+        .tags()
+        .iter()
+        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+        .collect();
     let state = RoleState {
         name: role.role_name().to_string(),
         arn: role.arn().to_string(),
@@ -119,7 +129,11 @@ pub async fn read_role_state(
         inline_policies,
         tags: BTreeMap::new(),
     };
-    Ok(Some((state, tags)))
+    Ok(Some(RoleRead {
+        state,
+        tags,
+        policy_tags,
+    }))
 }
 
 /// What creating a role needs.
