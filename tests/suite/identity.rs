@@ -930,6 +930,94 @@ async fn identity_resources_of_another_stack_are_conflicts() {
     assert!(matches!(error, Error::Conflict { .. }), "{error}");
 }
 
+/// Role and policy tags are read from GetRole and GetPolicy: a managed tag removed behind the
+/// library's back is a planned update that apply restores, and a stack tag rewritten to
+/// another stack is a conflict, for both.
+#[tokio::test]
+async fn identity_role_and_policy_tags_changed_elsewhere_are_seen() {
+    let account = account().await;
+    let env = &account.env;
+    let iam = env.iam();
+    let policy = ManagedPolicy::builder()
+        .name(format!("tagged-{}", account.suffix))
+        .statement(
+            Statement::allow()
+                .sid("ReadAppParameters")
+                .actions(["ssm:GetParameter"])
+                .resources(["arn:aws:ssm:us-east-1:111122223333:parameter/app/*"]),
+        )
+        .build()
+        .expect("valid policy");
+    let role = HipaaRole::builder()
+        .name(format!("tagged-{}", account.suffix))
+        .trust(Trust::this_account().with_mfa())
+        .managed_policy(&policy)
+        .build()
+        .expect("valid role");
+    let stack = Stack::builder("tags")
+        .with(policy.clone())
+        .with(role.clone())
+        .build()
+        .expect("stack");
+    stack.apply(env).await.expect("apply");
+    let plan = stack.plan(env).await.expect("plan");
+    assert!(plan.is_empty(), "{plan}");
+    let policy_arn = plan
+        .resources
+        .iter()
+        .find(|resource| resource.name == policy.name())
+        .and_then(|resource| resource.arn.clone())
+        .expect("the policy's ARN");
+
+    iam.untag_role()
+        .role_name(role.name())
+        .tag_keys(hipaa_aws::env::MANAGED_BY_TAG)
+        .send()
+        .await
+        .expect("untag role");
+    iam.untag_policy()
+        .policy_arn(&policy_arn)
+        .tag_keys(hipaa_aws::env::MANAGED_BY_TAG)
+        .send()
+        .await
+        .expect("untag policy");
+    let plan = stack.plan(env).await.expect("plan");
+    for name in [role.name(), policy.name()] {
+        let resource = plan
+            .resources
+            .iter()
+            .find(|resource| resource.name == name)
+            .expect("planned");
+        assert_eq!(resource.action, Action::Update, "{plan}");
+        assert!(
+            resource
+                .changes
+                .iter()
+                .any(|change| change.setting == format!("tags.{}", hipaa_aws::env::MANAGED_BY_TAG)),
+            "{plan}"
+        );
+    }
+    stack.apply(env).await.expect("apply restores the tags");
+    let plan = stack.plan(env).await.expect("plan");
+    assert!(plan.is_empty(), "{plan}");
+
+    iam.tag_policy()
+        .policy_arn(&policy_arn)
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key(hipaa_aws::env::STACK_TAG)
+                .value("other")
+                .build()
+                .expect("tag"),
+        )
+        .send()
+        .await
+        .expect("retag policy");
+    let error = stack.plan(env).await.expect_err("a conflict");
+    assert!(matches!(error, Error::Conflict { .. }), "{error}");
+    assert!(error.to_string().contains(policy.name()), "{error}");
+}
+
 /// Bad specs refused by `build()`, each with every violation at once and the control id,
 /// setting and HIPAA citation of each. Nothing here leaves the process.
 mod refusals {
