@@ -162,6 +162,12 @@ async fn main() -> Result<()> {
     let verified = stack.verify(&env).await?;
     line("verify", verified.elapsed, &verified.api_calls);
     busiest("verify", &verified.api_calls);
+    let (_, reused) = stack.apply_and_verify(&env, &ApplyOptions::new()).await?;
+    line(
+        "verify of apply_and_verify (no change)",
+        reused.elapsed,
+        &reused.api_calls,
+    );
     if reapplied.api_calls.mutating() != 0 {
         return Err(Error::Configuration(format!(
             "a no-change apply made {} mutating calls",

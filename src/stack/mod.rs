@@ -419,6 +419,35 @@ impl Stack {
         env: &Environment,
         options: &ApplyOptions,
     ) -> Result<ApplyReport> {
+        Ok(self.apply_nodes(env, options).await?.0)
+    }
+
+    /// [`Stack::apply_with`], then [`Stack::verify`], in one call. When apply wrote nothing at
+    /// all (no mutating call), verify judges the live states apply has just read instead of
+    /// reading every resource again; after any write it reads everything again, since one
+    /// resource's change can touch another's state (a grant attaches to a role).
+    pub async fn apply_and_verify(
+        &self,
+        env: &Environment,
+        options: &ApplyOptions,
+    ) -> Result<(ApplyReport, VerifyReport)> {
+        let (applied, read) = self.apply_nodes(env, options).await?;
+        let reused = if applied.api_calls.mutating() == 0 {
+            read
+        } else {
+            BTreeMap::new()
+        };
+        let verified = self.verify_reusing(env, &reused).await?;
+        Ok((applied, verified))
+    }
+
+    /// Applies every node; also returns, per node apply left unchanged, the verdicts on the
+    /// live state it read.
+    async fn apply_nodes(
+        &self,
+        env: &Environment,
+        options: &ApplyOptions,
+    ) -> Result<(ApplyReport, BTreeMap<usize, node::NodeVerified>)> {
         options.check_names(self)?;
         self.refuse_phi_without_baa(env)?;
         let started = Instant::now();
@@ -465,21 +494,35 @@ impl Stack {
                 },
             )
             .await?;
-        let resources = self.in_order(results, |node, (applied, elapsed)| {
+        let mut read = BTreeMap::new();
+        let resources = self.in_order(results, |node, (mut applied, elapsed)| {
+            if let Some(verified) = applied.verified.take() {
+                read.insert(node, verified);
+            }
             AppliedResource::new(self.node(node), applied, elapsed)
         });
-        Ok(ApplyReport {
+        let report = ApplyReport {
             stack_name: inner.name.clone(),
             account_id: env.account_id().to_string(),
             region: env.region().to_string(),
             resources,
             elapsed: started.elapsed(),
             api_calls: env.api_calls().since(&calls_before),
-        })
+        };
+        Ok((report, read))
     }
 
     /// Reads every resource back and judges each control against what AWS returns.
     pub async fn verify(&self, env: &Environment) -> Result<VerifyReport> {
+        self.verify_reusing(env, &BTreeMap::new()).await
+    }
+
+    /// Verify, judging the nodes in `reused` by the verdicts given instead of reading them.
+    async fn verify_reusing(
+        &self,
+        env: &Environment,
+        reused: &BTreeMap<usize, node::NodeVerified>,
+    ) -> Result<VerifyReport> {
         let started = Instant::now();
         let calls_before = env.api_calls();
         let contributions = self.contributions(env);
@@ -491,6 +534,9 @@ impl Stack {
                 false,
                 |node, outputs| {
                     async move {
+                        if let Some(verified) = reused.get(&node) {
+                            return Ok((verified.clone(), verified.outputs.clone()));
+                        }
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
                         let verified = inner.nodes[node].verify(Ctx::new(env, scope)).await?;
                         let outputs = verified.outputs.clone();

@@ -30,6 +30,9 @@ pub(crate) struct NodeApplied {
     pub replaced: bool,
     pub changes: Vec<SettingChange>,
     pub outputs: ResourceOutputs,
+    /// The verdicts on the live state apply read, when it changed nothing on this resource
+    /// (what a verify right after would find, unless something else wrote in between).
+    pub verified: Option<NodeVerified>,
 }
 
 /// What drift found for one resource: the differing settings and the checks live state fails.
@@ -156,6 +159,7 @@ impl<C: Lifecycle> Node for C {
                         replaced: false,
                         changes: Vec::new(),
                         outputs,
+                        verified: None,
                     })
                 }
                 Some(live) => {
@@ -184,16 +188,21 @@ impl<C: Lifecycle> Node for C {
                             replaced: true,
                             changes,
                             outputs,
+                            verified: None,
                         });
                     }
-                    if !changes.is_empty() {
+                    let verified = if changes.is_empty() {
+                        Some(verified_live(self, &desired, live.state, live.outputs.clone()))
+                    } else {
                         self.update(&ctx, &live, &desired, &changes).await?;
-                    }
+                        None
+                    };
                     Ok(NodeApplied {
                         created: false,
                         replaced: false,
                         changes,
                         outputs: live.outputs,
+                        verified,
                     })
                 }
             }
@@ -277,15 +286,7 @@ impl<C: Lifecycle> Node for C {
                     .collect()
             };
             Ok(match self.read(&ctx).await {
-                Ok(Some(live)) => {
-                    let mut checks = self.evaluate(&live.state);
-                    // Verify judges against the spec too: the keys in use are the declared ones.
-                    checks.extend(declared_key_checks(&desired, &live.state));
-                    NodeVerified {
-                        checks,
-                        outputs: Some(live.outputs),
-                    }
-                }
+                Ok(Some(live)) => verified_live(self, &desired, live.state, live.outputs),
                 Ok(None) => NodeVerified {
                     checks: with_status(Status::Fail, "the resource does not exist".to_string()),
                     outputs: None,
@@ -297,5 +298,21 @@ impl<C: Lifecycle> Node for C {
             })
         }
         .boxed()
+    }
+}
+
+/// The verdicts on a live state: its controls, and against the spec, that the keys in use are
+/// the declared ones.
+fn verified_live<C: Lifecycle>(
+    construct: &C,
+    desired: &C::State,
+    live: C::State,
+    outputs: ResourceOutputs,
+) -> NodeVerified {
+    let mut checks = construct.evaluate(&live);
+    checks.extend(declared_key_checks(desired, &live));
+    NodeVerified {
+        checks,
+        outputs: Some(outputs),
     }
 }

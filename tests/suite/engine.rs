@@ -7,7 +7,9 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use hipaa_aws::construct::{Construct, LogicalId, ResourceOutputs};
 use hipaa_aws::prelude::*;
-use hipaa_aws::stack::{CustomConstruct, CustomContext, Event, Operation, Removal, ResourceStatus};
+use hipaa_aws::stack::{
+    CustomConstruct, CustomContext, Event, Operation, Removal, ResourceStatus, VerifyReport,
+};
 
 use crate::support::{account, TestAccount};
 use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
@@ -160,6 +162,70 @@ async fn drift_lists_each_changed_setting_with_the_control_it_breaks() {
     assert_eq!(plan.count(Action::Update), 2, "{plan}");
     stack.apply(env).await.expect("restore");
     assert!(stack.drift(env).await.expect("drift").is_empty());
+}
+
+/// The verdicts of a verify report, comparable across reports.
+fn verdicts(report: &VerifyReport) -> Vec<(String, ControlId, String, Status)> {
+    let mut verdicts: Vec<_> = report
+        .checks()
+        .map(|(resource, check)| {
+            (
+                resource.id.as_str().to_string(),
+                check.control,
+                check.setting.clone(),
+                check.status,
+            )
+        })
+        .collect();
+    verdicts.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    verdicts
+}
+
+#[tokio::test]
+async fn apply_and_verify_reuses_the_reads_only_when_apply_wrote_nothing() {
+    let account = account().await;
+    let env = &account.env;
+    let (stack, _) = foundation(&account, "reuse");
+    stack.apply(env).await.expect("apply");
+
+    // Nothing to write: verify judges what apply read, with no call of its own, and finds
+    // exactly what a verify of its own finds.
+    let (applied, reused) = stack
+        .apply_and_verify(env, &ApplyOptions::new())
+        .await
+        .expect("apply and verify");
+    assert_eq!(applied.api_calls.mutating(), 0, "{applied}");
+    assert_eq!(reused.api_calls.total(), 0, "{:?}", reused.api_calls);
+    let fresh = stack.verify(env).await.expect("verify");
+    assert!(fresh.api_calls.total() > 0);
+    assert!(fresh.passed(), "{fresh}");
+    assert_eq!(verdicts(&reused), verdicts(&fresh));
+
+    // After a write, verify reads everything again: it sees the restored versioning.
+    account
+        .s3()
+        .put_bucket_versioning()
+        .bucket(account.bucket("reuse-phi"))
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Suspended)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("suspend");
+    let (applied, verified) = stack
+        .apply_and_verify(env, &ApplyOptions::new())
+        .await
+        .expect("apply and verify");
+    assert!(applied.api_calls.mutating() > 0, "{applied}");
+    assert!(
+        verified.api_calls.total() >= fresh.api_calls.total(),
+        "{:?}",
+        verified.api_calls
+    );
+    assert!(verified.passed(), "{verified}");
+    assert_eq!(verdicts(&verified), verdicts(&fresh));
 }
 
 #[tokio::test]
