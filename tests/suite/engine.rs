@@ -95,18 +95,12 @@ async fn managed_resources(account: &TestAccount, stack: &str) -> (usize, usize)
     (keys, buckets)
 }
 
-#[tokio::test]
-async fn drift_lists_each_changed_setting_with_the_control_it_breaks() {
-    let account = account().await;
-    let env = &account.env;
-    let (stack, ids) = foundation(&account, "drift");
-    stack.apply(env).await.expect("apply");
-    assert!(stack.drift(env).await.expect("drift").is_empty());
-
-    let s3 = account.s3();
-    let phi_bucket = account.bucket("drift-phi");
-    s3.put_bucket_versioning()
-        .bucket(&phi_bucket)
+/// Suspends the versioning of the account's bucket `stem` behind the library's back.
+async fn suspend_versioning(account: &TestAccount, stem: &str) {
+    account
+        .s3()
+        .put_bucket_versioning()
+        .bucket(account.bucket(stem))
         .versioning_configuration(
             aws_sdk_s3::types::VersioningConfiguration::builder()
                 .status(aws_sdk_s3::types::BucketVersioningStatus::Suspended)
@@ -115,6 +109,17 @@ async fn drift_lists_each_changed_setting_with_the_control_it_breaks() {
         .send()
         .await
         .expect("suspend");
+}
+
+#[tokio::test]
+async fn drift_lists_each_changed_setting_with_the_control_it_breaks() {
+    let account = account().await;
+    let env = &account.env;
+    let (stack, ids) = foundation(&account, "drift");
+    stack.apply(env).await.expect("apply");
+    assert!(stack.drift(env).await.expect("drift").is_empty());
+
+    suspend_versioning(&account, "drift-phi").await;
     let kms = account.kms();
     let key_id = kms
         .describe_key()
@@ -202,18 +207,7 @@ async fn apply_and_verify_reuses_the_reads_only_when_apply_wrote_nothing() {
     assert_eq!(verdicts(&reused), verdicts(&fresh));
 
     // After a write, verify reads everything again: it sees the restored versioning.
-    account
-        .s3()
-        .put_bucket_versioning()
-        .bucket(account.bucket("reuse-phi"))
-        .versioning_configuration(
-            aws_sdk_s3::types::VersioningConfiguration::builder()
-                .status(aws_sdk_s3::types::BucketVersioningStatus::Suspended)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("suspend");
+    suspend_versioning(&account, "reuse-phi").await;
     let (applied, verified) = stack
         .apply_and_verify(env, &ApplyOptions::new())
         .await

@@ -29,6 +29,20 @@ struct Identity {
     prefix: String,
 }
 
+/// A managed policy that reads the application's parameters.
+fn app_parameters_reader(name: String) -> ManagedPolicy {
+    ManagedPolicy::builder()
+        .name(name)
+        .statement(
+            Statement::allow()
+                .sid("ReadAppParameters")
+                .actions(["ssm:GetParameter"])
+                .resources(["arn:aws:ssm:us-east-1:111122223333:parameter/app/*"]),
+        )
+        .build()
+        .expect("valid policy")
+}
+
 fn identity(account: &TestAccount, stack_name: &str, data_events_for_phi_only: bool) -> Identity {
     let suffix = &account.suffix;
     let key = HipaaKey::builder()
@@ -51,16 +65,7 @@ fn identity(account: &TestAccount, stack_name: &str, data_events_for_phi_only: b
         .key(&key)
         .build()
         .expect("valid log group");
-    let reader = ManagedPolicy::builder()
-        .name(format!("read-config-{suffix}"))
-        .statement(
-            Statement::allow()
-                .sid("ReadAppParameters")
-                .actions(["ssm:GetParameter"])
-                .resources(["arn:aws:ssm:us-east-1:111122223333:parameter/app/*"]),
-        )
-        .build()
-        .expect("valid policy");
+    let reader = app_parameters_reader(format!("read-config-{suffix}"));
     let boundary = ManagedPolicy::builder()
         .name(format!("boundary-{suffix}"))
         .statement(
@@ -938,16 +943,7 @@ async fn identity_role_and_policy_tags_changed_elsewhere_are_seen() {
     let account = account().await;
     let env = &account.env;
     let iam = env.iam();
-    let policy = ManagedPolicy::builder()
-        .name(format!("tagged-{}", account.suffix))
-        .statement(
-            Statement::allow()
-                .sid("ReadAppParameters")
-                .actions(["ssm:GetParameter"])
-                .resources(["arn:aws:ssm:us-east-1:111122223333:parameter/app/*"]),
-        )
-        .build()
-        .expect("valid policy");
+    let policy = app_parameters_reader(format!("tagged-{}", account.suffix));
     let role = HipaaRole::builder()
         .name(format!("tagged-{}", account.suffix))
         .trust(Trust::this_account().with_mfa())
