@@ -1,0 +1,1 @@
+//! Nothing: this crate exists to build the library's dependencies alone (see Cargo.toml).
