@@ -376,8 +376,9 @@ impl Lifecycle for HipaaRole {
         // This stack's grants attach and detach themselves: the role leaves them alone. Only
         // they are left out (by their stack tag): a policy under the grants path that another
         // stack, or someone else, attached counts as undeclared.
+        let grants_path = format!(":policy{GRANTS_PATH}");
         let grant_of_this_stack = |arn: &str| {
-            arn.contains(&format!(":policy{GRANTS_PATH}"))
+            arn.contains(&grants_path)
                 && policy_tags
                     .get(arn)
                     .and_then(|tags| tags.get(crate::env::STACK_TAG))

@@ -51,6 +51,13 @@ pub(super) fn iam_tags(
         .collect()
 }
 
+/// Tags as IAM returns them with a role or policy (at most 50 per resource, so all of them).
+fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+        .collect()
+}
+
 /// Refuses a resource that exists without this stack's tags for this logical id.
 pub(crate) fn ensure_ours(
     ctx: &Ctx<'_>,

@@ -12,6 +12,7 @@ use crate::policy::PolicyDocument;
 use super::super::state::ManagedPolicyState;
 use super::iam_tags;
 use super::parse_document;
+use super::tag_map;
 use super::NO_SUCH_ENTITY;
 use super::SERVICE;
 
@@ -26,40 +27,35 @@ pub(crate) async fn read_policy_document_and_tags(
     env: &Environment,
     arn: &str,
 ) -> Result<(Option<PolicyDocument>, BTreeMap<String, String>)> {
-    let Some(policy) = env
+    let Some(policy) = get_policy(env, arn).await? else {
+        return Ok((None, BTreeMap::new()));
+    };
+    let document = read_default_document(env, arn, &policy).await?;
+    Ok((document, tag_map(policy.tags())))
+}
+
+/// A managed policy with its tags and default version id (`None` when it does not exist).
+async fn get_policy(env: &Environment, arn: &str) -> Result<Option<aws_sdk_iam::types::Policy>> {
+    Ok(env
         .iam()
         .get_policy()
         .policy_arn(arn)
         .send()
         .await
         .aws_optional(SERVICE, "GetPolicy", arn, NO_SUCH_ENTITY)?
-        .and_then(|output| output.policy)
-    else {
-        return Ok((None, BTreeMap::new()));
-    };
-    let tags = tags_of(&policy);
-    let document = match policy.default_version_id() {
-        Some(version) => read_version_document(env, arn, version).await?,
-        None => None,
-    };
-    Ok((document, tags))
+        .and_then(|output| output.policy))
 }
 
-/// The tags GetPolicy returned with a policy (at most 50, all of them).
-fn tags_of(policy: &aws_sdk_iam::types::Policy) -> BTreeMap<String, String> {
-    policy
-        .tags()
-        .iter()
-        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-        .collect()
-}
-
-/// The document of one version of a managed policy (`None` when it cannot be found).
-async fn read_version_document(
+/// The document of a managed policy's default version, as GetPolicy named it (`None` when it
+/// cannot be found).
+async fn read_default_document(
     env: &Environment,
     arn: &str,
-    version: &str,
+    policy: &aws_sdk_iam::types::Policy,
 ) -> Result<Option<PolicyDocument>> {
+    let Some(version) = policy.default_version_id() else {
+        return Ok(None);
+    };
     let document = env
         .iam()
         .get_policy_version()
@@ -82,14 +78,7 @@ pub async fn read_managed_policy_state(
     arn: &str,
 ) -> Result<Option<(ManagedPolicyState, BTreeMap<String, String>)>> {
     let iam = env.iam();
-    let Some(policy) = iam
-        .get_policy()
-        .policy_arn(arn)
-        .send()
-        .await
-        .aws_optional(SERVICE, "GetPolicy", arn, NO_SUCH_ENTITY)?
-        .and_then(|output| output.policy)
-    else {
+    let Some(policy) = get_policy(env, arn).await? else {
         return Ok(None);
     };
     let default_version = policy.default_version_id().unwrap_or_default().to_string();
@@ -105,12 +94,9 @@ pub async fn read_managed_policy_state(
             .versions()
             .len();
     }
-    let document = match policy.default_version_id() {
-        Some(version) => read_version_document(env, arn, version).await?,
-        None => None,
-    };
+    let document = read_default_document(env, arn, &policy).await?;
     // GetPolicy carries the policy's tags, so no ListPolicyTags.
-    let tags = tags_of(&policy);
+    let tags = tag_map(policy.tags());
     Ok(Some((
         ManagedPolicyState {
             name: policy.policy_name().unwrap_or_default().to_string(),

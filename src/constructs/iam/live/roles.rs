@@ -12,6 +12,7 @@ use super::super::state::RoleState;
 use super::iam_tags;
 use super::parse_document;
 use super::policies::read_policy_document_and_tags;
+use super::tag_map;
 use super::NO_SUCH_ENTITY;
 use super::SERVICE;
 
@@ -104,12 +105,8 @@ pub(crate) async fn read_role_with_policy_tags(
             .policy_document;
         inline_policies.insert(policy_name, parse_document("GetRolePolicy", &text)?);
     }
-    // GetRole carries the role's tags (at most 50, all of them), so no ListRoleTags.
-    let tags: BTreeMap<String, String> = role
-        .tags()
-        .iter()
-        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-        .collect();
+    // GetRole carries the role's tags, so no ListRoleTags.
+    let tags = tag_map(role.tags());
     let state = RoleState {
         name: role.role_name().to_string(),
         arn: role.arn().to_string(),
