@@ -16,19 +16,13 @@
 
 use std::time::{Duration, Instant};
 
-use futures::stream::{self, StreamExt};
 use hipaa_aws::audit::Audit;
 use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 use hipaa_aws::local::LocalEndpoint;
-use hipaa_aws::{BaaAttestation, Environment};
+use hipaa_aws::Environment;
 
-struct Size {
-    buckets: usize,
-    keys: usize,
-    vpcs: usize,
-    roles: usize,
-    databases: usize,
-}
+mod seed;
+use seed::{account_env, peak_mib, reset_peak, Shape, Size};
 
 fn setting(name: &str, default: f64) -> f64 {
     std::env::var(name)
@@ -45,174 +39,6 @@ fn mode_wanted(mode: &str) -> bool {
     std::env::var("HIPAA_AWS_BENCH_MODES")
         .map(|modes| modes.split(',').any(|m| m.trim() == mode))
         .unwrap_or(true)
-}
-
-fn counts(fraction: f64) -> Size {
-    let at = |full: f64| ((full * fraction * scale()).round() as usize).max(1);
-    Size {
-        buckets: at(500.0),
-        keys: at(100.0),
-        vpcs: at(50.0),
-        roles: at(200.0),
-        databases: at(20.0),
-    }
-}
-
-/// Peak resident memory since the last reset, in MiB (Linux), and a reset of the peak.
-fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-async fn seed(env: &Environment, size: &Size, prefix: &str) {
-    let s3 = env.s3().clone();
-    stream::iter(0..size.buckets)
-        .for_each_concurrent(16, |index| {
-            let s3 = s3.clone();
-            async move {
-                let name = format!("{prefix}-bucket-{index:04}");
-                let _ = s3.create_bucket().bucket(&name).send().await;
-                if index % 2 == 0 {
-                    let _ = s3
-                        .put_bucket_versioning()
-                        .bucket(&name)
-                        .versioning_configuration(
-                            aws_sdk_s3::types::VersioningConfiguration::builder()
-                                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                                .build(),
-                        )
-                        .send()
-                        .await;
-                }
-            }
-        })
-        .await;
-    let kms = env.kms().clone();
-    stream::iter(0..size.keys)
-        .for_each_concurrent(16, |index| {
-            let kms = kms.clone();
-            async move {
-                if let Ok(key) = kms
-                    .create_key()
-                    .description(format!("bench key {index}"))
-                    .send()
-                    .await
-                    && let (0, Some(metadata)) = (index % 2, key.key_metadata)
-                {
-                    let _ = kms
-                        .enable_key_rotation()
-                        .key_id(metadata.key_id())
-                        .send()
-                        .await;
-                }
-            }
-        })
-        .await;
-}
-
-/// VPCs, each with an open and a closed security group; roles with a managed policy attached;
-/// databases, half of them unencrypted. Errors are ignored: the seed only has to be big.
-async fn seed_network_identity_databases(env: &Environment, size: &Size, prefix: &str) {
-    let ec2 = env.ec2().clone();
-    stream::iter(0..size.vpcs)
-        .for_each_concurrent(8, |index| {
-            let ec2 = ec2.clone();
-            async move {
-                let cidr = format!("10.{}.0.0/16", index % 250);
-                let Ok(vpc) = ec2.create_vpc().cidr_block(cidr).send().await else {
-                    return;
-                };
-                let Some(vpc_id) = vpc.vpc.and_then(|vpc| vpc.vpc_id) else {
-                    return;
-                };
-                for (name, port) in [("web", 443), ("admin", 22)] {
-                    if let Ok(group) = ec2
-                        .create_security_group()
-                        .group_name(format!("{prefix}-{name}-{index}"))
-                        .description("benchmark")
-                        .vpc_id(&vpc_id)
-                        .send()
-                        .await
-                        && let Some(group_id) = group.group_id
-                    {
-                        let _ = ec2
-                            .authorize_security_group_ingress()
-                            .group_id(group_id)
-                            .ip_protocol("tcp")
-                            .from_port(port)
-                            .to_port(port)
-                            .cidr_ip("0.0.0.0/0")
-                            .send()
-                            .await;
-                    }
-                }
-            }
-        })
-        .await;
-    let iam = env.iam().clone();
-    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-    // The local endpoint does not load AWS managed policies: one customer policy stands in.
-    let policy = iam
-        .create_policy()
-        .policy_name(format!("{prefix}-read-logs"))
-        .policy_document(
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:GetLogEvents","logs:FilterLogEvents"],"Resource":"*"}]}"#,
-        )
-        .send()
-        .await
-        .ok()
-        .and_then(|created| created.policy)
-        .and_then(|policy| policy.arn)
-        .unwrap_or_default();
-    let policy = policy.as_str();
-    stream::iter(0..size.roles)
-        .for_each_concurrent(16, |index| {
-            let iam = iam.clone();
-            async move {
-                let name = format!("{prefix}-role-{index:04}");
-                if iam
-                    .create_role()
-                    .role_name(&name)
-                    .assume_role_policy_document(trust)
-                    .send()
-                    .await
-                    .is_ok()
-                {
-                    let _ = iam
-                        .attach_role_policy()
-                        .role_name(&name)
-                        .policy_arn(policy)
-                        .send()
-                        .await;
-                }
-            }
-        })
-        .await;
-    let rds = env.rds().clone();
-    stream::iter(0..size.databases)
-        .for_each_concurrent(4, |index| {
-            let rds = rds.clone();
-            async move {
-                let _ = rds
-                    .create_db_instance()
-                    .db_instance_identifier(format!("{prefix}-db-{index:03}"))
-                    .engine("postgres")
-                    .db_instance_class("db.t3.micro")
-                    .allocated_storage(20)
-                    .master_username("bench")
-                    .manage_master_user_password(true)
-                    .storage_encrypted(index % 2 == 0)
-                    .send()
-                    .await;
-            }
-        })
-        .await;
 }
 
 struct Measured {
@@ -244,25 +70,6 @@ async fn measure(env: &Environment, concurrency: usize) -> Measured {
     }
 }
 
-async fn account_env(
-    endpoint: &LocalEndpoint,
-    account: &str,
-    proxy: Option<&FaultProxy>,
-) -> Environment {
-    let mut config = endpoint
-        .sdk_config_for_account(account, "us-east-1")
-        .await
-        .unwrap_or_else(|error| panic!("account {account}: {error}"));
-    if let Some(proxy) = proxy {
-        config = config.into_builder().endpoint_url(proxy.url()).build();
-    }
-    Environment::builder(BaaAttestation::executed_on("2026-01-15"))
-        .sdk_config(config)
-        .build()
-        .await
-        .unwrap_or_else(|error| panic!("environment: {error}"))
-}
-
 /// Seeds one account at `fraction` of the full size, then audits it at the default concurrency
 /// and at 1 through `proxy` (when given) and prints both and their ratio.
 async fn run_size(
@@ -272,19 +79,14 @@ async fn run_size(
     account: &str,
     proxy: Option<&FaultProxy>,
 ) {
-    let size = counts(fraction);
+    let size = Size::fraction_of_full(fraction * scale());
     // Seeded straight to the endpoint: only the audits pay the latency.
     let direct = account_env(endpoint, account, None).await;
     let seeding = Instant::now();
-    seed(&direct, &size, &format!("b{account}")).await;
-    seed_network_identity_databases(&direct, &size, &format!("b{account}")).await;
+    seed::seed(&direct, &size, Shape::PLAIN, &format!("b{account}")).await;
     println!(
-        "{label}: seeded {} buckets, {} keys, {} VPCs (2 groups each), {} roles, {} databases in {:.1}s (not timed below)",
-        size.buckets,
-        size.keys,
-        size.vpcs,
-        size.roles,
-        size.databases,
+        "{label}: seeded {} in {:.1}s (not timed below)",
+        size.describe(),
         seeding.elapsed().as_secs_f64()
     );
     let env = match proxy {

@@ -29,38 +29,12 @@ const GROUP: ResourceKind = ResourceKind::new("AWS::IAM::Group", "iam group");
 const POLICY: ResourceKind = ResourceKind::new("AWS::IAM::ManagedPolicy", "iam policy");
 const ROOT: ResourceKind = ResourceKind::new("AWS::IAM::RootUser", "root user");
 
-const POLICY_CONTROLS: [ControlId; 5] = [
-    ControlId::IamPolicyNoStatementsWithAdminAccess,
-    ControlId::IamPolicyNoStatementsWithFullAccess,
-    ControlId::IamCustomerPolicyBlockedKmsActions,
-    ControlId::IamNoWildcardMarketplaceSubscribe,
-    ControlId::IamNoPrivilegeEscalation,
-];
-const ROLE_CONTROLS: [ControlId; 6] = [
-    ControlId::IamNoInlinePolicyCheck,
-    ControlId::IamPolicyNoStatementsWithAdminAccess,
-    ControlId::IamPolicyNoStatementsWithFullAccess,
-    ControlId::IamInlinePolicyBlockedKmsActions,
-    ControlId::IamRoleTrustRestricted,
-    ControlId::IamNoPrivilegeEscalation,
-];
-const USER_CONTROLS: [ControlId; 9] = [
-    ControlId::IamUserNoPoliciesCheck,
-    ControlId::IamUserGroupMembershipCheck,
-    ControlId::IamUserMfaEnabled,
-    ControlId::MfaEnabledForIamConsoleAccess,
-    ControlId::AccessKeysRotated,
-    ControlId::IamUserUnusedCredentialsCheck,
-    ControlId::IamNoInlinePolicyCheck,
-    ControlId::IamPolicyNoStatementsWithAdminAccess,
-    ControlId::IamNoPrivilegeEscalation,
-];
-const GROUP_CONTROLS: [ControlId; 4] = [
-    ControlId::IamGroupHasUsersCheck,
-    ControlId::IamNoInlinePolicyCheck,
-    ControlId::IamPolicyNoStatementsWithAdminAccess,
-    ControlId::IamNoPrivilegeEscalation,
-];
+// What a role, user, group or policy that could not be read leaves unjudged: every control its
+// evaluation judges, taken from the evaluation itself so the two lists cannot drift apart.
+const POLICY_CONTROLS: &[ControlId] = crate::constructs::iam::EVALUATE_MANAGED_POLICY_COVERS;
+const ROLE_CONTROLS: &[ControlId] = crate::constructs::iam::EVALUATE_ROLE_COVERS;
+const USER_CONTROLS: &[ControlId] = crate::constructs::iam::EVALUATE_USER_COVERS;
+const GROUP_CONTROLS: &[ControlId] = crate::constructs::iam::EVALUATE_GROUP_COVERS;
 const ROOT_CONTROLS: [ControlId; 3] = [
     ControlId::IamRootAccessKeyCheck,
     ControlId::RootAccountMfaEnabled,
@@ -88,7 +62,7 @@ pub(super) async fn scan(scan: &RegionScan) -> Judged {
             scan,
             ROLE,
             "role",
-            &ROLE_CONTROLS,
+            ROLE_CONTROLS,
             list_roles(scan),
             |name| async move {
                 let state = read_role_state(&scan.env, &name).await?;
@@ -99,7 +73,7 @@ pub(super) async fn scan(scan: &RegionScan) -> Judged {
             scan,
             USER,
             "user",
-            &USER_CONTROLS,
+            USER_CONTROLS,
             list_users(scan),
             |name| async move {
                 let now = super::now_secs();
@@ -116,7 +90,7 @@ pub(super) async fn scan(scan: &RegionScan) -> Judged {
             scan,
             GROUP,
             "group",
-            &GROUP_CONTROLS,
+            GROUP_CONTROLS,
             list_groups(scan),
             |name| async move {
                 let state = read_group_state(&scan.env, &name).await?;
@@ -127,7 +101,7 @@ pub(super) async fn scan(scan: &RegionScan) -> Judged {
             scan,
             POLICY,
             "policy",
-            &POLICY_CONTROLS,
+            POLICY_CONTROLS,
             list_policies(scan),
             |arn| async move {
                 let state = read_managed_policy_state(&scan.env, &arn).await?;

@@ -80,6 +80,44 @@ pub fn evaluate_attached_policies(
     checks
 }
 
+/// Judges a principal's inline policies: none at all (`IAM_NO_INLINE_POLICY_CHECK`), and each
+/// document against every identity-policy control an inline policy is judged by
+/// ([`identity_policy_controls`] for [`PolicyKind::Inline`]), so an inline policy is never held
+/// to less than a managed one. Used for roles, users and groups alike.
+pub(crate) fn inline_policy_checks(
+    inline: &BTreeMap<String, PolicyDocument>,
+    principal: &str,
+) -> Vec<Check> {
+    let names: Vec<String> = inline.keys().map(|name| format!("{name:?}")).collect();
+    let mut checks = vec![Check::require(
+        ControlId::IamNoInlinePolicyCheck,
+        "inline_policies",
+        names.is_empty(),
+        "no inline policies: permissions come from customer-managed policies",
+        format!(
+            "the {principal} carries inline policies {}: use customer-managed policies",
+            names.join(", ")
+        ),
+    )];
+    let findings: Vec<PolicyFinding> = inline
+        .iter()
+        .flat_map(|(name, document)| {
+            identity_policy_findings(document, PolicyKind::Inline)
+                .into_iter()
+                .map(move |finding| PolicyFinding {
+                    reason: format!("inline {name}: {}", finding.reason),
+                    ..finding
+                })
+        })
+        .collect();
+    checks.extend(checks_from_findings(
+        &findings,
+        &identity_policy_controls(PolicyKind::Inline),
+        "inline_policies",
+    ));
+    checks
+}
+
 /// The controls [`evaluate_role`] judges (see `crate::controls::coverage`).
 pub const EVALUATE_ROLE_COVERS: &[ControlId] = &[
     ControlId::IamCustomerPolicyBlockedKmsActions,
@@ -97,45 +135,7 @@ pub const EVALUATE_ROLE_COVERS: &[ControlId] = &[
 /// Judges a role: no inline policies, a trust policy that names its principals, a session of
 /// 1 to 12 hours, and attached policies that pass every identity-policy control.
 pub fn evaluate_role(state: &RoleState) -> Vec<Check> {
-    let mut checks = Vec::new();
-    let names: Vec<&String> = state.inline_policies.keys().collect();
-    checks.push(Check::require(
-        ControlId::IamNoInlinePolicyCheck,
-        "inline_policies",
-        names.is_empty(),
-        "no inline policies: permissions come from customer-managed policies",
-        format!(
-            "the role carries inline policies {}: use customer-managed policies",
-            names
-                .iter()
-                .map(|name| format!("{name:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    ));
-    let inline_findings: Vec<PolicyFinding> = state
-        .inline_policies
-        .iter()
-        .flat_map(|(name, document)| {
-            identity_policy_findings(document, PolicyKind::Inline)
-                .into_iter()
-                .map(move |finding| PolicyFinding {
-                    reason: format!("inline {name}: {}", finding.reason),
-                    ..finding
-                })
-        })
-        .collect();
-    checks.extend(checks_from_findings(
-        &inline_findings,
-        // Admin and full access count in inline policies too (cdk-nag judges inline policies).
-        &[
-            ControlId::IamInlinePolicyBlockedKmsActions,
-            ControlId::IamPolicyNoStatementsWithAdminAccess,
-            ControlId::IamPolicyNoStatementsWithFullAccess,
-            ControlId::IamNoPrivilegeEscalation,
-        ],
-        "inline_policies",
-    ));
+    let mut checks = inline_policy_checks(&state.inline_policies, "role");
     let account = Arn::parse(&state.arn)
         .map(|arn| arn.account)
         .unwrap_or_default();

@@ -5,6 +5,8 @@
 //! an account (the library makes no users or groups; the audit judges them).
 
 mod checks;
+pub(crate) use checks::{EVALUATE_MANAGED_POLICY_COVERS, EVALUATE_ROLE_COVERS};
+pub(crate) use principals::{EVALUATE_GROUP_COVERS, EVALUATE_USER_COVERS};
 mod credential_report;
 mod grant;
 mod live;

@@ -335,6 +335,60 @@ pub fn cases() -> Vec<Case> {
                 s.inline_policies.insert("admin".into(), allow("*", "*"));
             },
         ),
+        // An inline policy is held to every identity-policy control a managed one is (Prowler's
+        // iam_inline_policy_no_wildcard_marketplace_subscribe found the gap in the race).
+        judge_role(
+            "inline policy with aws-marketplace:* on *",
+            C::IamNoWildcardMarketplaceSubscribe,
+            Fail,
+            |s| {
+                s.inline_policies
+                    .insert("market".into(), allow("aws-marketplace:*", "*"));
+            },
+        )
+        .edge(),
+        judge_role(
+            "inline policy with aws-marketplace:Sub* on *",
+            C::IamNoWildcardMarketplaceSubscribe,
+            Fail,
+            |s| {
+                s.inline_policies
+                    .insert("market".into(), allow("aws-marketplace:Sub*", "*"));
+            },
+        )
+        .edge(),
+        judge_role(
+            "inline policy viewing marketplace subscriptions on *",
+            C::IamNoWildcardMarketplaceSubscribe,
+            Pass,
+            |s| {
+                s.inline_policies.insert(
+                    "market".into(),
+                    allow("aws-marketplace:ViewSubscriptions", "*"),
+                );
+            },
+        )
+        .edge(),
+        judge_role(
+            "inline policy reading objects of every bucket",
+            C::IamNoWildcardResourceOnDataActions,
+            Fail,
+            |s| {
+                s.inline_policies
+                    .insert("data".into(), allow("s3:GetObject", "*"));
+            },
+        )
+        .edge(),
+        judge_role(
+            "inline policy reading objects of one bucket",
+            C::IamNoWildcardResourceOnDataActions,
+            Pass,
+            |s| {
+                s.inline_policies
+                    .insert("data".into(), allow(READ_ONE_BUCKET.0, READ_ONE_BUCKET.1));
+            },
+        )
+        .edge(),
         // Customer-managed policies.
         policy_case(
             "reads one bucket",
@@ -580,6 +634,16 @@ pub fn cases() -> Vec<Case> {
             |_| {},
         ),
         judge_user(
+            "inline policy on a user with aws-marketplace:* on *",
+            C::IamNoWildcardMarketplaceSubscribe,
+            Fail,
+            |s| {
+                s.inline_policies
+                    .insert("market".into(), allow("aws-marketplace:*", "*"));
+            },
+        )
+        .edge(),
+        judge_user(
             "member of a group",
             C::IamUserGroupMembershipCheck,
             Pass,
@@ -700,6 +764,21 @@ pub fn cases() -> Vec<Case> {
             Pass,
             evaluate_group(&group(&["alice"], false)),
         ),
+        Case::eval(
+            F,
+            "constructs::iam::evaluate_group",
+            "group with an inline aws-marketplace:* policy",
+            C::IamNoWildcardMarketplaceSubscribe,
+            Fail,
+            evaluate_group(&{
+                let mut group = group(&["alice"], false);
+                group
+                    .inline_policies
+                    .insert("market".into(), allow("aws-marketplace:*", "*"));
+                group
+            }),
+        )
+        .edge(),
     ]);
     // Root.
     cases.extend([

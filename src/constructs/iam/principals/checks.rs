@@ -1,49 +1,13 @@
 //! The controls on IAM users, groups and the root user.
 
-use std::collections::BTreeMap;
-
 use crate::controls::{Check, ControlId};
-use crate::policy::{identity_policy_findings, PolicyDocument, PolicyFinding, PolicyKind};
 
-use super::super::checks::evaluate_attached_policies;
+use super::super::checks::{evaluate_attached_policies, inline_policy_checks};
 use super::CredentialRequirements;
 use super::GroupState;
 use super::RootState;
 use super::UserState;
 use super::DAY_SECS;
-
-fn inline_checks(inline: &BTreeMap<String, PolicyDocument>, what: &str) -> Vec<Check> {
-    let names: Vec<String> = inline.keys().map(|name| format!("{name:?}")).collect();
-    let findings: Vec<PolicyFinding> = inline
-        .iter()
-        .flat_map(|(name, document)| {
-            identity_policy_findings(document, PolicyKind::Inline)
-                .into_iter()
-                .map(move |finding| PolicyFinding {
-                    reason: format!("inline {name}: {}", finding.reason),
-                    ..finding
-                })
-        })
-        .collect();
-    let mut checks = vec![Check::require(
-        ControlId::IamNoInlinePolicyCheck,
-        "inline_policies",
-        names.is_empty(),
-        "no inline policies",
-        format!("the {what} carries inline policies {}", names.join(", ")),
-    )];
-    checks.extend(crate::policy::checks_from_findings(
-        &findings,
-        &[
-            ControlId::IamInlinePolicyBlockedKmsActions,
-            ControlId::IamPolicyNoStatementsWithAdminAccess,
-            ControlId::IamPolicyNoStatementsWithFullAccess,
-            ControlId::IamNoPrivilegeEscalation,
-        ],
-        "inline_policies",
-    ));
-    checks
-}
 
 /// The controls [`evaluate_user`] judges (see `crate::controls::coverage`).
 pub const EVALUATE_USER_COVERS: &[ControlId] = &[
@@ -161,7 +125,7 @@ pub fn evaluate_user(
             unused.join(", ")
         ),
     ));
-    checks.extend(inline_checks(&user.inline_policies, "user"));
+    checks.extend(inline_policy_checks(&user.inline_policies, "user"));
     checks.extend(evaluate_attached_policies(
         &user.attached_documents,
         "attached_policies",
@@ -192,7 +156,7 @@ pub fn evaluate_group(group: &GroupState) -> Vec<Check> {
         format!("{} users", group.users.len()),
         "the group has no users",
     )];
-    checks.extend(inline_checks(&group.inline_policies, "group"));
+    checks.extend(inline_policy_checks(&group.inline_policies, "group"));
     checks.extend(evaluate_attached_policies(
         &group.attached_documents,
         "attached_policies",
