@@ -14,6 +14,8 @@
 //! both wall times, their ratio, both peak memories, and for every check both cover the
 //! resources each failed, with the resources Prowler failed and this library did not.
 //!
+//! `HIPAA_AWS_RACE_SKIP_PROWLER=1` runs only this library's half (to profile it).
+//!
 //! Prowler is the pinned PyPI package [`PROWLER_VERSION`], installed on first use of this
 //! benchmark into `~/.cache/hipaa-aws/prowler-<version>` (about 2.3 GB, a few minutes). Only
 //! this benchmark installs it; CI never runs it.
@@ -28,7 +30,22 @@ use hipaa_aws::controls::Status;
 use hipaa_aws::local::LocalEndpoint;
 
 mod seed;
-use seed::{account_env, peak_mib, reset_peak, Shape, Size};
+use seed::{account_env, cpu_seconds, peak_mib, reset_peak, Shape, Size};
+
+/// CPU seconds of (this process, the endpoint) between two readings.
+fn cpu_use(
+    before: (Option<f64>, Option<f64>),
+    after: (Option<f64>, Option<f64>),
+) -> (Option<f64>, Option<f64>) {
+    let spent = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
+    (spent(after.0, before.0), spent(after.1, before.1))
+}
+
+fn seconds(value: Option<f64>) -> String {
+    value
+        .map(|s| format!("{s:.1}s"))
+        .unwrap_or_else(|| "n/a".to_string())
+}
 
 /// The Prowler release raced (PyPI).
 const PROWLER_VERSION: &str = "5.46.0";
@@ -432,12 +449,12 @@ fn prowler() -> PathBuf {
 }
 
 /// Runs Prowler's HIPAA scan of `REGION` against the endpoint with `credentials`; returns its
-/// wall time, its peak memory in MiB and its OCSF output file.
+/// wall time, its peak memory in MiB, its CPU seconds and its OCSF output file.
 fn run_prowler(
     venv: &Path,
     endpoint: &str,
     credentials: &aws_sdk_sts::config::Credentials,
-) -> (Duration, Option<f64>, PathBuf) {
+) -> (Duration, Option<f64>, Option<f64>, PathBuf) {
     let output = std::env::temp_dir().join(format!("hipaa-aws-race-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&output);
     let log = output.with_extension("log");
@@ -446,7 +463,8 @@ fn run_prowler(
     let peak_file = output.with_extension("peak");
     let wrapper = "import resource, subprocess, sys\n\
         code = subprocess.call(sys.argv[2:])\n\
-        open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n\
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n\
+        open(sys.argv[1], 'w').write(f'{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}')\n\
         sys.exit(code)\n";
     let started = Instant::now();
     let status = std::process::Command::new(venv.join("bin/python"))
@@ -490,10 +508,10 @@ fn run_prowler(
         "prowler failed ({status}); its log: {}",
         log.display()
     );
-    let peak = std::fs::read_to_string(&peak_file)
-        .ok()
-        .and_then(|kib| kib.trim().parse::<f64>().ok())
-        .map(|kib| kib / 1024.0);
+    let usage = std::fs::read_to_string(&peak_file).unwrap_or_default();
+    let mut usage = usage.split_whitespace().map(|v| v.parse::<f64>().ok());
+    let peak = usage.next().flatten().map(|kib| kib / 1024.0);
+    let cpu = usage.next().flatten();
     let ocsf = std::fs::read_dir(&output)
         .unwrap_or_else(|error| panic!("prowler output {}: {error}", output.display()))
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -505,7 +523,7 @@ fn run_prowler(
                 log.display()
             )
         });
-    (elapsed, peak, ocsf)
+    (elapsed, peak, cpu, ocsf)
 }
 
 fn mib(peak: Option<f64>) -> String {
@@ -582,7 +600,6 @@ async fn main() {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(1.0);
-    let venv = prowler();
     let endpoint = LocalEndpoint::start()
         .await
         .unwrap_or_else(|error| panic!("local endpoint: {error}"));
@@ -601,6 +618,10 @@ async fn main() {
         .regions([REGION.to_string()])
         .build()
         .unwrap_or_else(|error| panic!("audit options: {error}"));
+    let endpoint_pid = endpoint.pid().map(|pid| pid.to_string());
+    let endpoint_cpu = || endpoint_pid.as_deref().and_then(cpu_seconds);
+    let cpu_before = (cpu_seconds("self"), endpoint_cpu());
+    let before = env.api_calls();
     let started = Instant::now();
     let report = audit
         .run(&env)
@@ -608,6 +629,30 @@ async fn main() {
         .unwrap_or_else(|error| panic!("audit: {error}"));
     let ours = started.elapsed();
     let our_peak = peak_mib();
+    let our_cpu = cpu_use(cpu_before, (cpu_seconds("self"), endpoint_cpu()));
+    let calls = env.api_calls().since(&before);
+    let mut operations: Vec<(&String, &u64)> = calls.calls.iter().collect();
+    operations.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let busiest: Vec<String> = operations
+        .iter()
+        .take(10)
+        .map(|(operation, count)| format!("{operation} {count}"))
+        .collect();
+    println!(
+        "  hipaa-aws audit made {} API calls; busiest: {}",
+        calls.total(),
+        busiest.join(", ")
+    );
+    if std::env::var("HIPAA_AWS_RACE_SKIP_PROWLER").is_ok_and(|value| value == "1") {
+        println!(
+            "  hipaa-aws audit {:.2}s, CPU {} (endpoint {})",
+            ours.as_secs_f64(),
+            seconds(our_cpu.0),
+            seconds(our_cpu.1)
+        );
+        println!("  (HIPAA_AWS_RACE_SKIP_PROWLER=1: Prowler not run)");
+        return;
+    }
 
     let credentials = env
         .sdk_config()
@@ -616,23 +661,32 @@ async fn main() {
         .provide_credentials()
         .await
         .unwrap_or_else(|error| panic!("credentials: {error}"));
-    let (theirs, their_peak, ocsf) = run_prowler(&venv, &endpoint.url(), &credentials);
+    let venv = prowler();
+    let endpoint_before = endpoint_cpu();
+    let (theirs, their_peak, their_cpu, ocsf) = run_prowler(&venv, &endpoint.url(), &credentials);
+    let their_endpoint_cpu = endpoint_cpu()
+        .zip(endpoint_before)
+        .map(|(after, before)| after - before);
 
     let resources: usize = report.accounts.iter().map(|a| a.resources).sum();
     println!(
-        "  hipaa-aws audit        {:>8.2}s  {resources} resources judged, {} findings, {} failed  peak {}",
+        "  hipaa-aws audit        {:>8.2}s  {resources} resources judged, {} findings, {} failed  peak {}  CPU {} (endpoint {})",
         ours.as_secs_f64(),
         report.findings().count(),
         report.findings().filter(|f| f.status == Status::Fail).count(),
-        mib(our_peak)
+        mib(our_peak),
+        seconds(our_cpu.0),
+        seconds(our_cpu.1)
     );
     let prowler_failed = prowler_failures(&ocsf);
     println!(
-        "  prowler {PROWLER_VERSION} hipaa    {:>8.2}s  {} checks ran, {} failed findings  peak {}",
+        "  prowler {PROWLER_VERSION} hipaa    {:>8.2}s  {} checks ran, {} failed findings  peak {}  CPU {} (endpoint {})",
         theirs.as_secs_f64(),
         prowler_failed.len(),
         prowler_failed.values().map(BTreeSet::len).sum::<usize>(),
-        mib(their_peak)
+        mib(their_peak),
+        seconds(their_cpu),
+        seconds(their_endpoint_cpu)
     );
     println!(
         "  ratio (Prowler / hipaa-aws): {:.2}x",

@@ -425,6 +425,16 @@ pub fn peak_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU seconds (user and system) a process has used so far, from `/proc/<pid>/stat` (Linux,
+/// at 100 clock ticks per second); `"self"` for this one.
+pub fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; the fields after it are plain.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |index: usize| fields.get(index)?.parse::<f64>().ok();
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
 pub fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -5,7 +5,9 @@ use futures::stream::{self, StreamExt};
 
 use crate::aws_error::AwsResultExt;
 use crate::construct::ResourceKind;
-use crate::constructs::s3::live::{bucket_region, read_bucket_extras, read_bucket_state};
+use crate::constructs::s3::live::{
+    existing_bucket_region, read_bucket_extras, read_bucket_settings,
+};
 use crate::constructs::s3::{bucket_arn, evaluate_bucket, BucketExpectations};
 use crate::controls::{Check, ControlId, Service};
 use crate::error::Result;
@@ -137,7 +139,11 @@ async fn list_buckets(scan: &RegionScan) -> Result<Vec<String>> {
 }
 
 async fn judge_bucket(scan: &RegionScan, name: &str) -> Result<Vec<crate::controls::Check>> {
-    let region = bucket_region(&scan.env, name).await?;
+    // GetBucketLocation also proves the bucket still exists (one deleted since the listing is
+    // skipped), so no HeadBucket; the audit judges no tags, so no GetBucketTagging.
+    let Some(region) = existing_bucket_region(&scan.env, name).await? else {
+        return Ok(Vec::new());
+    };
     let env = if region == scan.env.region() {
         scan.env.clone()
     } else {
@@ -145,9 +151,7 @@ async fn judge_bucket(scan: &RegionScan, name: &str) -> Result<Vec<crate::contro
     };
     let arn = bucket_arn(env.partition(), name);
     // Each setting is read on its own: a failed read errors only the controls it feeds.
-    let Some((mut state, _tags)) = read_bucket_state(&env, name, arn).await? else {
-        return Ok(Vec::new());
-    };
+    let mut state = read_bucket_settings(&env, name, arn).await;
     read_bucket_extras(&env, name, &mut state).await;
     Ok(evaluate_bucket(
         &state,

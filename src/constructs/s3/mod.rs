@@ -18,7 +18,9 @@ pub use checks::{
     BucketExpectations, LOG_DELIVERY_SERVICES, LOG_RETENTION_FLOOR_DAYS,
 };
 pub use encrypted_bucket::{EncryptedBucket, EncryptedBucketBuilder, EncryptedBucketProps};
-pub use live::{bucket_region, read_bucket_extras, read_bucket_state};
+pub use live::{
+    existing_bucket_region, read_bucket_extras, read_bucket_settings, read_bucket_state,
+};
 pub use log_bucket::{LogBucket, LogBucketBuilder, LogBucketProps, LogRetention};
 pub use name::bucket_name_problems;
 pub use spec::ObjectLockRetention;

@@ -31,6 +31,9 @@ Additions (actions moto does not implement, answered from moto's own state):
 - EC2 GetEbsDefaultKmsKeyId: the key ModifyEbsDefaultKmsKeyId set, or, like AWS, the ARN of
   the alias/aws/ebs alias when none was set. (moto answers HTTP 500 otherwise.)
 
+Speed (speed.py): per-request work that serves no answer is done once or not at all (moto's
+module list, werkzeug's request log).
+
 Emulations (see the "Governance emulation" section): calls moto does not serve, answered here
 against moto's own per-account state:
 - Security Hub standards (GetEnabledStandards, BatchEnableStandards, BatchDisableStandards,
@@ -57,6 +60,7 @@ from emulations import EMULATIONS
 from fixes import ADDITIONS, FIXES
 from missing_operations import missing_operation
 from rpc_v2 import rpc_v2_request, rpc_v2_response
+import speed
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
 
@@ -122,6 +126,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     for addition in ADDITIONS:
         addition()
+    speed.apply()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         "127.0.0.1",

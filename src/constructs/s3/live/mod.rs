@@ -9,7 +9,9 @@ mod write;
 
 pub(crate) use delete::delete_bucket;
 pub(crate) use find::{holds_objects, read_bucket};
-pub use read::{bucket_region, read_bucket_extras, read_bucket_state};
+pub use read::{
+    existing_bucket_region, read_bucket_extras, read_bucket_settings, read_bucket_state,
+};
 pub(crate) use write::{create_bucket, update_bucket};
 
 const SERVICE: &str = "s3";

@@ -21,11 +21,12 @@ const PUBLIC_GROUPS: [&str; 2] = [
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 ];
 
-/// Reads every setting of a bucket the controls judge. Works for any bucket of the account,
-/// not only those the library made. Each setting is its own call: one that fails is recorded
-/// in [`BucketState::unread`] (its controls become errors) and the others are still read and
-/// judged. Only HeadBucket failing fails the read. The tags come back as their own result:
-/// whoever needs them to know the owner decides what a failure means.
+/// Reads every setting of a bucket the controls judge, `None` when the bucket does not exist.
+/// Works for any bucket of the account, not only those the library made. Each setting is its
+/// own call: one that fails is recorded in [`BucketState::unread`] (its controls become errors)
+/// and the others are still read and judged. Only HeadBucket failing fails the read. The tags
+/// come back as their own result: whoever needs them to know the owner decides what a failure
+/// means.
 pub async fn read_bucket_state(
     env: &Environment,
     name: &str,
@@ -41,8 +42,16 @@ pub async fn read_bucket_state(
     if exists.is_none() {
         return Ok(None);
     }
-    let (tags, encryption, block, ownership, versioning) = tokio::join!(
-        read_tags(env, name),
+    let (tags, state) = tokio::join!(read_tags(env, name), read_bucket_settings(env, name, arn));
+    Ok(Some((state, tags)))
+}
+
+/// Reads every setting of a bucket known to exist (the audit has just found it with
+/// [`existing_bucket_region`]), without its tags: what [`read_bucket_state`] reads, less the
+/// HeadBucket and GetBucketTagging calls that only an owner needs. Failed reads are recorded in
+/// [`BucketState::unread`], never judged.
+pub async fn read_bucket_settings(env: &Environment, name: &str, arn: String) -> BucketState {
+    let (encryption, block, ownership, versioning) = tokio::join!(
         read_encryption(env, name),
         read_public_access_block(env, name),
         read_ownership(env, name),
@@ -72,7 +81,7 @@ pub async fn read_bucket_state(
             None
         }
     };
-    let state = BucketState {
+    BucketState {
         name: name.to_string(),
         arn,
         encryption,
@@ -88,8 +97,7 @@ pub async fn read_bucket_state(
         replication: None,
         event_notifications: None,
         unread,
-    };
-    Ok(Some((state, tags)))
+    }
 }
 
 pub(super) async fn read_tags(env: &Environment, name: &str) -> Result<BTreeMap<String, String>> {
@@ -430,17 +438,29 @@ async fn read_notifications(env: &Environment, name: &str) -> Result<bool> {
     Ok(notified)
 }
 
-/// The region of a bucket (GetBucketLocation; an empty answer means us-east-1).
-pub async fn bucket_region(env: &Environment, name: &str) -> Result<String> {
+/// The region of a bucket (GetBucketLocation; an empty answer means us-east-1), `None` when
+/// the bucket does not exist (it was deleted since it was listed).
+pub async fn existing_bucket_region(env: &Environment, name: &str) -> Result<Option<String>> {
     let location = env
         .s3()
         .get_bucket_location()
         .bucket(name)
         .send()
         .await
-        .aws(SERVICE, "GetBucketLocation", name)?;
-    Ok(location
-        .location_constraint()
+        .aws_optional(
+            SERVICE,
+            "GetBucketLocation",
+            name,
+            &["NoSuchBucket", "NotFound"],
+        )?;
+    Ok(location.map(|location| region_of_constraint(location.location_constraint())))
+}
+
+/// The region a LocationConstraint names: none or empty is us-east-1, `EU` is eu-west-1.
+fn region_of_constraint(
+    constraint: Option<&aws_sdk_s3::types::BucketLocationConstraint>,
+) -> String {
+    constraint
         .map(|constraint| constraint.as_str().to_string())
         .filter(|region| !region.is_empty())
         .map(|region| {
@@ -450,5 +470,5 @@ pub async fn bucket_region(env: &Environment, name: &str) -> Result<String> {
                 region
             }
         })
-        .unwrap_or_else(|| "us-east-1".to_string()))
+        .unwrap_or_else(|| "us-east-1".to_string())
 }
