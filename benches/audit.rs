@@ -16,7 +16,11 @@
 
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
 use hipaa_aws::audit::Audit;
+use hipaa_aws::stack::Event;
+use tokio::sync::broadcast::error::RecvError;
 use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 use hipaa_aws::local::LocalEndpoint;
 use hipaa_aws::Environment;
@@ -46,6 +50,8 @@ struct Measured {
     resources: usize,
     calls: u64,
     peak: Option<f64>,
+    /// The kinds of resource judged last, each with when its last one was.
+    last_judged: String,
 }
 
 async fn measure(env: &Environment, concurrency: usize) -> Measured {
@@ -55,18 +61,40 @@ async fn measure(env: &Environment, concurrency: usize) -> Measured {
         .concurrency(concurrency)
         .build()
         .unwrap_or_else(|error| panic!("audit options: {error}"));
+    let mut events = audit.subscribe();
     let before = env.api_calls();
     let started = Instant::now();
+    // When the last resource of each kind was judged: the kind judged last is the long pole.
+    let finished = tokio::spawn(async move {
+        let mut last: BTreeMap<&'static str, Duration> = BTreeMap::new();
+        loop {
+            match events.recv().await {
+                Ok(Event::Resource { kind, .. }) => {
+                    last.insert(kind.label, started.elapsed());
+                }
+                Ok(Event::Finished { .. }) | Err(RecvError::Closed) => return last,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+            }
+        }
+    });
     let report = audit
         .run(env)
         .await
         .unwrap_or_else(|error| panic!("audit: {error}"));
     let elapsed = started.elapsed();
+    let mut last: Vec<(&str, Duration)> = finished.await.unwrap_or_default().into_iter().collect();
+    last.sort_by(|a, b| b.1.cmp(&a.1));
     Measured {
         elapsed,
         resources: report.accounts.iter().map(|a| a.resources).sum(),
         calls: env.api_calls().since(&before).total(),
         peak: peak_mib(),
+        last_judged: last
+            .iter()
+            .take(4)
+            .map(|(kind, at)| format!("{kind} {:.1}s", at.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -109,6 +137,7 @@ async fn run_size(
                 .map(|mib| format!("{mib:.0} MiB"))
                 .unwrap_or_else(|| "n/a".to_string())
         );
+        println!("    judged last: {}", m.last_judged);
     }
     println!(
         "  speed-up (concurrency 1 / default): {:.2}x",

@@ -6,7 +6,8 @@
 //! rotating), 50 VPCs with two internet-facing groups each (443 and 22), 200 roles each with a
 //! customer managed policy of its own (every fifth granting `*` on `*`) and 20 databases (half
 //! unencrypted); and the careless extras (every 25th bucket public by its policy, inline `*` and
-//! `aws-marketplace:*` role policies, ten EBS volumes half unencrypted, one public snapshot).
+//! `aws-marketplace:*` role policies, EBS volumes and a public snapshot, log groups, a careless
+//! trail, console users without MFA, a public database snapshot; see `seed::Shape`).
 //! `HIPAA_AWS_BENCH_SCALE` scales the counts.
 //!
 //! Then it audits the account with this library (default concurrency, one region) and runs
@@ -360,6 +361,8 @@ const SHARED_CHECKS: &[(&str, &[&str], Scope)] = &[
 /// What one finding is about, comparable between both scanners: the last part of its ARN
 /// (a bucket's name, a key's id, a group's id, a role's or database's name), or `account`.
 fn resource_key(uid: &str, account: &str) -> String {
+    // A log group's ARN may end in `:*` (Prowler writes it so).
+    let uid = uid.strip_suffix(":*").unwrap_or(uid);
     let tail = uid.rsplit(':').next().unwrap_or(uid);
     let tail = tail.rsplit('/').next().unwrap_or(tail);
     if tail.is_empty() || tail == account || tail == "root" {

@@ -52,7 +52,10 @@ pub struct Shape {
     pub policy_per_role: bool,
     /// The disguises a careless account holds beside the plain cases: every 25th bucket public
     /// by its policy, every 10th role with an inline `*` policy and every 7th with an inline
-    /// `aws-marketplace:*` one, and ten EBS volumes (half unencrypted), one snapshot public.
+    /// `aws-marketplace:*` one, ten EBS volumes (half unencrypted) and one public snapshot, ten
+    /// log groups (half without a key, half without retention), a single-region trail without
+    /// validation or a key, five console users without MFA (one with an access key), and a
+    /// database snapshot anyone may restore.
     pub careless_extras: bool,
 }
 
@@ -100,6 +103,9 @@ pub async fn seed(env: &Environment, size: &Size, shape: Shape, prefix: &str) {
     databases(env, size.databases, prefix).await;
     if shape.careless_extras {
         volumes(env, 10).await;
+        log_groups_and_trail(env, 10, prefix).await;
+        users(env, 5, prefix).await;
+        public_database_snapshot(env, prefix).await;
     }
 }
 
@@ -414,6 +420,94 @@ async fn volumes(env: &Environment, count: usize) {
                 .send()
                 .await;
         }
+    }
+}
+
+/// Log groups (every second one with a key, every third with retention) and a trail into a
+/// bucket of its own: single-region, no log file validation, no key, no CloudWatch Logs.
+async fn log_groups_and_trail(env: &Environment, count: usize, prefix: &str) {
+    let logs = env.logs();
+    let key = env
+        .kms()
+        .create_key()
+        .description("bench log key")
+        .send()
+        .await
+        .ok()
+        .and_then(|key| key.key_metadata)
+        .and_then(|metadata| metadata.arn);
+    for index in 0..count {
+        let name = format!("/{prefix}/group-{index:02}");
+        let mut create = logs.create_log_group().log_group_name(&name);
+        if index % 2 == 0 {
+            create = create.set_kms_key_id(key.clone());
+        }
+        let _ = create.send().await;
+        if index % 3 == 0 {
+            let _ = logs
+                .put_retention_policy()
+                .log_group_name(&name)
+                .retention_in_days(2192)
+                .send()
+                .await;
+        }
+    }
+    let bucket = format!("{prefix}-trail-logs");
+    let _ = env.s3().create_bucket().bucket(&bucket).send().await;
+    let trail = format!("{prefix}-trail");
+    if env
+        .cloudtrail()
+        .create_trail()
+        .name(&trail)
+        .s3_bucket_name(&bucket)
+        .send()
+        .await
+        .is_ok()
+    {
+        let _ = env.cloudtrail().start_logging().name(&trail).send().await;
+    }
+}
+
+/// Console users without MFA; the first also has an access key.
+async fn users(env: &Environment, count: usize, prefix: &str) {
+    let iam = env.iam();
+    for index in 0..count {
+        let name = format!("{prefix}-user-{index}");
+        if iam.create_user().user_name(&name).send().await.is_err() {
+            continue;
+        }
+        let _ = iam
+            .create_login_profile()
+            .user_name(&name)
+            .password("Bench-Password-1234!")
+            .send()
+            .await;
+        if index == 0 {
+            let _ = iam.create_access_key().user_name(&name).send().await;
+        }
+    }
+}
+
+/// A manual snapshot of the first database, restorable by any account.
+async fn public_database_snapshot(env: &Environment, prefix: &str) {
+    let snapshot = format!("{prefix}-public-snapshot");
+    if env
+        .rds()
+        .create_db_snapshot()
+        .db_instance_identifier(format!("{prefix}-db-000"))
+        .db_snapshot_identifier(&snapshot)
+        .send()
+        .await
+        .is_ok()
+    {
+        let _ = env
+            .rds()
+            .modify_db_snapshot_attribute()
+            .db_snapshot_identifier(&snapshot)
+            .attribute_name("restore")
+            .values_to_add("all")
+            .send()
+            .await;
     }
 }
 

@@ -7,6 +7,7 @@ from unittest import mock
 
 import speed
 from moto import backends
+from moto.core import errors, responses
 
 
 class MotoModulesCached(unittest.TestCase):
@@ -20,6 +21,37 @@ class MotoModulesCached(unittest.TestCase):
             self.assertIn("s3", expected)
         finally:
             backends.list_of_moto_modules = original
+
+
+class ErrorTablesShared(unittest.TestCase):
+    def test_one_factory_answers_every_error_with_the_same_shape(self):
+        original = errors.ErrorLookupFactory
+        try:
+            from moto.core.utils import get_service_model
+
+            model = get_service_model("kms")
+            before = original().for_service(model).from_code("NotFoundException")
+            self.assertIsNotNone(before)
+            speed.share_error_tables()
+            self.assertIs(errors.ErrorLookupFactory(), errors.ErrorLookupFactory())
+            after = errors.ErrorLookupFactory().for_service(model).from_code("NotFoundException")
+            self.assertEqual(before.name, after.name)
+        finally:
+            errors.ErrorLookupFactory = original
+
+
+class MethodNamesCached(unittest.TestCase):
+    def test_the_same_names_as_moto_lists(self):
+        original = responses.method_names_from_class
+        try:
+            from moto.s3.responses import S3Response
+
+            expected = original(S3Response)
+            speed.cache_method_names()
+            self.assertEqual(responses.method_names_from_class(S3Response), expected)
+            self.assertIn("get_bucket_policy", expected)
+        finally:
+            responses.method_names_from_class = original
 
 
 class RequestLog(unittest.TestCase):
