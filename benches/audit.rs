@@ -19,11 +19,11 @@ use std::time::{Duration, Instant};
 use std::collections::BTreeMap;
 
 use hipaa_aws::audit::Audit;
-use hipaa_aws::stack::Event;
-use tokio::sync::broadcast::error::RecvError;
 use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 use hipaa_aws::local::LocalEndpoint;
+use hipaa_aws::stack::Event;
 use hipaa_aws::Environment;
+use tokio::sync::broadcast::error::RecvError;
 
 mod seed;
 use seed::{account_env, peak_mib, reset_peak, Shape, Size};

@@ -15,6 +15,12 @@
 //! both wall times, their ratio, both peak memories, and for every check both cover the
 //! resources each failed, with the resources Prowler failed and this library did not.
 //!
+//! Latency mode: the same race on a fifth of the size (`HIPAA_AWS_BENCH_LATENCY_FRACTION`),
+//! both scanners through a loopback proxy that holds every call 50 ms
+//! (`HIPAA_AWS_BENCH_LATENCY_MS`), standing in for a region's round trip: against the local
+//! endpoint alone both scanners mostly wait for the same CPU-bound moto process.
+//! `HIPAA_AWS_BENCH_MODES` picks `local`, `latency` or both (the default).
+//!
 //! `HIPAA_AWS_RACE_SKIP_PROWLER=1` runs only this library's half (to profile it).
 //!
 //! Prowler is the pinned PyPI package [`PROWLER_VERSION`], installed on first use of this
@@ -28,6 +34,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_sts::config::ProvideCredentials;
 use hipaa_aws::audit::{Audit, AuditReport};
 use hipaa_aws::controls::Status;
+use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
 use hipaa_aws::local::LocalEndpoint;
 
 mod seed;
@@ -51,6 +58,7 @@ fn seconds(value: Option<f64>) -> String {
 /// The Prowler release raced (PyPI).
 const PROWLER_VERSION: &str = "5.46.0";
 const ACCOUNT: &str = "400000000001";
+const LATENCY_ACCOUNT: &str = "400000000002";
 const REGION: &str = "us-east-1";
 
 /// Whether a check judges resources one by one or the account (and region) as a whole; the two
@@ -372,7 +380,7 @@ fn resource_key(uid: &str, account: &str) -> String {
 }
 
 /// Resources failed per Prowler check, from its OCSF JSON output.
-fn prowler_failures(ocsf: &Path) -> BTreeMap<String, BTreeSet<String>> {
+fn prowler_failures(ocsf: &Path, account: &str) -> BTreeMap<String, BTreeSet<String>> {
     let text = std::fs::read_to_string(ocsf)
         .unwrap_or_else(|error| panic!("prowler output {}: {error}", ocsf.display()));
     let findings: Vec<serde_json::Value> =
@@ -389,7 +397,7 @@ fn prowler_failures(ocsf: &Path) -> BTreeMap<String, BTreeSet<String>> {
         for resource in finding["resources"].as_array().into_iter().flatten() {
             entry.insert(resource_key(
                 resource["uid"].as_str().unwrap_or_default(),
-                ACCOUNT,
+                account,
             ));
         }
     }
@@ -397,13 +405,13 @@ fn prowler_failures(ocsf: &Path) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// Resources this library failed per control.
-fn library_failures(report: &AuditReport) -> BTreeMap<String, BTreeSet<String>> {
+fn library_failures(report: &AuditReport, account: &str) -> BTreeMap<String, BTreeSet<String>> {
     let mut failed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for finding in report.findings().filter(|f| f.status == Status::Fail) {
         failed
             .entry(finding.control.to_string())
             .or_default()
-            .insert(resource_key(&finding.resource_arn, ACCOUNT));
+            .insert(resource_key(&finding.resource_arn, account));
     }
     failed
 }
@@ -597,25 +605,66 @@ fn compare(
     fewer
 }
 
-#[tokio::main]
-async fn main() {
-    let scale: f64 = std::env::var("HIPAA_AWS_BENCH_SCALE")
+fn setting(name: &str, default: f64) -> f64 {
+    std::env::var(name)
         .ok()
         .and_then(|value| value.parse().ok())
-        .unwrap_or(1.0);
+        .unwrap_or(default)
+}
+
+fn mode_wanted(mode: &str) -> bool {
+    std::env::var("HIPAA_AWS_BENCH_MODES")
+        .map(|modes| modes.split(',').any(|m| m.trim() == mode))
+        .unwrap_or(true)
+}
+
+#[tokio::main]
+async fn main() {
+    let scale = setting("HIPAA_AWS_BENCH_SCALE", 1.0);
     let endpoint = LocalEndpoint::start()
         .await
         .unwrap_or_else(|error| panic!("local endpoint: {error}"));
-    let env = account_env(&endpoint, ACCOUNT, None).await;
-    let size = Size::fraction_of_full(scale);
+    if mode_wanted("local") {
+        let size = Size::fraction_of_full(scale);
+        race(&endpoint, "local endpoint", ACCOUNT, &size, None).await;
+    }
+    if mode_wanted("latency") {
+        let latency = Duration::from_millis(setting("HIPAA_AWS_BENCH_LATENCY_MS", 50.0) as u64);
+        let fraction = setting("HIPAA_AWS_BENCH_LATENCY_FRACTION", 0.2);
+        let proxy = FaultProxy::start(&endpoint.url(), FaultPlan::latency(latency))
+            .unwrap_or_else(|error| panic!("latency proxy: {error}"));
+        let label = format!(
+            "{} ms per call, {fraction} of full size",
+            latency.as_millis()
+        );
+        let size = Size::fraction_of_full(scale * fraction);
+        race(&endpoint, &label, LATENCY_ACCOUNT, &size, Some(&proxy)).await;
+    }
+}
+
+/// Seeds `account`, then audits it with this library and with Prowler, both through `proxy`
+/// when given, and prints the comparison.
+async fn race(
+    endpoint: &LocalEndpoint,
+    label: &str,
+    account: &str,
+    size: &Size,
+    proxy: Option<&FaultProxy>,
+) {
+    // Seeded straight to the endpoint: only the scanners pay the latency.
+    let direct = account_env(endpoint, account, None).await;
     let seeding = Instant::now();
-    seed::seed(&env, &size, Shape::RACE, "race").await;
+    seed::seed(&direct, size, Shape::RACE, "race").await;
     println!(
-        "race (local endpoint, {REGION}): seeded {} in {:.1}s (not timed)",
+        "\nrace ({label}, {REGION}): seeded {} in {:.1}s (not timed)",
         size.describe(),
         seeding.elapsed().as_secs_f64()
     );
-
+    let env = match proxy {
+        Some(_) => account_env(endpoint, account, proxy).await,
+        None => direct,
+    };
+    let url = proxy.map(FaultProxy::url).unwrap_or_else(|| endpoint.url());
     reset_peak();
     let audit = Audit::builder()
         .regions([REGION.to_string()])
@@ -666,7 +715,7 @@ async fn main() {
         .unwrap_or_else(|error| panic!("credentials: {error}"));
     let venv = prowler();
     let endpoint_before = endpoint_cpu();
-    let (theirs, their_peak, their_cpu, ocsf) = run_prowler(&venv, &endpoint.url(), &credentials);
+    let (theirs, their_peak, their_cpu, ocsf) = run_prowler(&venv, &url, &credentials);
     let their_endpoint_cpu = endpoint_cpu()
         .zip(endpoint_before)
         .map(|(after, before)| after - before);
@@ -681,7 +730,7 @@ async fn main() {
         seconds(our_cpu.0),
         seconds(our_cpu.1)
     );
-    let prowler_failed = prowler_failures(&ocsf);
+    let prowler_failed = prowler_failures(&ocsf, account);
     println!(
         "  prowler {PROWLER_VERSION} hipaa    {:>8.2}s  {} checks ran, {} failed findings  peak {}  CPU {} (endpoint {})",
         theirs.as_secs_f64(),
@@ -695,7 +744,7 @@ async fn main() {
         "  ratio (Prowler / hipaa-aws): {:.2}x",
         theirs.as_secs_f64() / ours.as_secs_f64()
     );
-    let fewer = compare(&prowler_failed, &library_failures(&report));
+    let fewer = compare(&prowler_failed, &library_failures(&report, account));
     match fewer.as_slice() {
         [] => {
             println!("\nOn every shared check this library failed every resource Prowler failed.")
