@@ -221,6 +221,8 @@ pub fn evaluate_root(root: &RootState) -> Vec<Check> {
 
 #[cfg(test)]
 mod overflow_tests {
+    use std::collections::BTreeMap;
+
     use super::super::AccessKeyState;
     use super::*;
     use crate::controls::Status;
