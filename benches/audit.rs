@@ -83,7 +83,7 @@ async fn measure(env: &Environment, concurrency: usize) -> Measured {
         .unwrap_or_else(|error| panic!("audit: {error}"));
     let elapsed = started.elapsed();
     let mut last: Vec<(&str, Duration)> = finished.await.unwrap_or_default().into_iter().collect();
-    last.sort_by(|a, b| b.1.cmp(&a.1));
+    last.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     Measured {
         elapsed,
         resources: report.accounts.iter().map(|a| a.resources).sum(),
