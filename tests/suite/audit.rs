@@ -332,7 +332,29 @@ async fn every_s3_and_kms_control_passes_on_a_compliant_resource_and_fails_on_a_
         .await
         .expect("suspended");
 
+    let before = account.env.api_calls();
     let report = audit(&account, &[Service::S3, Service::Kms]).await;
+    // GetBucketLocation proves a listed bucket still exists and the audit judges no tags, so
+    // a bucket costs neither HeadBucket nor GetBucketTagging.
+    let calls = account.env.api_calls().since(&before);
+    for operation in ["s3:HeadBucket", "s3:GetBucketTagging"] {
+        assert_eq!(
+            calls.calls.get(operation),
+            None,
+            "{operation}: {:?}",
+            calls.calls
+        );
+    }
+    assert!(
+        calls
+            .calls
+            .get("s3:GetBucketLocation")
+            .copied()
+            .unwrap_or(0)
+            >= 4,
+        "each bucket's region is read: {:?}",
+        calls.calls
+    );
     let good_arn = format!("arn:aws:s3:::{good}");
     let bare_arn = format!("arn:aws:s3:::{bare}");
     let public_arn = format!("arn:aws:s3:::{public}");
