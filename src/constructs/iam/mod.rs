@@ -5,7 +5,10 @@
 //! an account (the library makes no users or groups; the audit judges them).
 
 mod checks;
+// What each evaluation judges, for the audit's "could not be read" findings.
+#[cfg(feature = "audit")]
 pub(crate) use checks::{EVALUATE_MANAGED_POLICY_COVERS, EVALUATE_ROLE_COVERS};
+#[cfg(feature = "audit")]
 pub(crate) use principals::{EVALUATE_GROUP_COVERS, EVALUATE_USER_COVERS};
 mod credential_report;
 mod grant;

@@ -51,13 +51,22 @@ pub async fn read_bucket_state(
 /// HeadBucket and GetBucketTagging calls that only an owner needs. Failed reads are recorded in
 /// [`BucketState::unread`], never judged.
 pub async fn read_bucket_settings(env: &Environment, name: &str, arn: String) -> BucketState {
-    let (encryption, block, ownership, versioning) = tokio::join!(
+    // One round trip: every read at once (a bucket's reads are independent).
+    let (
+        encryption,
+        block,
+        ownership,
+        versioning,
+        policy,
+        access_logging,
+        lifecycle,
+        object_lock,
+        acl_grants_public,
+    ) = tokio::join!(
         read_encryption(env, name),
         read_public_access_block(env, name),
         read_ownership(env, name),
         read_versioning(env, name),
-    );
-    let (policy, access_logging, lifecycle, object_lock, acl_grants_public) = tokio::join!(
         read_policy(env, name),
         read_logging(env, name),
         read_lifecycle(env, name),
