@@ -455,6 +455,43 @@ async fn every_s3_and_kms_control_passes_on_a_compliant_resource_and_fails_on_a_
     assert!(!report.passed());
 }
 
+/// The audit's existence proof: a listed bucket deleted before it is read is skipped (`None`),
+/// never judged from failed reads.
+#[tokio::test]
+async fn a_bucket_region_is_read_and_a_deleted_bucket_has_none() {
+    use hipaa_aws::constructs::s3::existing_bucket_region;
+    let account = account().await;
+    let name = account.bucket("region-probe");
+    account
+        .env
+        .s3()
+        .create_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("create bucket");
+    assert_eq!(
+        existing_bucket_region(&account.env, &name)
+            .await
+            .expect("region"),
+        Some("us-east-1".to_string())
+    );
+    account
+        .env
+        .s3()
+        .delete_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("delete bucket");
+    assert_eq!(
+        existing_bucket_region(&account.env, &name)
+            .await
+            .expect("a missing bucket is not an error"),
+        None
+    );
+}
+
 #[tokio::test]
 async fn the_account_level_public_access_block_is_judged() {
     let account = account().await;
