@@ -182,7 +182,8 @@ impl LocalEndpoint {
         self.detached
     }
 
-    /// Where the endpoint writes its log.
+    /// Where the endpoint writes its log: warnings and errors, and one line per request only when
+    /// `HIPAA_AWS_ENDPOINT_LOG_REQUESTS=1` was set for the process that started it.
     pub fn log_path(&self) -> &std::path::Path {
         &self.log_path
     }
