@@ -19,30 +19,18 @@ use std::time::{Duration, Instant};
 use std::collections::BTreeMap;
 
 use hipaa_aws::audit::Audit;
-use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
+use hipaa_aws::local::fault_proxy::FaultProxy;
 use hipaa_aws::local::LocalEndpoint;
 use hipaa_aws::stack::Event;
 use hipaa_aws::Environment;
 use tokio::sync::broadcast::error::RecvError;
 
-mod seed;
-use seed::{account_env, peak_mib, reset_peak, Shape, Size};
-
-fn setting(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
-}
+mod support;
+use support::seed::{self, account_env, Shape, Size};
+use support::{latency_proxy, mode_wanted, peak_mib, reset_peak, setting};
 
 fn scale() -> f64 {
     setting("HIPAA_AWS_BENCH_SCALE", 1.0)
-}
-
-fn mode_wanted(mode: &str) -> bool {
-    std::env::var("HIPAA_AWS_BENCH_MODES")
-        .map(|modes| modes.split(',').any(|m| m.trim() == mode))
-        .unwrap_or(true)
 }
 
 struct Measured {
@@ -160,14 +148,7 @@ async fn main() {
         }
     }
     if mode_wanted("latency") {
-        let latency = Duration::from_millis(setting("HIPAA_AWS_BENCH_LATENCY_MS", 50.0) as u64);
-        let fraction = setting("HIPAA_AWS_BENCH_LATENCY_FRACTION", 0.2);
-        let proxy = FaultProxy::start(&endpoint.url(), FaultPlan::latency(latency))
-            .unwrap_or_else(|error| panic!("latency proxy: {error}"));
-        let label = format!(
-            "{} ms per call, {fraction} of full size",
-            latency.as_millis()
-        );
+        let (proxy, fraction, label) = latency_proxy(&endpoint);
         run_size(&endpoint, &label, fraction, "300000000003", Some(&proxy)).await;
     }
 }

@@ -34,11 +34,12 @@ use std::time::{Duration, Instant};
 use aws_sdk_sts::config::ProvideCredentials;
 use hipaa_aws::audit::{Audit, AuditReport};
 use hipaa_aws::controls::Status;
-use hipaa_aws::local::fault_proxy::{FaultPlan, FaultProxy};
+use hipaa_aws::local::fault_proxy::FaultProxy;
 use hipaa_aws::local::LocalEndpoint;
 
-mod seed;
-use seed::{account_env, cpu_seconds, peak_mib, reset_peak, Shape, Size};
+mod support;
+use support::seed::{self, account_env, Shape, Size};
+use support::{busiest, cpu_seconds, latency_proxy, mode_wanted, peak_mib, reset_peak, setting};
 
 /// CPU seconds of (this process, the endpoint) between two readings.
 fn cpu_use(
@@ -605,19 +606,6 @@ fn compare(
     fewer
 }
 
-fn setting(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
-}
-
-fn mode_wanted(mode: &str) -> bool {
-    std::env::var("HIPAA_AWS_BENCH_MODES")
-        .map(|modes| modes.split(',').any(|m| m.trim() == mode))
-        .unwrap_or(true)
-}
-
 #[tokio::main]
 async fn main() {
     let scale = setting("HIPAA_AWS_BENCH_SCALE", 1.0);
@@ -629,14 +617,7 @@ async fn main() {
         race(&endpoint, "local endpoint", ACCOUNT, &size, None).await;
     }
     if mode_wanted("latency") {
-        let latency = Duration::from_millis(setting("HIPAA_AWS_BENCH_LATENCY_MS", 50.0) as u64);
-        let fraction = setting("HIPAA_AWS_BENCH_LATENCY_FRACTION", 0.2);
-        let proxy = FaultProxy::start(&endpoint.url(), FaultPlan::latency(latency))
-            .unwrap_or_else(|error| panic!("latency proxy: {error}"));
-        let label = format!(
-            "{} ms per call, {fraction} of full size",
-            latency.as_millis()
-        );
+        let (proxy, fraction, label) = latency_proxy(&endpoint);
         let size = Size::fraction_of_full(scale * fraction);
         race(&endpoint, &label, LATENCY_ACCOUNT, &size, Some(&proxy)).await;
     }
@@ -683,17 +664,10 @@ async fn race(
     let our_peak = peak_mib();
     let our_cpu = cpu_use(cpu_before, (cpu_seconds("self"), endpoint_cpu()));
     let calls = env.api_calls().since(&before);
-    let mut operations: Vec<(&String, &u64)> = calls.calls.iter().collect();
-    operations.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let busiest: Vec<String> = operations
-        .iter()
-        .take(10)
-        .map(|(operation, count)| format!("{operation} {count}"))
-        .collect();
     println!(
         "  hipaa-aws audit made {} API calls; busiest: {}",
         calls.total(),
-        busiest.join(", ")
+        busiest(&calls, 10)
     );
     if std::env::var("HIPAA_AWS_RACE_SKIP_PROWLER").is_ok_and(|value| value == "1") {
         println!(

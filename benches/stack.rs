@@ -16,6 +16,8 @@ use hipaa_aws::env::ApiCallStats;
 use hipaa_aws::local::LocalEndpoint;
 use hipaa_aws::prelude::*;
 
+mod support;
+
 #[path = "../examples/common/architecture.rs"]
 mod architecture;
 use architecture::architecture;
@@ -39,16 +41,12 @@ fn line(what: &str, elapsed: Duration, calls: &ApiCallStats) {
     );
 }
 
-/// The operations that made most of the calls of one step, so a regression names its cause.
+/// The operations that made most of the calls of one step.
 fn busiest(what: &str, calls: &ApiCallStats) {
-    let mut operations: Vec<(&String, &u64)> = calls.calls.iter().collect();
-    operations.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let top: Vec<String> = operations
-        .iter()
-        .take(8)
-        .map(|(operation, count)| format!("{operation} {count}"))
-        .collect();
-    println!("  busiest operations of {what}: {}", top.join(", "));
+    println!(
+        "  busiest operations of {what}: {}",
+        support::busiest(calls, 8)
+    );
 }
 
 /// An environment for a fresh account of the endpoint, optionally through a proxy.

@@ -1,8 +1,5 @@
 //! Seeding a benchmark account on the local endpoint, shared by the audit benchmark and the
 //! race against Prowler. Errors are ignored: a seed only has to be big.
-//!
-//! Each benchmark uses a part of it, so unused items are not warnings here.
-#![allow(dead_code)]
 
 use futures::stream::{self, StreamExt};
 use hipaa_aws::local::fault_proxy::FaultProxy;
@@ -509,26 +506,4 @@ async fn public_database_snapshot(env: &Environment, prefix: &str) {
             .send()
             .await;
     }
-}
-
-/// Peak resident memory since the last [`reset_peak`], in MiB (Linux).
-pub fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-/// CPU seconds (user and system) a process has used so far, from `/proc/<pid>/stat` (Linux,
-/// at 100 clock ticks per second); `"self"` for this one.
-pub fn cpu_seconds(pid: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces; the fields after it are plain.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks = |index: usize| fields.get(index)?.parse::<f64>().ok();
-    Some((ticks(11)? + ticks(12)?) / 100.0)
-}
-
-pub fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
