@@ -500,6 +500,12 @@ pub trait Construct: lifecycle::Sealed + fmt::Debug + Send + Sync + 'static {
         false
     }
 
+    /// The region it is placed in when that is not the stack's (a copy vault and its key in
+    /// a second region); `None`, the default, places it in the environment's region.
+    fn region(&self) -> Option<&str> {
+        None
+    }
+
     /// The state it should have, with references resolved as far as `scope` knows them.
     fn desired(&self, scope: &Scope<'_>) -> Self::State;
 

@@ -34,7 +34,7 @@
 //! ## Features
 //!
 //! One cargo feature per AWS service (`kms`, `s3`, `ec2`, `iam`, `logs`, `cloudtrail`,
-//! `cloudwatch`, `rds`, `config`, `securityhub`, `guardduty`) plus `audit`, and `full` for all
+//! `cloudwatch`, `rds`, `config`, `securityhub`, `guardduty`, `backup`) plus `audit`, and `full` for all
 //! (the default). A build with `--no-default-features --features kms` compiles only the KMS and
 //! STS SDK crates.
 
@@ -60,6 +60,8 @@ pub mod stack;
 #[cfg(feature = "audit")]
 pub use audit::prelude::*;
 pub use construct::{Construct, LogicalId, Ref};
+#[cfg(feature = "backup")]
+pub use constructs::backup::prelude::*;
 #[cfg(feature = "cloudtrail")]
 #[allow(unused_imports)] // a module's prelude may still be empty
 pub use constructs::cloudtrail::prelude::*;
@@ -110,6 +112,8 @@ pub struct ReadmeDoctests;
 pub mod prelude {
     #[cfg(feature = "audit")]
     pub use crate::audit::prelude::*;
+    #[cfg(feature = "backup")]
+    pub use crate::constructs::backup::prelude::*;
     #[cfg(feature = "cloudtrail")]
     #[allow(unused_imports)]
     pub use crate::constructs::cloudtrail::prelude::*;

@@ -1,6 +1,8 @@
 //! The constructs, one folder per AWS service: props and validation, desired state, the
 //! controls that judge it, and how to read, create, update and delete it.
 
+#[cfg(feature = "backup")]
+pub mod backup;
 #[cfg(feature = "cloudtrail")]
 pub mod cloudtrail;
 #[cfg(feature = "cloudwatch")]

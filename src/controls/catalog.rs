@@ -1036,6 +1036,65 @@ catalog! {
         service: GuardDuty, cdk_nag: None, config_rule: None, removed: None,
         citations: [ACTIVITY_REVIEW, INCIDENT_RESPONSE, AUDIT_CONTROLS], source: HipaaAwsMapping,
     },
+    // ---------------------------------------------------------------- AWS Backup
+    BackupRecoveryPointEncrypted {
+        id: "BACKUP_RECOVERY_POINT_ENCRYPTED",
+        title: "Backup vaults encrypt their recovery points with a customer-managed KMS key",
+        service: Backup, cdk_nag: None,
+        config_rule: Some("BACKUP_RECOVERY_POINT_ENCRYPTED"), removed: None,
+        citations: [ENCRYPTION_DECRYPTION, DATA_BACKUP], source: HipaaAwsMapping,
+    },
+    BackupRecoveryPointManualDeletionDisabled {
+        id: "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+        title: "The vault's access policy denies everyone but the break-glass role deleting recovery points or shortening their lifecycle",
+        service: Backup, cdk_nag: None,
+        config_rule: Some("BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED"), removed: None,
+        citations: [CONTINGENCY_PLAN, DATA_BACKUP, DISASTER_RECOVERY, INTEGRITY], source: HipaaAwsMapping,
+    },
+    BackupRecoveryPointMinimumRetentionCheck {
+        id: "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
+        title: "Recovery points are kept at least 35 days (vault lock minimum and every plan rule)",
+        service: Backup, cdk_nag: None,
+        config_rule: Some("BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"), removed: None,
+        citations: [CONTINGENCY_PLAN, DATA_BACKUP, DISASTER_RECOVERY], source: HipaaAwsMapping,
+    },
+    BackupPlanMinFrequencyAndMinRetentionCheck {
+        id: "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+        title: "Every backup plan rule runs at least daily and keeps recovery points at least 35 days",
+        service: Backup, cdk_nag: None,
+        config_rule: Some("BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"), removed: None,
+        citations: [CONTINGENCY_PLAN, DATA_BACKUP, DISASTER_RECOVERY], source: HipaaAwsMapping,
+    },
+    BackupVaultLockCompliance {
+        id: "HIPAA_AWS_BACKUP_VAULT_LOCK_COMPLIANCE",
+        title: "The vault is locked in compliance mode (a cooling-off period set) with a minimum and a maximum retention",
+        service: Backup, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, DATA_BACKUP, INTEGRITY], source: HipaaAwsMapping,
+    },
+    BackupVaultPolicyGuarded {
+        id: "HIPAA_AWS_BACKUP_VAULT_POLICY_GUARDED",
+        title: "The vault's access policy denies everyone but the break-glass role changing or removing the policy, the lock, the notifications or the vault",
+        service: Backup, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, INTEGRITY, ACCESS_CONTROL], source: HipaaAwsMapping,
+    },
+    BackupFailuresNotified {
+        id: "HIPAA_AWS_BACKUP_FAILURES_NOTIFIED",
+        title: "Failed backup, copy and restore jobs of the vault are published to an encrypted topic",
+        service: Backup, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, INCIDENT_RESPONSE], source: HipaaAwsMapping,
+    },
+    BackupNameValid {
+        id: "HIPAA_AWS_BACKUP_NAME_VALID",
+        title: "Vault, plan, rule and selection names follow AWS Backup's naming rules, so they can be found again and audited",
+        service: Backup, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS], source: HipaaAwsMapping,
+    },
+    BackupCrossRegionCopy {
+        id: "HIPAA_AWS_BACKUP_CROSS_REGION_COPY",
+        title: "Every rule of a plan protecting PHI copies its recovery points to a vault in another region (or states why not)",
+        service: Backup, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, DISASTER_RECOVERY, EMERGENCY_MODE], source: HipaaAwsMapping,
+    },
     // ---------------------------------------------------------------- Account-wide, this library
     BaaExecuted {
         id: "HIPAA_AWS_BAA_EXECUTED",

@@ -108,6 +108,8 @@ pub fn evaluators() -> Vec<Evaluator> {
     all.extend_from_slice(crate::constructs::securityhub::EVALUATORS);
     #[cfg(feature = "guardduty")]
     all.extend_from_slice(crate::constructs::guardduty::EVALUATORS);
+    #[cfg(feature = "backup")]
+    all.extend_from_slice(crate::constructs::backup::EVALUATORS);
     #[cfg(feature = "audit")]
     all.extend_from_slice(crate::audit::EVALUATORS);
     all

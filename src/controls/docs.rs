@@ -14,7 +14,7 @@ pub const README_TABLE_BEGIN: &str =
 pub const README_TABLE_END: &str = "<!-- end of controls table -->";
 
 /// The services in the order the documents list them.
-const SERVICE_ORDER: [Service; 12] = [
+const SERVICE_ORDER: [Service; 13] = [
     Service::S3,
     Service::Kms,
     Service::Ec2,
@@ -26,6 +26,7 @@ const SERVICE_ORDER: [Service; 12] = [
     Service::SecurityHub,
     Service::GuardDuty,
     Service::Rds,
+    Service::Backup,
     Service::Account,
 ];
 

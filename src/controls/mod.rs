@@ -48,6 +48,8 @@ pub enum Service {
     SecurityHub,
     /// Amazon GuardDuty.
     GuardDuty,
+    /// AWS Backup.
+    Backup,
     /// The account as a whole.
     Account,
 }
@@ -66,6 +68,7 @@ impl fmt::Display for Service {
             Service::Config => "AWS Config",
             Service::SecurityHub => "Security Hub",
             Service::GuardDuty => "GuardDuty",
+            Service::Backup => "AWS Backup",
             Service::Account => "Account",
         };
         f.write_str(name)
@@ -86,6 +89,7 @@ impl Service {
         Service::Config,
         Service::SecurityHub,
         Service::GuardDuty,
+        Service::Backup,
         Service::Account,
     ];
 }

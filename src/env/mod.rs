@@ -123,6 +123,7 @@ clients! {
     "config", config, aws_sdk_config, "The AWS Config client.";
     "securityhub", securityhub, aws_sdk_securityhub, "The Security Hub client.";
     "guardduty", guardduty, aws_sdk_guardduty, "The GuardDuty client.";
+    "backup", backup, aws_sdk_backup, "The AWS Backup client.";
     "audit", organizations, aws_sdk_organizations, "The Organizations client (multi-account audits).";
 }
 

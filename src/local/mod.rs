@@ -270,7 +270,7 @@ impl Drop for LocalEndpoint {
 
 /// The launcher and its compatibility layer, one module per job (see `endpoint/server.py`),
 /// written into the cache folder and run from there.
-const LAUNCHER_MODULES: [(&str, &str); 7] = [
+const LAUNCHER_MODULES: [(&str, &str); 8] = [
     ("server.py", include_str!("endpoint/server.py")),
     ("fixes.py", include_str!("endpoint/fixes.py")),
     (
@@ -281,6 +281,7 @@ const LAUNCHER_MODULES: [(&str, &str); 7] = [
     ("rpc_v2.py", include_str!("endpoint/rpc_v2.py")),
     ("emulations.py", include_str!("endpoint/emulations.py")),
     ("speed.py", include_str!("endpoint/speed.py")),
+    ("backup.py", include_str!("endpoint/backup.py")),
 ];
 
 /// Writes the launcher's modules (only those that changed) and returns the path of its main

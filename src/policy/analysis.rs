@@ -155,6 +155,90 @@ pub fn public_access(policy: &PolicyDocument) -> PublicAccess {
     access
 }
 
+/// Who a guarding Deny may leave out: nobody, exactly one named principal (the break-glass
+/// role), or, when the caller does not know it (an account audit), any one role named in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exempt<'a> {
+    /// The Deny must have no condition at all.
+    Nobody,
+    /// Only `aws:PrincipalArn` not equal to this ARN may narrow the Deny.
+    Principal(&'a str),
+    /// Only `aws:PrincipalArn` not equal to one role ARN without wildcards may narrow it.
+    AnyOneRole,
+}
+
+/// True when `values` name only the exempt principal: one ARN, no wildcard (a pattern such as
+/// `arn:aws:iam::111122223333:role/*` would exempt every role of the account).
+fn names_only(values: &[String], exempt: Exempt<'_>) -> bool {
+    let [value] = values else {
+        return false;
+    };
+    let value = value.trim();
+    if value.contains(['*', '?']) {
+        return false;
+    }
+    match exempt {
+        Exempt::Nobody => false,
+        Exempt::Principal(arn) => value == arn,
+        Exempt::AnyOneRole => value.starts_with("arn:") && value.contains(":role/"),
+    }
+}
+
+/// `aws:PrincipalArn` is not the exempt principal (`ArnNotEquals`, `StringNotEquals`, or their
+/// `Like` forms with no wildcard; `IfExists` only widens a Deny, since the key is always set).
+fn exempts_only(exempt: Exempt<'_>) -> impl Fn(ConditionOperator, &str, &[String]) -> bool + '_ {
+    move |operator, key, values| {
+        matches!(
+            operator.comparison,
+            Comparison::ArnNotEquals
+                | Comparison::StringNotEquals
+                | Comparison::ArnNotLike
+                | Comparison::StringNotLike
+        ) && key.eq_ignore_ascii_case("aws:PrincipalArn")
+            && names_only(values, exempt)
+    }
+}
+
+/// The entries of `actions` that no Deny of `policy` refuses to every caller on every
+/// resource (`"Resource": "*"`), with either no condition or, as its only condition, the
+/// exemption `exempt` allows. An empty answer means every action is guarded. A Deny narrowed
+/// by any other condition (a source address, a tag, a time, a second principal) or by
+/// `NotPrincipal` guards nothing, since whoever it leaves out can act.
+///
+/// ```
+/// use hipaa_aws::policy::{actions_not_denied, Condition, Exempt, PolicyDocument, Principal, Statement};
+/// let role = "arn:aws:iam::111122223333:role/break-glass";
+/// let policy = PolicyDocument::new(vec![Statement::deny()
+///     .principal(Principal::any_aws())
+///     .actions(["backup:DeleteRecoveryPoint"])
+///     .resources(["*"])
+///     .when(Condition::arn_not_equals("aws:PrincipalArn", [role]))]);
+/// assert!(actions_not_denied(&policy, &["backup:DeleteRecoveryPoint"], Exempt::Principal(role)).is_empty());
+/// assert_eq!(
+///     actions_not_denied(&policy, &["backup:DeleteRecoveryPoint"], Exempt::Nobody),
+///     ["backup:DeleteRecoveryPoint"]
+/// );
+/// ```
+pub fn actions_not_denied<'a>(
+    policy: &PolicyDocument,
+    actions: &[&'a str],
+    exempt: Exempt<'_>,
+) -> Vec<&'a str> {
+    actions
+        .iter()
+        .copied()
+        .filter(|action| {
+            !policy.statements.iter().any(|statement| {
+                deny_is_for_everyone(statement)
+                    && statement_applies_to_all(statement, action)
+                    && covers_resource(statement, "*")
+                    && (statement.conditions.is_empty()
+                        || only_condition(statement, exempts_only(exempt)))
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

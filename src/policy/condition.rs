@@ -283,6 +283,19 @@ impl Condition {
         Self::new(ConditionOperator::plain(Comparison::ArnLike), key, values)
     }
 
+    /// `ArnNotEquals` (in a Deny: everyone but these principals).
+    pub fn arn_not_equals<I, S>(key: &str, values: I) -> Condition
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self::new(
+            ConditionOperator::plain(Comparison::ArnNotEquals),
+            key,
+            values,
+        )
+    }
+
     /// `Bool`.
     pub fn bool(key: &str, value: bool) -> Condition {
         Self::new(

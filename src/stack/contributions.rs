@@ -11,6 +11,7 @@ use crate::controls::{Check, Status};
 use crate::error::{Error, Result, Violation, Violations};
 
 use super::node::Node;
+use super::placement::placed;
 
 /// Every contribution of a stack, each with the construct that made it.
 #[derive(Debug, Default)]
@@ -26,7 +27,7 @@ impl Contributions {
     pub fn collect(nodes: &[Arc<dyn Node>], scope: &Scope<'_>) -> Contributions {
         let mut contributions = Contributions::default();
         for node in nodes {
-            for contribution in node.policy_contributions(scope) {
+            for contribution in node.policy_contributions(&placed(scope, node.region())) {
                 contributions.all.push(contribution);
                 contributions.sources.push(node.id().clone());
             }
@@ -78,11 +79,12 @@ pub(crate) fn refuse_weakened(
     };
     let mut violations = Vec::new();
     for node in nodes {
+        let scope = &placed(scope, node.region());
         let failing = node.failing_desired(scope);
         if failing.is_empty() {
             continue;
         }
-        let own = node.failing_desired(&bare);
+        let own = node.failing_desired(&placed(&bare, node.region()));
         let resource = format!("{} {:?}", node.kind(), node.name());
         for check in failing {
             let its_own = own.iter().any(|own| same_check(own, &check));

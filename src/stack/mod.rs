@@ -9,6 +9,7 @@ mod drift;
 mod events;
 mod graph;
 pub(crate) mod node;
+mod placement;
 mod reports;
 mod usage;
 
@@ -371,12 +372,15 @@ impl Stack {
         let contributions = self.judged_contributions(env)?;
         let inner = &self.inner;
         let contributions = &contributions;
+        let placement = placement::Placement::new(env, &inner.nodes);
+        let placement = &placement;
         let results = self
             .run(
                 Operation::Plan,
                 false,
                 |node, outputs| {
                     async move {
+                        let env = placement.env(node);
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
                         let plan = inner.nodes[node].plan(Ctx::new(env, scope)).await?;
                         let found = plan.outputs.clone();
@@ -456,19 +460,22 @@ impl Stack {
         let inner = &self.inner;
         let stack = self;
         let contributions = &contributions;
+        let placement = placement::Placement::new(env, &inner.nodes);
+        let placement = &placement;
         let results = self
             .run(
                 Operation::Apply,
                 false,
                 |node, outputs| {
                     async move {
+                        let env = placement.env(node);
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
                         let node_started = Instant::now();
                         let span = tracing::info_span!("apply", resource = %inner.ids[node]);
                         let consented = options.consents_to(inner.nodes[node].as_ref());
                         let probe = usage::UsageProbe {
                             stack,
-                            env,
+                            placement,
                             outputs: &outputs,
                             contributions,
                             asking: node,
@@ -528,6 +535,8 @@ impl Stack {
         let contributions = self.contributions(env);
         let inner = &self.inner;
         let contributions = &contributions;
+        let placement = placement::Placement::new(env, &inner.nodes);
+        let placement = &placement;
         let results = self
             .run(
                 Operation::Verify,
@@ -537,6 +546,7 @@ impl Stack {
                         if let Some(verified) = reused.get(&node) {
                             return Ok((verified.clone(), verified.outputs.clone()));
                         }
+                        let env = placement.env(node);
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
                         let verified = inner.nodes[node].verify(Ctx::new(env, scope)).await?;
                         let outputs = verified.outputs.clone();
@@ -579,12 +589,15 @@ impl Stack {
         let contributions = self.contributions(env);
         let inner = &self.inner;
         let contributions = &contributions;
+        let placement = placement::Placement::new(env, &inner.nodes);
+        let placement = &placement;
         let results = self
             .run(
                 Operation::Drift,
                 false,
                 |node, outputs| {
                     async move {
+                        let env = placement.env(node);
                         let scope = base_scope(env, &inner.name, &outputs, contributions);
                         let drift = inner.nodes[node].drift(Ctx::new(env, scope)).await?;
                         let outputs = drift.outputs.clone();
@@ -626,6 +639,8 @@ impl Stack {
         let contributions = self.contributions(env);
         let inner = &self.inner;
         let contributions = &contributions;
+        let placement = placement::Placement::new(env, &inner.nodes);
+        let placement = &placement;
         let kept = std::sync::Mutex::new(std::collections::BTreeSet::new());
         let kept = &kept;
         let results = self
@@ -651,6 +666,7 @@ impl Stack {
                                 NodeRemoval::Kept(format!("{dependent} is kept and depends on it"))
                             }
                             None => {
+                                let env = placement.env(node);
                                 let scope = base_scope(env, &inner.name, &outputs, contributions);
                                 let consented = options.consents_to(inner.nodes[node].as_ref());
                                 inner.nodes[node]

@@ -68,6 +68,8 @@ pub(crate) trait Node: fmt::Debug + Send + Sync {
     fn name(&self) -> &str;
     fn dependencies(&self) -> Vec<LogicalId>;
     fn holds_phi(&self) -> bool;
+    /// The region it is placed in, when not the stack's.
+    fn region(&self) -> Option<&str>;
     fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution>;
     /// The checks the desired state in `scope` fails (or cannot pass).
     fn failing_desired(&self, scope: &Scope<'_>) -> Vec<Check>;
@@ -107,6 +109,10 @@ impl<C: Lifecycle> Node for C {
 
     fn holds_phi(&self) -> bool {
         Construct::holds_phi(self)
+    }
+
+    fn region(&self) -> Option<&str> {
+        Construct::region(self)
     }
 
     fn policy_contributions(&self, scope: &Scope<'_>) -> Vec<PolicyContribution> {

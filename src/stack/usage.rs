@@ -7,8 +7,8 @@ use std::fmt;
 use futures::future::BoxFuture;
 use futures::FutureExt;
 
+use super::placement::Placement;
 use crate::construct::{Ctx, LogicalId, PolicyContribution, ResourceOutputs, StackUsage};
-use crate::env::Environment;
 use crate::error::Result;
 
 use super::{base_scope, Stack};
@@ -17,7 +17,7 @@ use super::{base_scope, Stack};
 #[cfg_attr(not(feature = "kms"), allow(dead_code))] // asked by keys
 pub(super) struct UsageProbe<'a> {
     pub stack: &'a Stack,
-    pub env: &'a Environment,
+    pub placement: &'a Placement<'a>,
     pub outputs: &'a BTreeMap<LogicalId, ResourceOutputs>,
     pub contributions: &'a [PolicyContribution],
     /// The resource asking, left out of the answer.
@@ -47,13 +47,9 @@ impl StackUsage for UsageProbe<'_> {
                 if index == self.asking {
                     continue;
                 }
-                let scope = base_scope(
-                    self.env,
-                    self.stack.name(),
-                    self.outputs,
-                    self.contributions,
-                );
-                let settings = node.live_settings(Ctx::new(self.env, scope)).await?;
+                let env = self.placement.env(index);
+                let scope = base_scope(env, self.stack.name(), self.outputs, self.contributions);
+                let settings = node.live_settings(Ctx::new(env, scope)).await?;
                 let uses = settings.is_some_and(|settings| {
                     settings
                         .iter()

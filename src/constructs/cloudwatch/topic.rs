@@ -45,6 +45,15 @@ pub struct AlarmTopicProps {
     name: String,
     #[builder(setter(into, doc = "The key that encrypts the messages at rest."))]
     key: Ref<HipaaKey>,
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "The region of the topic, when not the stack's (for a copy vault's failures); its key must be placed there too."
+        )
+    )]
+    region: Option<String>,
 }
 
 /// An SNS topic for security alarms: encrypted with a [`HipaaKey`] (whose policy lets
@@ -64,6 +73,7 @@ pub struct AlarmTopic {
     id: LogicalId,
     name: String,
     key: Ref<HipaaKey>,
+    region: Option<String>,
 }
 
 /// The controls [`topic_name_problem`] judges (see `crate::controls::coverage`).
@@ -147,6 +157,7 @@ impl AlarmTopic {
             id: TOPIC_KIND.logical_id(&name),
             name,
             key,
+            region: None,
         }
     }
 
@@ -198,7 +209,11 @@ impl From<&AlarmTopic> for Ref<AlarmTopic> {
 
 impl From<AlarmTopicProps> for Result<AlarmTopic> {
     fn from(props: AlarmTopicProps) -> Self {
-        let topic = AlarmTopic::new_unchecked(props.name.trim().to_string(), props.key);
+        let mut topic = AlarmTopic::new_unchecked(props.name.trim().to_string(), props.key);
+        topic.region = props
+            .region
+            .map(|region| region.trim().to_string())
+            .filter(|region| !region.is_empty());
         match Violations::from_vec(topic.violations()) {
             None => Ok(topic),
             Some(violations) => Err(Error::Invalid(violations)),
@@ -225,11 +240,21 @@ impl Construct for AlarmTopic {
         vec![self.key.id().clone()]
     }
 
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
     fn desired(&self, scope: &Scope<'_>) -> TopicState {
         let arn = self.arn(scope);
         TopicState {
             name: self.name.clone(),
-            policy: Some(alarm_topic_policy(scope, &arn)),
+            policy: Some({
+                // Other services the stack notifies through this topic (a backup vault) add
+                // their publish statements; the merged policy is judged before apply.
+                let mut policy = alarm_topic_policy(scope, &arn);
+                policy.statements.extend(scope.contributions_for(&self.id));
+                policy
+            }),
             arn,
             kms_key: Some(scope.arn_of(&self.key)),
             key_manager: Some("CUSTOMER".to_string()),

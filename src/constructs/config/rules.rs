@@ -39,6 +39,7 @@ pub const OPTIONAL_SERVICES: &[Service] = &[
     Service::Ebs,
     Service::Rds,
     Service::CloudWatch,
+    Service::Backup,
 ];
 
 /// The pack's limits on the tunable parameters: a value may only be stricter.
@@ -73,6 +74,7 @@ pub fn services_judging(kind: ResourceKind) -> Vec<Service> {
         "Config" => vec![Service::Config],
         "SecurityHub" => vec![Service::SecurityHub],
         "GuardDuty" => vec![Service::GuardDuty],
+        "Backup" => vec![Service::Backup],
         _ => Vec::new(),
     }
 }

@@ -50,6 +50,16 @@ pub struct HipaaKeyProps {
     /// Days KMS waits before deleting a key scheduled for deletion, 7 to 30 (30 by default).
     #[builder(default = MAX_DELETION_WINDOW_DAYS, setter(doc = "Days KMS waits before deleting the key once scheduled, 7 to 30 (30 by default)."))]
     deletion_window_days: u32,
+    /// The region of the key, when not the stack's (a key for a copy vault in a second region).
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "The region of the key, when not the stack's (a key for a copy vault in a second region)."
+        )
+    )]
+    region: Option<String>,
 }
 
 /// A customer-managed symmetric KMS key with automatic rotation always on, an alias, and a
@@ -75,6 +85,7 @@ pub struct HipaaKey {
     description: String,
     rotation_period_days: u32,
     deletion_window_days: u32,
+    region: Option<String>,
 }
 
 /// The settings of a key that controls judge and plans compare.
@@ -194,6 +205,10 @@ impl From<HipaaKeyProps> for Result<HipaaKey> {
             alias,
             rotation_period_days: props.rotation_period_days,
             deletion_window_days: props.deletion_window_days,
+            region: props
+                .region
+                .map(|region| region.trim().to_string())
+                .filter(|region| !region.is_empty()),
         };
         let mut violations: Vec<Violation> = Vec::new();
         let resource = key.resource_name();
@@ -244,6 +259,10 @@ impl Construct for HipaaKey {
 
     fn dependencies(&self) -> Vec<LogicalId> {
         Vec::new()
+    }
+
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 
     fn desired(&self, scope: &Scope<'_>) -> KeyState {

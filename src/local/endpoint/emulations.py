@@ -1,5 +1,5 @@
 """Emulations of calls moto 5.2.5 does not serve (Security Hub standards and tags, GuardDuty
-detector tags), kept on moto's own per-account backend objects."""
+detector tags; AWS Backup's in backup.py), kept on moto's own per-account backend objects."""
 
 import io
 import json
@@ -212,3 +212,8 @@ def emulate_governance(environ):
 
 
 EMULATIONS = [emulate_governance]
+
+# AWS Backup (backup.py) uses the helpers above, so it is imported after them.
+from backup import emulate_backup  # noqa: E402
+
+EMULATIONS.append(emulate_backup)

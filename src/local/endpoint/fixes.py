@@ -77,6 +77,10 @@ def keep_rds_monitoring_fields():
 SELECTED_AWS_MANAGED_POLICIES = (
     "AmazonRDSEnhancedMonitoringRole",
     "AWSLambdaBasicExecutionRole",
+    "AWSBackupServiceRolePolicyForBackup",
+    "AWSBackupServiceRolePolicyForRestores",
+    "AWSBackupServiceRolePolicyForS3Backup",
+    "AWSBackupServiceRolePolicyForS3Restore",
 )
 
 

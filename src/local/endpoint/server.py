@@ -40,6 +40,11 @@ against moto's own per-account state:
   DescribeStandards), EnableSecurityHub's default standards, and hub tags (ListTagsForResource,
   TagResource, UntagResource).
 - GuardDuty detector tags (ListTagsForResource, TagResource, UntagResource).
+- AWS Backup (backup.py): vault access policies and notifications, UpdateBackupPlan, backup
+  selections; and, where moto departs from AWS, CreateBackupPlan (a deleted plan's name is
+  free), GetBackupPlan (a deleted plan is not found), DeleteBackupPlan (not while it has
+  selections), ListBackupPlans, DescribeBackupVault (every field) and DeleteBackupVault (not
+  once its lock is immutable).
 """
 
 import argparse

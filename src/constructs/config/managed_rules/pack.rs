@@ -482,6 +482,34 @@ pub const HIPAA_PACK_RULES: &[PackRule] = &[
         scope: &[],
         parameters: &[],
     },
+    PackRule {
+        control: ControlId::BackupRecoveryPointEncrypted,
+        name: "backup-recovery-point-encrypted",
+        scope: &["AWS::Backup::RecoveryPoint"],
+        parameters: &[],
+    },
+    PackRule {
+        control: ControlId::BackupRecoveryPointManualDeletionDisabled,
+        name: "backup-recovery-point-manual-deletion-disabled",
+        scope: &["AWS::Backup::BackupVault"],
+        parameters: &[],
+    },
+    PackRule {
+        control: ControlId::BackupRecoveryPointMinimumRetentionCheck,
+        name: "backup-recovery-point-minimum-retention-check",
+        scope: &["AWS::Backup::RecoveryPoint"],
+        parameters: &[("requiredRetentionDays", "35")],
+    },
+    PackRule {
+        control: ControlId::BackupPlanMinFrequencyAndMinRetentionCheck,
+        name: "backup-plan-min-frequency-and-min-retention-check",
+        scope: &["AWS::Backup::BackupPlan"],
+        parameters: &[
+            ("requiredFrequencyValue", "1"),
+            ("requiredRetentionDays", "35"),
+            ("requiredFrequencyUnit", "days"),
+        ],
+    },
 ];
 
 /// The pack rule that checks `control`, if the pack has one.
