@@ -7,6 +7,7 @@ mod audit;
 mod audit_guide;
 mod audit_logging;
 mod audit_network;
+mod backup;
 #[cfg(feature = "browser-test")]
 mod browser;
 mod build_refusals;

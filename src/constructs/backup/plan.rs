@@ -195,7 +195,7 @@ pub struct BackupPlanProps {
 /// let topic = AlarmTopic::builder().name("backup-failures").key(&key).build()?;
 /// let break_glass = HipaaRole::builder()
 ///     .name("break-glass")
-///     .trust(Trust::account("111122223333").require_mfa())
+///     .trust(Trust::this_account().with_mfa())
 ///     .build()?;
 /// let vault = BackupVault::builder()
 ///     .name("phi-backups").key(&key).break_glass_role(&break_glass).failures_to(&topic)

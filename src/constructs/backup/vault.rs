@@ -148,7 +148,7 @@ pub struct BackupVaultProps {
 /// let topic = AlarmTopic::builder().name("backup-failures").key(&key).build()?;
 /// let break_glass = HipaaRole::builder()
 ///     .name("break-glass")
-///     .trust(Trust::account("111122223333").require_mfa())
+///     .trust(Trust::this_account().with_mfa())
 ///     .build()?;
 /// let vault = BackupVault::builder()
 ///     .name("phi-backups")

@@ -390,6 +390,21 @@ def _tagged_resource_missing(backend, account, region, arn):
     return None
 
 
+def _tags(environ, backend, method, untag, arn):
+    """ListTags, TagResource and UntagResource. moto reads the ARN from a fixed position of the
+    path, which is wrong when the SDK sends it without the model's trailing slash (the Rust SDK
+    does), so these are answered here for every ARN."""
+    if untag and method == "POST":
+        backend.untag_resource(arn, _request_json(environ).get("TagKeyList") or [])
+        return _answer(200, {})
+    if method == "POST":
+        backend.tag_resource(arn, _request_json(environ).get("Tags") or {})
+        return _answer(200, {})
+    if method == "GET":
+        return _answer(200, {"Tags": backend.list_tags(arn)})
+    return None
+
+
 # ----------------------------------------------------------------------------------- routing
 
 _PLAN = r"/backup/plans/(?P<plan>[^/]+)"
@@ -442,7 +457,11 @@ def emulate_backup(environ):
     path = _raw_path(environ)
     tags = _TAGS.fullmatch(path)
     if tags:
-        return _tagged_resource_missing(backend, account, region, unquote(tags["arn"]))
+        arn = unquote(tags["arn"])
+        missing = _tagged_resource_missing(backend, account, region, arn)
+        if missing is not None:
+            return missing
+        return _tags(environ, backend, method, path.startswith("/untag/"), arn)
     for pattern, methods in _ROUTES:
         match = pattern.fullmatch(path)
         if match and method in methods:

@@ -2,6 +2,7 @@
 the layer is served in-process on loopback (one server per test class), and once launched as
 the library launches it (server.py in its own process)."""
 
+import json
 import logging
 import os
 import socket
@@ -331,6 +332,18 @@ class Plans(LayerTestCase):
                 self.assertNotFound(self.backup.list_tags, ResourceArn=missing)
                 self.assertNotFound(self.backup.tag_resource, ResourceArn=missing, Tags={"k": "v"})
                 self.assertNotFound(self.backup.untag_resource, ResourceArn=missing, TagKeyList=["k"])
+
+
+    def test_tags_are_found_when_the_arn_ends_the_path(self):
+        # The Rust SDK sends /tags/{arn} without the model's trailing slash; moto read the ARN
+        # from the second-to-last path segment, so it answered every vault with no tags.
+        vault = self.backup.create_backup_vault(BackupVaultName="vault", BackupVaultTags={"k": "v"})["BackupVaultArn"]
+        request = urllib.request.Request(
+            f"{self.url}/tags/{vault}",
+            headers={"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261204/us-east-1/backup/aws4_request, SignedHeaders=host, Signature=0"},
+        )
+        with urllib.request.urlopen(request) as answer:
+            self.assertEqual(json.loads(answer.read())["Tags"], {"k": "v"})
 
 
 class Selections(LayerTestCase):

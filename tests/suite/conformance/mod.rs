@@ -13,6 +13,7 @@
 //! `hipaa_aws::controls::coverage::NOT_JUDGED`; the table asserts that no path emits them.
 
 mod account;
+mod backup;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -237,6 +238,7 @@ pub fn pure_cases() -> Vec<Case> {
     cases.extend(config::cases());
     cases.extend(securityhub::cases());
     cases.extend(guardduty::cases());
+    cases.extend(backup::cases());
     cases.extend(account::cases());
     cases
 }

@@ -12,11 +12,12 @@ use super::super::vault::BACKUP_SERVICE;
 
 const IAM: &str = "iam";
 
-/// The AWS managed policies of the role, by name under `service-role/`.
+/// The AWS managed policies of the role, by path and name (the S3 ones are not under
+/// `service-role/`).
 fn policy_names(plan: &BackupPlan) -> Vec<&'static str> {
     let mut names = vec![
-        "AWSBackupServiceRolePolicyForBackup",
-        "AWSBackupServiceRolePolicyForRestores",
+        "service-role/AWSBackupServiceRolePolicyForBackup",
+        "service-role/AWSBackupServiceRolePolicyForRestores",
     ];
     if plan.protects_buckets() {
         names.extend([
@@ -28,7 +29,7 @@ fn policy_names(plan: &BackupPlan) -> Vec<&'static str> {
 }
 
 fn policy_arn(partition: &str, name: &str) -> String {
-    format!("arn:{partition}:iam::aws:policy/service-role/{name}")
+    format!("arn:{partition}:iam::aws:policy/{name}")
 }
 
 /// Trusted by AWS Backup for this account's plans only (`aws:SourceAccount`).
