@@ -14,6 +14,7 @@
 //! # }
 //! ```
 
+mod backup;
 mod baseline;
 mod cloudtrail;
 mod ebs;

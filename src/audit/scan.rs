@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::stack::{Event, EventSender, Operation, ResourceStatus};
 
 use super::finding::Finding;
-use super::{cloudtrail, ebs, governance, iam, kms, logs, network, s3};
+use super::{backup, cloudtrail, ebs, governance, iam, kms, logs, network, s3};
 
 /// What a scan of one region of one account needs.
 #[derive(Debug, Clone)]
@@ -60,6 +60,14 @@ impl RegionScan {
             elapsed: Instant::now().elapsed(),
         });
         into.resources += 1;
+        into.findings.extend(checks.iter().map(|check| {
+            Finding::from_check(check, arn, kind.type_name, &self.account_id, &self.region)
+        }));
+    }
+
+    /// Findings from more checks of a resource another scanner already counted (a database's
+    /// backup plan, judged with the plans): no second count, no second progress event.
+    pub fn judge_more(&self, kind: ResourceKind, arn: &str, checks: &[Check], into: &mut Judged) {
         into.findings.extend(checks.iter().map(|check| {
             Finding::from_check(check, arn, kind.type_name, &self.account_id, &self.region)
         }));
@@ -158,6 +166,8 @@ mod judges {
     pub const NETWORK: &[Service] = &[Service::Ec2, Service::Ebs];
     pub const EBS: &[Service] = &[Service::Ebs];
     pub const IAM: &[Service] = &[Service::Iam];
+    /// Vaults and plans, and whether databases, volumes and instances are in a plan.
+    pub const BACKUP: &[Service] = &[Service::Backup, Service::Rds, Service::Ebs, Service::Ec2];
 }
 
 /// Runs `scanner` when the audit judges any of `judges` (and, for a global scanner, only in
@@ -177,7 +187,7 @@ where
 pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
     // One join: every scanner starts at once, so the audit lasts as long as its slowest
     // scanner, not as long as the slowest of one group plus the slowest of the next.
-    let (buckets, keys, logging, governance, databases, network, volumes, identities) = tokio::join!(
+    let (buckets, keys, logging, governance, databases, network, volumes, identities, backups) = tokio::join!(
         scan_if(scan, judges::S3, true, s3::scan(scan)),
         scan_if(scan, judges::KMS, false, kms::scan(scan)),
         // Log groups and security alarms are judged knowing which groups the trails feed.
@@ -191,6 +201,7 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
         scan_if(scan, judges::NETWORK, false, network::scan(scan)),
         scan_if(scan, judges::EBS, false, ebs::scan(scan)),
         scan_if(scan, judges::IAM, true, iam::scan(scan)),
+        scan_if(scan, judges::BACKUP, false, backup::scan(scan)),
     );
     let mut judged = Judged::default();
     judged.extend(buckets);
@@ -201,5 +212,6 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
     judged.extend(network);
     judged.extend(volumes);
     judged.extend(identities);
+    judged.extend(backups);
     Ok(judged)
 }

@@ -49,18 +49,6 @@ pub const NOT_JUDGED: &[(ControlId, &str)] = &[
         "judged by the AWS Config managed rule EC2_INSTANCE_MANAGED_BY_SSM that HipaaConfigRules deploys; the library has no Systems Manager client",
     ),
     (
-        ControlId::Ec2ResourcesProtectedByBackupPlan,
-        "judged by the AWS Config managed rule EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN that HipaaConfigRules deploys; the library has no AWS Backup client",
-    ),
-    (
-        ControlId::EbsInBackupPlan,
-        "judged by the AWS Config managed rule EBS_IN_BACKUP_PLAN that HipaaConfigRules deploys; the library has no AWS Backup client",
-    ),
-    (
-        ControlId::RdsInBackupPlan,
-        "judged by the AWS Config managed rule RDS_IN_BACKUP_PLAN that HipaaConfigRules deploys; the library has no AWS Backup client",
-    ),
-    (
         ControlId::AuroraResourcesProtectedByBackupPlan,
         "judged by the AWS Config managed rule AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN that HipaaConfigRules deploys; the library has no AWS Backup client",
     ),

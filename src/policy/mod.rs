@@ -17,6 +17,9 @@ pub mod conditions_semantics;
 mod document;
 pub mod escalation;
 mod glob;
+#[cfg_attr(not(feature = "backup"), allow(unused_imports))]
+// backup selections match ARN patterns
+pub(crate) use glob::glob_matches;
 mod key_policy;
 mod trust;
 mod validate;

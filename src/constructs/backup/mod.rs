@@ -13,9 +13,11 @@ mod state;
 mod vault;
 
 pub use checks::{
-    evaluate_plan, evaluate_vault, region_of, schedule_gap, PlanExpectations, VaultExpectations,
-    DELETION_ACTIONS, FAILURE_EVENTS, GUARD_ACTIONS, MAX_CONTINUOUS_RETENTION_DAYS,
-    MAX_LOCK_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS,
+    evaluate_plan, evaluate_protection, evaluate_vault, region_of, schedule_gap, selects,
+    PlanExpectations, VaultExpectations, DELETION_ACTIONS, EVALUATE_PLAN_COVERS,
+    EVALUATE_PROTECTION_COVERS, EVALUATE_VAULT_COVERS, FAILURE_EVENTS, GUARD_ACTIONS,
+    MAX_CONTINUOUS_RETENTION_DAYS, MAX_LOCK_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS,
+    MIN_RETENTION_DAYS,
 };
 pub use live::{list_plans, list_vaults, read_plan_state, read_vault_state};
 pub use names::backup_name_problem;
@@ -24,7 +26,8 @@ pub use plan::{
     DAILY_AT_FIVE_UTC, DAILY_RULE, PLAN_KIND, SELECTION,
 };
 pub use state::{
-    CopyState, PlanState, RuleState, SelectionState, VaultLock, VaultNotifications, VaultState,
+    CopyState, PlanState, RuleState, SelectionCondition, SelectionState, VaultLock,
+    VaultNotifications, VaultState,
 };
 pub use vault::{
     backup_topic_key_use, backup_topic_publish, vault_arn, vault_guard_policy, BackupVault,
@@ -44,6 +47,10 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     Evaluator {
         name: "constructs::backup::evaluate_plan",
         covers: checks::EVALUATE_PLAN_COVERS,
+    },
+    Evaluator {
+        name: "constructs::backup::evaluate_protection",
+        covers: checks::EVALUATE_PROTECTION_COVERS,
     },
     Evaluator {
         name: "constructs::backup::backup_name_problem",

@@ -450,6 +450,8 @@ impl Construct for BackupPlan {
                 role_arn: self.role_arn(scope),
                 resources,
                 tags,
+                not_resources: Vec::new(),
+                conditions: Vec::new(),
             }]
         };
         PlanState {

@@ -168,8 +168,24 @@ pub struct SelectionState {
     pub role_arn: String,
     /// The resource ARNs selected (`*` patterns included as written).
     pub resources: Vec<String>,
-    /// Tags that select resources (`key=value`).
+    /// Tags that select resources (`key=value`, any of them).
     pub tags: Vec<(String, String)>,
+    /// Resource ARNs (or patterns) excluded.
+    pub not_resources: Vec<String>,
+    /// Conditions every selected resource must meet (all of them).
+    pub conditions: Vec<SelectionCondition>,
+}
+
+/// A condition of a selection on a resource's tag: `aws:ResourceTag/<key>` compared with a
+/// value by `StringEquals`, `StringNotEquals`, `StringLike` or `StringNotLike`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelectionCondition {
+    /// The operator, e.g. `StringEquals`.
+    pub operator: String,
+    /// The condition key, e.g. `aws:ResourceTag/phi`.
+    pub key: String,
+    /// The value (`*` and `?` are wildcards in the `Like` operators).
+    pub value: String,
 }
 
 /// A backup plan's settings.
@@ -237,6 +253,19 @@ impl State for PlanState {
                 .map(|(key, value)| format!("{key}={value}"))
                 .collect();
             settings.push(Setting::new(format!("{prefix}.tags"), tags.join(", ")));
+            settings.push(Setting::new(
+                format!("{prefix}.not_resources"),
+                selection.not_resources.join(", "),
+            ));
+            let conditions: Vec<String> = selection
+                .conditions
+                .iter()
+                .map(|c| format!("{} {}={}", c.operator, c.key, c.value))
+                .collect();
+            settings.push(Setting::new(
+                format!("{prefix}.conditions"),
+                conditions.join(", "),
+            ));
         }
         settings.extend(
             self.tags

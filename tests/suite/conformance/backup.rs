@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hipaa_aws::constructs::backup::{
-    backup_name_problem, evaluate_plan, evaluate_vault, vault_guard_policy, CopyState,
-    PlanExpectations, PlanState, RuleState, VaultExpectations, VaultLock, VaultNotifications,
-    VaultState, FAILURE_EVENTS,
+    backup_name_problem, evaluate_plan, evaluate_protection, evaluate_vault, vault_guard_policy,
+    CopyState, PlanExpectations, PlanState, RuleState, SelectionCondition, SelectionState,
+    VaultExpectations, VaultLock, VaultNotifications, VaultState, FAILURE_EVENTS,
 };
 use hipaa_aws::policy::{Condition, PolicyDocument, Principal, Statement};
 use hipaa_aws::prelude::*;
@@ -456,6 +456,215 @@ fn build_cases() -> Vec<Case> {
     ]
 }
 
+fn selection() -> SelectionState {
+    SelectionState {
+        id: "s".into(),
+        name: "protected".into(),
+        role_arn: "arn:aws:iam::111122223333:role/hipaa-aws/daily-backup".into(),
+        resources: vec!["arn:aws:ec2:us-east-1:111122223333:instance/*".into()],
+        tags: Vec::new(),
+        not_resources: Vec::new(),
+        conditions: Vec::new(),
+    }
+}
+
+const INSTANCE: &str = "arn:aws:ec2:us-east-1:111122223333:instance/i-1";
+
+fn protection(
+    name: &str,
+    expected: Status,
+    tags: &[(&str, &str)],
+    change: impl FnOnce(&mut SelectionState),
+) -> Case {
+    let mut chosen = selection();
+    change(&mut chosen);
+    let mut state = plan();
+    state.selections = vec![chosen];
+    let tags = tags
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Case::eval(
+        F,
+        "constructs::backup::evaluate_protection",
+        name,
+        C::Ec2ResourcesProtectedByBackupPlan,
+        expected,
+        vec![evaluate_protection(
+            C::Ec2ResourcesProtectedByBackupPlan,
+            INSTANCE,
+            &tags,
+            &[state],
+        )],
+    )
+}
+
+fn protection_cases() -> Vec<Case> {
+    use Status::*;
+    let condition = |operator: &str, key: &str, value: &str| SelectionCondition {
+        operator: operator.into(),
+        key: key.into(),
+        value: value.into(),
+    };
+    let mut cases = vec![
+        protection("selected by an ARN pattern", Pass, &[], |_| {}),
+        protection("pattern of another resource type", Fail, &[], |s| {
+            s.resources = vec!["arn:aws:ec2:us-east-1:111122223333:volume/*".into()]
+        })
+        .edge(),
+        protection("pattern of another account", Fail, &[], |s| {
+            s.resources = vec!["arn:aws:ec2:us-east-1:444455556666:instance/*".into()]
+        })
+        .edge(),
+        protection("selected by a tag", Pass, &[("backup", "daily")], |s| {
+            s.resources.clear();
+            s.tags = vec![("backup".into(), "daily".into())];
+        }),
+        protection(
+            "selected by a tag written as aws:ResourceTag",
+            Pass,
+            &[("backup", "daily")],
+            |s| {
+                s.resources.clear();
+                s.tags = vec![("aws:ResourceTag/backup".into(), "daily".into())];
+            },
+        ),
+        protection("tag value differs", Fail, &[("backup", "weekly")], |s| {
+            s.resources.clear();
+            s.tags = vec![("backup".into(), "daily".into())];
+        })
+        .edge(),
+        protection(
+            "tag value differs only in case",
+            Fail,
+            &[("backup", "Daily")],
+            |s| {
+                s.resources.clear();
+                s.tags = vec![("backup".into(), "daily".into())];
+            },
+        )
+        .edge(),
+        protection("ARN or tag: matched by the ARN", Pass, &[], |s| {
+            s.tags = vec![("backup".into(), "daily".into())]
+        }),
+        protection("excluded by NotResources", Fail, &[], |s| {
+            s.not_resources = vec![INSTANCE.into()]
+        })
+        .edge(),
+        protection("excluded by a NotResources pattern", Fail, &[], |s| {
+            s.not_resources = vec!["arn:aws:ec2:*:*:instance/i-*".into()]
+        })
+        .edge(),
+        protection("condition met", Pass, &[("phi", "true")], |s| {
+            s.conditions = vec![condition("StringEquals", "aws:ResourceTag/phi", "true")]
+        }),
+        protection("condition not met", Fail, &[("phi", "false")], |s| {
+            s.conditions = vec![condition("StringEquals", "aws:ResourceTag/phi", "true")]
+        })
+        .edge(),
+        protection(
+            "one of two conditions not met",
+            Fail,
+            &[("phi", "true")],
+            |s| {
+                s.conditions = vec![
+                    condition("StringEquals", "aws:ResourceTag/phi", "true"),
+                    condition("StringLike", "aws:ResourceTag/team", "data-*"),
+                ]
+            },
+        )
+        .edge(),
+        protection("StringNotLike met by a missing tag", Pass, &[], |s| {
+            s.conditions = vec![condition(
+                "StringNotLike",
+                "aws:ResourceTag/tier",
+                "scratch*",
+            )]
+        }),
+        protection(
+            "an operator the library does not know",
+            Fail,
+            &[("phi", "true")],
+            |s| {
+                s.conditions = vec![condition(
+                    "StringEqualsIgnoreCase",
+                    "aws:ResourceTag/phi",
+                    "TRUE",
+                )]
+            },
+        ),
+        protection("a selection of everything", Pass, &[], |s| {
+            s.resources.clear()
+        }),
+    ];
+    let mut none = plan();
+    none.selections.clear();
+    cases.push(Case::eval(
+        F,
+        "constructs::backup::evaluate_protection",
+        "no plan has a selection",
+        C::RdsInBackupPlan,
+        Fail,
+        vec![evaluate_protection(
+            C::RdsInBackupPlan,
+            "arn:aws:rds:us-east-1:111122223333:db:x",
+            &Default::default(),
+            &[none],
+        )],
+    ));
+    let mut by_db = plan();
+    by_db.selections = vec![SelectionState {
+        resources: vec!["arn:aws:rds:us-east-1:111122223333:db:x".into()],
+        ..selection()
+    }];
+    cases.push(Case::eval(
+        F,
+        "constructs::backup::evaluate_protection",
+        "a database selected by its ARN",
+        C::RdsInBackupPlan,
+        Pass,
+        vec![evaluate_protection(
+            C::RdsInBackupPlan,
+            "arn:aws:rds:us-east-1:111122223333:db:x",
+            &Default::default(),
+            std::slice::from_ref(&by_db),
+        )],
+    ));
+    cases.push(Case::eval(
+        F,
+        "constructs::backup::evaluate_protection",
+        "a volume the database's selection does not name",
+        C::EbsInBackupPlan,
+        Fail,
+        vec![evaluate_protection(
+            C::EbsInBackupPlan,
+            "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
+            &Default::default(),
+            std::slice::from_ref(&by_db),
+        )],
+    ));
+    cases.push(Case::eval(
+        F,
+        "constructs::backup::evaluate_protection",
+        "a volume selected by a pattern",
+        C::EbsInBackupPlan,
+        Pass,
+        vec![evaluate_protection(
+            C::EbsInBackupPlan,
+            "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
+            &Default::default(),
+            &[PlanState {
+                selections: vec![SelectionState {
+                    resources: vec!["arn:aws:ec2:*:*:volume/*".into()],
+                    ..selection()
+                }],
+                ..plan()
+            }],
+        )],
+    ));
+    cases
+}
+
 pub fn cases() -> Vec<Case> {
     use Status::*;
     let aws_managed_key = |s: &mut VaultState| s.key_manager = Some("AWS".into());
@@ -879,5 +1088,6 @@ pub fn cases() -> Vec<Case> {
         name_case("vault name with a dot", "vault", "phi.daily", Fail),
     ]);
     cases.extend(build_cases());
+    cases.extend(protection_cases());
     cases
 }

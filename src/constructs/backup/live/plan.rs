@@ -13,7 +13,7 @@ use crate::construct::Ctx;
 use crate::env::Environment;
 use crate::error::{Error, Result};
 
-use super::super::state::{CopyState, PlanState, RuleState, SelectionState};
+use super::super::state::{CopyState, PlanState, RuleState, SelectionCondition, SelectionState};
 use super::{read_tags, SERVICE};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
@@ -191,12 +191,29 @@ async fn read_selections(
             })
             .collect();
         tags.sort();
+        let mut conditions = Vec::new();
+        if let Some(given) = selection.conditions() {
+            for (operator, parameters) in [
+                ("StringEquals", given.string_equals()),
+                ("StringNotEquals", given.string_not_equals()),
+                ("StringLike", given.string_like()),
+                ("StringNotLike", given.string_not_like()),
+            ] {
+                conditions.extend(parameters.iter().map(|parameter| SelectionCondition {
+                    operator: operator.to_string(),
+                    key: parameter.condition_key().unwrap_or_default().to_string(),
+                    value: parameter.condition_value().unwrap_or_default().to_string(),
+                }));
+            }
+        }
         selections.push(SelectionState {
             id: id.clone(),
             name: selection.selection_name().to_string(),
             role_arn: selection.iam_role_arn().to_string(),
             resources,
             tags,
+            not_resources: selection.not_resources().to_vec(),
+            conditions,
         });
     }
     selections.sort_by(|a, b| a.name.cmp(&b.name));

@@ -6,6 +6,7 @@
 //! local endpoint cannot represent is said where the family is built.
 
 mod account;
+mod backup;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -89,6 +90,7 @@ pub async fn cases() -> Vec<Case> {
         ("config", Box::pin(config::family())),
         ("securityhub", Box::pin(securityhub::family())),
         ("guardduty", Box::pin(guardduty::family())),
+        ("backup", Box::pin(backup::family())),
     ];
     let tasks: Vec<_> = families
         .into_iter()
