@@ -5,6 +5,9 @@
 use hipaa_aws::construct::Construct;
 use hipaa_aws::prelude::*;
 
+/// The region of the backup copies: far enough from the stack's that one outage takes neither.
+pub const COPY_REGION: &str = "us-west-2";
+
 /// The architecture: one key per data class, a log bucket that keeps audit logs six years, the
 /// PHI bucket, the VPC (data, app and ingress tiers over two zones, flow logs to the log
 /// bucket, private endpoints), the load balancer, app and database security groups, EBS
@@ -14,7 +17,9 @@ use hipaa_aws::prelude::*;
 /// encrypted topic; the PHI database (PostgreSQL, encrypted with the PHI key, in the data
 /// subnets, TLS only, reachable from the app group alone); and continuous compliance: the AWS Config recorder delivering to the log
 /// bucket with the HIPAA conformance-pack rules, Security Hub with the foundational and CIS
-/// standards, and GuardDuty.
+/// standards, and GuardDuty; contingency: the database and the PHI bucket backed up daily into
+/// a locked vault that only a break-glass role can empty, copied to a second vault in
+/// us-west-2 with its own key.
 pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let phi_key = HipaaKey::builder()
         .alias(format!("{stack_name}-phi"))
@@ -121,10 +126,61 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .notify(AlarmNotification::encrypted_topic(&log_key))
         .build()?;
 
+    // Contingency (45 CFR 164.308(a)(7)): daily backups of the database and the PHI bucket into
+    // a vault locked in compliance mode, copied to a vault in a second region with its own key;
+    // failed jobs are published to encrypted topics; only the break-glass role (MFA) may delete
+    // a recovery point or loosen a vault.
+    let break_glass = HipaaRole::builder()
+        .name(format!("{stack_name}-break-glass"))
+        .trust(Trust::this_account().with_mfa())
+        .description("Emergency access: the only role that may delete backups or change a vault's guard")
+        .build()?;
+    let backup_failures = AlarmTopic::builder()
+        .name(format!("{stack_name}-backup-failures"))
+        .key(&log_key)
+        .build()?;
+    let copy_key = HipaaKey::builder()
+        .alias(format!("{stack_name}-phi-copies"))
+        .description("Encrypts the cross-region copies of PHI backups")
+        .region(COPY_REGION)
+        .build()?;
+    let copy_failures = AlarmTopic::builder()
+        .name(format!("{stack_name}-backup-failures-{COPY_REGION}"))
+        .key(&copy_key)
+        .region(COPY_REGION)
+        .build()?;
+    let vault = BackupVault::builder()
+        .name(format!("{stack_name}-phi-backups"))
+        .key(&phi_key)
+        .break_glass_role(&break_glass)
+        .failures_to(&backup_failures)
+        .build()?;
+    let copies = BackupVault::builder()
+        .name(format!("{stack_name}-phi-backups-{COPY_REGION}"))
+        .key(&copy_key)
+        .break_glass_role(&break_glass)
+        .failures_to(&copy_failures)
+        .region(COPY_REGION)
+        .build()?;
+    let backups = BackupPlan::builder()
+        .name(format!("{stack_name}-phi-daily"))
+        .vault(&vault)
+        .copy_to(&copies)
+        .protect(&database)
+        .protect(&phi)
+        .build()?;
+
     let recorder = ConfigRecorder::builder().delivery_bucket(&logs).build()?;
     let rules = HipaaConfigRules::builder()
         .recorder(&recorder)
-        .covering([phi.kind(), logs.kind(), phi_key.kind(), log_key.kind()])
+        .covering([
+            phi.kind(),
+            logs.kind(),
+            phi_key.kind(),
+            log_key.kind(),
+            vault.kind(),
+            backups.kind(),
+        ])
         .build()?;
     let security_hub = SecurityHub::builder().build()?;
     let threat_detection = ThreatDetection::builder()
@@ -158,5 +214,12 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .with(rules)
         .with(security_hub)
         .with(threat_detection)
+        .with(break_glass)
+        .with(backup_failures)
+        .with(copy_key)
+        .with(copy_failures)
+        .with(vault)
+        .with(copies)
+        .with(backups)
         .build()
 }
