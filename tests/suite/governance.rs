@@ -318,7 +318,7 @@ fn governance_the_whole_pack_is_deployed_with_its_parameters_by_default() {
         .recorder(&recorder())
         .build()
         .expect("rules");
-    assert_eq!(rules.rules().len(), 70);
+    assert_eq!(rules.rules().len(), 74);
     let restricted = rules
         .rules()
         .iter()
@@ -583,7 +583,7 @@ async fn governance_applies_reads_back_every_setting_reapplies_nothing_and_verif
 
     // The rules: the whole pack, with its parameters, tagged.
     let rules = read_config_rules(env).await.expect("rules");
-    assert_eq!(rules.rules.len(), 70);
+    assert_eq!(rules.rules.len(), 74);
     let password = &rules.rules["iam-password-policy"];
     assert_eq!(password.owner, "AWS");
     assert_eq!(password.source_identifier, "IAM_PASSWORD_POLICY");
