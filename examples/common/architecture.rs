@@ -133,7 +133,9 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let break_glass = HipaaRole::builder()
         .name(format!("{stack_name}-break-glass"))
         .trust(Trust::this_account().with_mfa())
-        .description("Emergency access: the only role that may delete backups or change a vault's guard")
+        .description(
+            "Emergency access: the only role that may delete backups or change a vault's guard",
+        )
         .build()?;
     let backup_failures = AlarmTopic::builder()
         .name(format!("{stack_name}-backup-failures"))

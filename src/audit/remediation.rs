@@ -53,6 +53,19 @@ pub fn remediation(control: ControlId) -> &'static str {
         C::S3BucketAclProhibited => "EncryptedBucket / LogBucket: object ownership BucketOwnerEnforced (ACLs disabled)",
         C::S3BucketLoggingEnabled => "EncryptedBucket::builder().access_logs(&log_bucket): server access logs, required at compile time",
         C::S3BucketVersioningEnabled => "EncryptedBucket / LogBucket: versioning always on",
+        C::RdsInBackupPlan | C::EbsInBackupPlan | C::Ec2ResourcesProtectedByBackupPlan => {
+            "BackupPlan::builder().vault(&vault).copy_to(&copies).protect(&database) (or .protect_tagged(key, value))"
+        }
+        C::BackupRecoveryPointEncrypted => "BackupVault::builder().key(&key): a HipaaKey is required at compile time",
+        C::BackupVaultLockCompliance | C::BackupRecoveryPointMinimumRetentionCheck => {
+            "BackupVault: locked in compliance mode, at least 35 days (min_retention_days), a maximum (max_retention_days)"
+        }
+        C::BackupRecoveryPointManualDeletionDisabled | C::BackupVaultPolicyGuarded => {
+            "BackupVault::builder().break_glass_role(&role): the guard denies everyone else deleting recovery points or loosening the vault"
+        }
+        C::BackupFailuresNotified => "BackupVault::builder().failures_to(&topic): failed jobs published to an encrypted AlarmTopic",
+        C::BackupPlanMinFrequencyAndMinRetentionCheck => "BackupPlan: a daily schedule (the default) and retention_days of at least 35",
+        C::BackupCrossRegionCopy => "BackupPlan::builder().copy_to(&vault_in_another_region)",
         C::S3BucketReplicationEnabled => "Configure replication to a bucket in another region (not yet offered by a construct)",
         C::S3BucketDefaultLockEnabled => "EncryptedBucket / LogBucket ::builder().object_lock(ObjectLockRetention::compliance_years(..))",
         C::S3EventNotificationsEnabled => "Configure bucket event notifications (not yet offered by a construct)",
