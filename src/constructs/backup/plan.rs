@@ -70,6 +70,8 @@ pub struct ProtectedResource {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+// Made only from the database and bucket constructs of the `rds` and `s3` features.
+#[cfg_attr(not(any(feature = "rds", feature = "s3")), allow(dead_code))]
 enum Protected {
     Database(String),
     Bucket(String),
