@@ -34,7 +34,7 @@
 //! ## Features
 //!
 //! One cargo feature per AWS service (`kms`, `s3`, `ec2`, `iam`, `logs`, `cloudtrail`,
-//! `cloudwatch`, `rds`, `config`, `securityhub`, `guardduty`, `backup`) plus `audit`, and `full` for all
+//! `cloudwatch`, `rds`, `config`, `securityhub`, `guardduty`, `backup`, `organizations`) plus `audit`, and `full` for all
 //! (the default). A build with `--no-default-features --features kms` compiles only the KMS and
 //! STS SDK crates.
 
@@ -86,6 +86,8 @@ pub use constructs::kms::prelude::*;
 #[cfg(feature = "logs")]
 #[allow(unused_imports)] // a module's prelude may still be empty
 pub use constructs::logs::prelude::*;
+#[cfg(feature = "organizations")]
+pub use constructs::organizations::prelude::*;
 #[cfg(feature = "rds")]
 #[allow(unused_imports)] // a module's prelude may still be empty
 pub use constructs::rds::prelude::*;
@@ -138,6 +140,8 @@ pub mod prelude {
     #[cfg(feature = "logs")]
     #[allow(unused_imports)]
     pub use crate::constructs::logs::prelude::*;
+    #[cfg(feature = "organizations")]
+    pub use crate::constructs::organizations::prelude::*;
     #[cfg(feature = "rds")]
     #[allow(unused_imports)]
     pub use crate::constructs::rds::prelude::*;

@@ -21,6 +21,7 @@ mod ebs;
 pub mod exceptions;
 mod finding;
 mod governance;
+mod guardrails;
 mod iam;
 mod import;
 mod kms;

@@ -66,6 +66,9 @@ pub fn remediation(control: ControlId) -> &'static str {
         C::BackupFailuresNotified => "BackupVault::builder().failures_to(&topic): failed jobs published to an encrypted AlarmTopic",
         C::BackupPlanMinFrequencyAndMinRetentionCheck => "BackupPlan: a daily schedule (the default) and retention_days of at least 35",
         C::BackupCrossRegionCopy => "BackupPlan::builder().copy_to(&vault_in_another_region)",
+        C::ScpGuardrailsInForce | C::ScpGuardrailsAttached => {
+            "OrganizationGuardrails::builder().break_glass_role(\"/hipaa-aws/break-glass\").attach_to(\"ou-…\") in the management account"
+        }
         C::S3BucketReplicationEnabled => "Configure replication to a bucket in another region (not yet offered by a construct)",
         C::S3BucketDefaultLockEnabled => "EncryptedBucket / LogBucket ::builder().object_lock(ObjectLockRetention::compliance_years(..))",
         C::S3EventNotificationsEnabled => "Configure bucket event notifications (not yet offered by a construct)",

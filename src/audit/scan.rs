@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::stack::{Event, EventSender, Operation, ResourceStatus};
 
 use super::finding::Finding;
-use super::{backup, cloudtrail, ebs, governance, iam, kms, logs, network, s3};
+use super::{backup, cloudtrail, ebs, governance, guardrails, iam, kms, logs, network, s3};
 
 /// What a scan of one region of one account needs.
 #[derive(Debug, Clone)]
@@ -168,6 +168,8 @@ mod judges {
     pub const IAM: &[Service] = &[Service::Iam];
     /// Vaults and plans, and whether databases, volumes and instances are in a plan.
     pub const BACKUP: &[Service] = &[Service::Backup, Service::Rds, Service::Ebs, Service::Ec2];
+    /// Service control policies (account-wide controls).
+    pub const GUARDRAILS: &[Service] = &[Service::Account];
 }
 
 /// Runs `scanner` when the audit judges any of `judges` (and, for a global scanner, only in
@@ -187,7 +189,18 @@ where
 pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
     // One join: every scanner starts at once, so the audit lasts as long as its slowest
     // scanner, not as long as the slowest of one group plus the slowest of the next.
-    let (buckets, keys, logging, governance, databases, network, volumes, identities, backups) = tokio::join!(
+    let (
+        buckets,
+        keys,
+        logging,
+        governance,
+        databases,
+        network,
+        volumes,
+        identities,
+        backups,
+        guardrails,
+    ) = tokio::join!(
         scan_if(scan, judges::S3, true, s3::scan(scan)),
         scan_if(scan, judges::KMS, false, kms::scan(scan)),
         // Log groups and security alarms are judged knowing which groups the trails feed.
@@ -202,6 +215,7 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
         scan_if(scan, judges::EBS, false, ebs::scan(scan)),
         scan_if(scan, judges::IAM, true, iam::scan(scan)),
         scan_if(scan, judges::BACKUP, false, backup::scan(scan)),
+        scan_if(scan, judges::GUARDRAILS, true, guardrails::scan(scan)),
     );
     let mut judged = Judged::default();
     judged.extend(buckets);
@@ -213,5 +227,6 @@ pub(crate) async fn scan_region(scan: &RegionScan) -> Result<Judged> {
     judged.extend(volumes);
     judged.extend(identities);
     judged.extend(backups);
+    judged.extend(guardrails);
     Ok(judged)
 }

@@ -19,6 +19,8 @@ pub mod iam;
 pub mod kms;
 #[cfg(feature = "logs")]
 pub mod logs;
+#[cfg(feature = "organizations")]
+pub mod organizations;
 #[cfg(feature = "rds")]
 pub mod rds;
 #[cfg(feature = "s3")]

@@ -1102,6 +1102,18 @@ catalog! {
         service: Account, cdk_nag: None, config_rule: None, removed: None,
         citations: [BUSINESS_ASSOCIATE_CONTRACTS], source: HipaaAwsMapping,
     },
+    ScpGuardrailsInForce {
+        id: "HIPAA_AWS_SCP_GUARDRAILS_IN_FORCE",
+        title: "Service control policies deny member accounts (but one break-glass role) turning off CloudTrail, Config, GuardDuty, Security Hub, flow logs, EBS default encryption and S3 Block Public Access, or leaving the organization",
+        service: Account, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS, INTEGRITY, ACCESS_CONTROL, ACTIVITY_REVIEW], source: HipaaAwsMapping,
+    },
+    ScpGuardrailsAttached {
+        id: "HIPAA_AWS_SCP_GUARDRAILS_ATTACHED",
+        title: "The guardrail policy is attached to every organizational unit and account it names",
+        service: Account, cdk_nag: None, config_rule: None, removed: None,
+        citations: [AUDIT_CONTROLS, ACCESS_CONTROL], source: HipaaAwsMapping,
+    },
     ManagedResourceTagged {
         id: "HIPAA_AWS_MANAGED_RESOURCE_TAGGED",
         title: "Every resource carries the tags naming its stack and logical id, so it is found again and audited",

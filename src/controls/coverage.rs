@@ -98,6 +98,8 @@ pub fn evaluators() -> Vec<Evaluator> {
     all.extend_from_slice(crate::constructs::guardduty::EVALUATORS);
     #[cfg(feature = "backup")]
     all.extend_from_slice(crate::constructs::backup::EVALUATORS);
+    #[cfg(feature = "organizations")]
+    all.extend_from_slice(crate::constructs::organizations::EVALUATORS);
     #[cfg(feature = "audit")]
     all.extend_from_slice(crate::audit::EVALUATORS);
     all

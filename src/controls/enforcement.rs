@@ -161,6 +161,8 @@ impl ControlId {
             ControlId::BackupFailuresNotified => "compile time (`failures_to` takes an encrypted `AlarmTopic`), verify, audit",
             ControlId::BackupNameValid => "build (vault and plan naming rules)",
             ControlId::BackupCrossRegionCopy => "build (`copy_to` a vault in another region, or a stated reason), verify, audit",
+            ControlId::ScpGuardrailsInForce => "compile time (no setter leaves a guardrail out), build (one named break-glass role, no pattern), verify, audit (every root and organizational unit, with the policies inherited from above)",
+            ControlId::ScpGuardrailsAttached => "build (at least one valid target), verify",
             ControlId::BaaExecuted => "`Environment` build (a real date, not in the future), plan refuses PHI without it",
             ControlId::ManagedResourceTagged => "build (reserved tag keys refused), verify",
         }

@@ -124,7 +124,7 @@ clients! {
     "securityhub", securityhub, aws_sdk_securityhub, "The Security Hub client.";
     "guardduty", guardduty, aws_sdk_guardduty, "The GuardDuty client.";
     "backup", backup, aws_sdk_backup, "The AWS Backup client.";
-    "audit", organizations, aws_sdk_organizations, "The Organizations client (multi-account audits).";
+    "organizations", organizations, aws_sdk_organizations, "The Organizations client (guardrails and multi-account audits).";
 }
 
 /// S3 Control is made apart from the others: on a custom endpoint its endpoint rules would put

@@ -165,6 +165,13 @@ pub enum Exempt<'a> {
     Principal(&'a str),
     /// Only `aws:PrincipalArn` not equal to one role ARN without wildcards may narrow it.
     AnyOneRole,
+    /// Only `aws:PrincipalArn` not equal to this role in every account may narrow it: the
+    /// exact pattern `arn:<partition>:iam::*:role/<path><name>` (a service control policy's
+    /// break-glass role, which lives in each member account).
+    RoleInEveryAccount(&'a str),
+    /// As [`Exempt::RoleInEveryAccount`] for any one role, or one role ARN without wildcards
+    /// (an audit of service control policies, which does not know the role).
+    AnyOneRoleInEveryAccount,
 }
 
 /// True when `values` name only the exempt principal: one ARN, no wildcard (a pattern such as
@@ -174,14 +181,40 @@ fn names_only(values: &[String], exempt: Exempt<'_>) -> bool {
         return false;
     };
     let value = value.trim();
+    match exempt {
+        Exempt::RoleInEveryAccount(pattern) => return value == pattern,
+        Exempt::AnyOneRoleInEveryAccount => return is_one_role_in_every_account(value),
+        _ => {}
+    }
     if value.contains(['*', '?']) {
         return false;
     }
     match exempt {
+        Exempt::RoleInEveryAccount(_) | Exempt::AnyOneRoleInEveryAccount => false,
         Exempt::Nobody => false,
         Exempt::Principal(arn) => value == arn,
         Exempt::AnyOneRole => value.starts_with("arn:") && value.contains(":role/"),
     }
+}
+
+/// One role named in full, in one account or (`*` as the account, the only wildcard) in every
+/// account: `arn:aws:iam::*:role/hipaa-aws/break-glass`.
+fn is_one_role_in_every_account(value: &str) -> bool {
+    let mut parts = value.splitn(6, ':');
+    let fields: Vec<&str> = parts.by_ref().collect();
+    let [arn, partition, service, region, account, resource] = fields.as_slice() else {
+        return false;
+    };
+    let account_ok =
+        *account == "*" || (account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()));
+    *arn == "arn"
+        && !partition.contains(['*', '?'])
+        && *service == "iam"
+        && region.is_empty()
+        && account_ok
+        && resource.starts_with("role/")
+        && resource.len() > "role/".len()
+        && !resource.contains(['*', '?'])
 }
 
 /// `aws:PrincipalArn` is not the exempt principal (`ArnNotEquals`, `StringNotEquals`, or their

@@ -20,6 +20,7 @@ mod edge_boundaries;
 mod engine;
 mod foundation;
 mod governance;
+mod guardrails;
 mod identity;
 mod local_endpoint;
 mod policy_boundaries;

@@ -23,6 +23,7 @@ mod iam;
 mod kms;
 mod live;
 mod logs;
+mod organizations;
 mod rds;
 mod s3;
 mod securityhub;
@@ -239,6 +240,7 @@ pub fn pure_cases() -> Vec<Case> {
     cases.extend(securityhub::cases());
     cases.extend(guardduty::cases());
     cases.extend(backup::cases());
+    cases.extend(organizations::cases());
     cases.extend(account::cases());
     cases
 }
