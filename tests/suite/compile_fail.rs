@@ -173,14 +173,23 @@ fn judge(root: &Path, case: &Path, bless: bool) -> Result<(), String> {
 /// Diagnostics made stable across machines and library edits: paths relative to the crate
 /// (`$CARGO/` for registry crates, `$RUST/` for the standard library), no random file names,
 /// line numbers only in the case file itself (a library edit must not break every case), one
-/// gutter width (rustc widens it with the largest line number shown), no closing summary lines.
+/// gutter width (rustc widens it with the largest line number shown), no closing summary lines,
+/// and no list of the library's implementors of a trait (it grows with every new construct; the
+/// line saying such a list exists stays).
 fn normalize(stderr: &str, root: &Path) -> String {
     let root = format!("{}/", root.display());
     let mut out = Vec::new();
     let mut in_case_file = true;
+    let mut in_implementor_list = false;
     for line in stderr.lines() {
         if is_summary(line) {
             continue;
+        }
+        if in_implementor_list {
+            if is_implementor_line(line) {
+                continue;
+            }
+            in_implementor_list = false;
         }
         let line = long_type_file(&dependency_paths(&line.replace(&root, "")));
         if starts_message(&line) {
@@ -207,6 +216,10 @@ fn normalize(stderr: &str, root: &Path) -> String {
         };
         let number = if in_case_file { number } else { "" };
         out.push(format!("{number:>4} {rest}").trim_end().to_string());
+        if rest.contains("the following other types implement trait") {
+            in_implementor_list = true;
+            out.push("              …".to_string());
+        }
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
@@ -214,6 +227,15 @@ fn normalize(stderr: &str, root: &Path) -> String {
     let mut text = out.join("\n");
     text.push('\n');
     text
+}
+
+/// A line of rustc's implementor list: an indented type name, or `and N others`.
+fn is_implementor_line(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    indent >= 8
+        && !trimmed.starts_with(['=', '|', '-', ':'])
+        && (trimmed.starts_with("and ") && trimmed.ends_with(" others") || !trimmed.contains(' '))
 }
 
 fn is_summary(line: &str) -> bool {
