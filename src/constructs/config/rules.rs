@@ -174,7 +174,7 @@ pub struct HipaaConfigRulesProps {
 /// let logs = LogBucket::builder().name("acme-logs").key(&key).build()?;
 /// let recorder = ConfigRecorder::builder().delivery_bucket(&logs).build()?;
 /// let all = HipaaConfigRules::builder().recorder(&recorder).build()?;
-/// assert_eq!(all.rules().len(), 70);
+/// assert_eq!(all.rules().len(), 74);
 /// let narrowed = HipaaConfigRules::builder()
 ///     .recorder(&recorder)
 ///     .services([Service::S3, Service::Kms, Service::Iam, Service::CloudTrail, Service::SecurityHub, Service::GuardDuty])
