@@ -40,6 +40,27 @@ impl fmt::Display for LogicalId {
     }
 }
 
+/// The backup plan a database or bucket declares (`.backed_up_by(&plan)`): the resource is
+/// tagged with the plan's name under [`BACKUP_PLAN_TAG`](crate::env::BACKUP_PLAN_TAG), and every
+/// plan selects what carries its name. Made only from a `BackupPlan` (feature `backup`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackedUpBy {
+    pub(crate) plan: String,
+}
+
+impl BackedUpBy {
+    /// The plan's name.
+    pub fn plan(&self) -> &str {
+        &self.plan
+    }
+
+    /// Adds the plan's tag to a resource's tags.
+    #[cfg_attr(not(any(feature = "s3", feature = "rds")), allow(dead_code))]
+    pub(crate) fn tag(&self, tags: &mut BTreeMap<String, String>) {
+        tags.insert(crate::env::BACKUP_PLAN_TAG.to_string(), self.plan.clone());
+    }
+}
+
 /// A typed reference to another construct: its logical id and the name known before apply.
 /// The ARN behind it is resolved at apply time.
 pub struct Ref<T> {
@@ -390,6 +411,9 @@ pub struct Scope<'a> {
     pub region: &'a str,
     /// The stack's name.
     pub stack: &'a str,
+    /// The environment's own region, where a construct that is not placed elsewhere lives
+    /// (`region` is the construct's own, once placed).
+    pub(crate) home_region: &'a str,
     pub(crate) user_tags: &'a BTreeMap<String, String>,
     pub(crate) outputs: &'a BTreeMap<LogicalId, ResourceOutputs>,
     pub(crate) contributions: &'a [PolicyContribution],
@@ -409,10 +433,19 @@ impl<'a> Scope<'a> {
             partition: "aws",
             region: "us-east-1",
             stack: "(unassigned)",
+            home_region: "us-east-1",
             user_tags: &EMPTY_TAGS,
             outputs: &EMPTY_OUTPUTS,
             contributions: &[],
         }
+    }
+
+    /// The region of a construct placed in `placed` (`None`: the environment's own).
+    pub fn region_of_placement<'p>(&self, placed: Option<&'p str>) -> &'p str
+    where
+        'a: 'p,
+    {
+        placed.unwrap_or(self.home_region)
     }
 
     /// The outputs of a construct already found or made.

@@ -69,7 +69,8 @@ pub fn remediation(control: ControlId) -> &'static str {
         C::ScpGuardrailsInForce | C::ScpGuardrailsAttached => {
             "OrganizationGuardrails::builder().break_glass_role(\"/hipaa-aws/break-glass\").attach_to(\"ou-…\") in the management account"
         }
-        C::S3BucketReplicationEnabled => "Configure replication to a bucket in another region (not yet offered by a construct)",
+        C::S3BucketReplicationEnabled => "EncryptedBucket::builder().replicate_to(&replica_in_another_region) (feature `replication`)",
+        C::S3ReplicationCrossRegion => "EncryptedBucket::builder().replicate_to(&replica_in_another_region): replicate SSE-KMS objects and encrypt replicas with the replica bucket's key",
         C::S3BucketDefaultLockEnabled => "EncryptedBucket / LogBucket ::builder().object_lock(ObjectLockRetention::compliance_years(..))",
         C::S3EventNotificationsEnabled => "Configure bucket event notifications (not yet offered by a construct)",
         C::S3VersionLifecyclePolicyCheck => "EncryptedBucket / LogBucket: a lifecycle rule on every versioned bucket",

@@ -423,6 +423,12 @@ catalog! {
         service: S3, cdk_nag: None, config_rule: None, removed: None,
         citations: [AUDIT_CONTROLS, RETENTION_SIX_YEARS], source: HipaaAwsMapping,
     },
+    S3ReplicationCrossRegion {
+        id: "HIPAA_AWS_S3_REPLICATION_CROSS_REGION",
+        title: "A bucket that asked for replication copies every object, SSE-KMS ones included, to its replica bucket in another region under a customer key of that region",
+        service: S3, cdk_nag: None, config_rule: None, removed: None,
+        citations: [CONTINGENCY_PLAN, DATA_BACKUP, DISASTER_RECOVERY, ENCRYPTION_DECRYPTION], source: HipaaAwsMapping,
+    },
     S3BucketNameValid {
         id: "HIPAA_AWS_S3_BUCKET_NAME_VALID",
         title: "The bucket name follows the S3 naming rules, so the bucket can be made, found again and audited",

@@ -33,6 +33,9 @@ pub const LIBRARY_PATH: &str = "/hipaa-aws/";
 pub const MANAGED_BY_TAG: &str = "hipaa-aws:managed-by";
 /// The tag key marking resources that hold PHI.
 pub const DATA_CLASS_TAG: &str = "hipaa-aws:data-class";
+/// The tag key naming the backup plan a database or bucket declared (`.backed_up_by(&plan)`);
+/// every `BackupPlan` selects the resources carrying its name under this key.
+pub const BACKUP_PLAN_TAG: &str = "hipaa-aws:backup-plan";
 
 /// How many attempts the SDK makes per call (the first and its retries) unless the caller's
 /// configuration says otherwise. Throttling and 5xx answers are retried with backoff.

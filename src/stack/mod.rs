@@ -774,6 +774,7 @@ fn base_scope<'a>(
         partition: env.partition(),
         region: env.region(),
         stack,
+        home_region: env.region(),
         user_tags: env.tags(),
         outputs,
         contributions,

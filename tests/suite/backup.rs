@@ -86,6 +86,14 @@ fn backups(test: &TestAccount) -> Backups {
         .protect_tagged("hipaa-aws:backup", "daily")
         .build()
         .expect("plan");
+    // A bucket built after the plan declares it: the plan selects it by the plan's tag.
+    let declared = EncryptedBucket::builder()
+        .name(test.bucket("declared"))
+        .key(&data_key)
+        .access_logs(&logs)
+        .backed_up_by(&plan)
+        .build()
+        .expect("declaring bucket");
     let stack = Stack::builder("backups")
         .with(key)
         .with(topic)
@@ -97,6 +105,7 @@ fn backups(test: &TestAccount) -> Backups {
         .with(data_key)
         .with(logs)
         .with(data)
+        .with(declared)
         .with(plan)
         .build()
         .expect("stack");
@@ -246,6 +255,36 @@ async fn backup_vaults_in_two_regions_and_a_plan_are_made_verified_and_kept() {
     assert!(selection
         .iam_role_arn()
         .ends_with(":role/hipaa-aws/phi-daily-backup"));
+    let mut selected_tags: Vec<(&str, &str)> = selection
+        .list_of_tags()
+        .iter()
+        .map(|condition| (condition.condition_key(), condition.condition_value()))
+        .collect();
+    selected_tags.sort();
+    assert_eq!(
+        selected_tags,
+        [
+            ("hipaa-aws:backup", "daily"),
+            (hipaa_aws::env::BACKUP_PLAN_TAG, "phi-daily")
+        ],
+        "the plan selects its own tag beside the ones it was given"
+    );
+    let declared_tags = test
+        .env
+        .s3()
+        .get_bucket_tagging()
+        .bucket(test.bucket("declared"))
+        .send()
+        .await
+        .expect("tags of the declaring bucket");
+    assert!(
+        declared_tags
+            .tag_set()
+            .iter()
+            .any(|tag| tag.key() == hipaa_aws::env::BACKUP_PLAN_TAG && tag.value() == "phi-daily"),
+        "{:?}",
+        declared_tags.tag_set()
+    );
     let attached = test
         .env
         .iam()

@@ -191,7 +191,7 @@ fn normalize(stderr: &str, root: &Path) -> String {
             }
             in_implementor_list = false;
         }
-        let line = long_type_file(&dependency_paths(&line.replace(&root, "")));
+        let line = long_type_file(&builder_state(&dependency_paths(&line.replace(&root, ""))));
         if starts_message(&line) {
             // A new message's snippets are in the case file until a location says otherwise.
             in_case_file = true;
@@ -289,6 +289,26 @@ fn dependency_paths(line: &str) -> String {
             "$RUST/"
         };
         line.replace_range(start..end, placeholder);
+    }
+    line
+}
+
+/// A typed builder's state type holds one tuple per field (`XBuilder<((String,), (), …)>`), so
+/// it changes whenever a builder gains an optional setter: only the builder's name is kept.
+fn builder_state(line: &str) -> String {
+    const MARKER: &str = "Builder<(";
+    let mut line = line.to_string();
+    let mut from = 0;
+    while let Some(found) = line[from..].find(MARKER) {
+        let start = from + found + "Builder<".len();
+        let Some(end) = line[start..].find('`').map(|close| start + close) else {
+            break;
+        };
+        let Some(last) = line[start..end].rfind('>') else {
+            break;
+        };
+        line.replace_range(start..start + last, "…");
+        from = start + "…".len();
     }
     line
 }

@@ -24,5 +24,6 @@ mod guardrails;
 mod identity;
 mod local_endpoint;
 mod policy_boundaries;
+mod replication;
 mod safety;
 mod vpc;

@@ -97,6 +97,14 @@ impl From<&crate::EncryptedBucket> for ProtectedResource {
     }
 }
 
+impl From<&BackupPlan> for crate::construct::BackedUpBy {
+    fn from(plan: &BackupPlan) -> Self {
+        crate::construct::BackedUpBy {
+            plan: plan.name.clone(),
+        }
+    }
+}
+
 impl ProtectedResource {
     fn arn(&self, scope: &Scope<'_>) -> String {
         match &self.kind {
@@ -441,21 +449,20 @@ impl Construct for BackupPlan {
             .map(|resource| resource.arn(scope))
             .collect();
         resources.sort();
+        // Whatever declared this plan (`.backed_up_by(&plan)`) carries its name: always selected.
         let mut tags = self.tagged.clone();
+        tags.push((crate::env::BACKUP_PLAN_TAG.to_string(), self.name.clone()));
         tags.sort();
-        let selections = if resources.is_empty() && tags.is_empty() {
-            Vec::new()
-        } else {
-            vec![SelectionState {
-                id: crate::construct::KNOWN_AFTER_APPLY.to_string(),
-                name: SELECTION.to_string(),
-                role_arn: self.role_arn(scope),
-                resources,
-                tags,
-                not_resources: Vec::new(),
-                conditions: Vec::new(),
-            }]
-        };
+        tags.dedup();
+        let selections = vec![SelectionState {
+            id: crate::construct::KNOWN_AFTER_APPLY.to_string(),
+            name: SELECTION.to_string(),
+            role_arn: self.role_arn(scope),
+            resources,
+            tags,
+            not_resources: Vec::new(),
+            conditions: Vec::new(),
+        }];
         PlanState {
             name: self.name.clone(),
             id: crate::construct::KNOWN_AFTER_APPLY.to_string(),

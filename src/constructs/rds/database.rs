@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    tags_check, violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
-    ResourceKind, ResourceOutputs, Scope, SettingChange,
+    tags_check, violations_of, BackedUpBy, Construct, Ctx, Lifecycle, Live, LogicalId,
+    PolicyContribution, Ref, ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::ec2::{Ipv4Cidr, Peer, Rule, SubnetGroup, Tier};
 use crate::constructs::kms::HipaaKey;
@@ -110,6 +110,15 @@ pub struct EncryptedDatabaseProps {
         )
     )]
     monitoring_interval_secs: u32,
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "The `BackupPlan` that protects the database (`.backed_up_by(&plan)`): the instance carries the plan's name, and the plan selects it. For a plan built before the database; one built after it uses `plan.protect(&database)`."
+        )
+    )]
+    backed_up_by: Option<BackedUpBy>,
     #[builder(via_mutators)]
     allow_from: Vec<Peer>,
     #[builder(via_mutators)]
@@ -191,12 +200,27 @@ pub struct EncryptedDatabase {
     monitoring_interval_secs: u32,
     allow_from: Vec<Peer>,
     parameters: BTreeMap<String, String>,
+    backed_up_by: Option<BackedUpBy>,
 }
 
 impl EncryptedDatabase {
     /// Starts a builder.
     pub fn builder() -> EncryptedDatabaseBuilder {
         EncryptedDatabaseProps::builder()
+    }
+
+    /// The plan the database declared, if any.
+    pub fn backed_up_by(&self) -> Option<&BackedUpBy> {
+        self.backed_up_by.as_ref()
+    }
+
+    /// The instance's tags: the stack's, and the declared backup plan's.
+    pub(crate) fn instance_tags(&self, scope: &Scope<'_>) -> BTreeMap<String, String> {
+        let mut tags = scope.tags_for(&self.id, true);
+        if let Some(plan) = &self.backed_up_by {
+            plan.tag(&mut tags);
+        }
+        tags
     }
 
     /// The DB instance identifier.
@@ -301,6 +325,7 @@ impl From<EncryptedDatabaseProps> for Result<EncryptedDatabase> {
             backup_retention_days: props.backup_retention_days,
             monitoring_interval_secs: props.monitoring_interval_secs,
             allow_from: props.allow_from,
+            backed_up_by: props.backed_up_by,
             parameters: props
                 .parameters
                 .into_iter()
@@ -447,7 +472,7 @@ impl Construct for EncryptedDatabase {
             master_password_managed: true,
             master_secret_kms_key: Some(key),
             master_username: self.master_username.clone(),
-            tags: scope.tags_for(&self.id, true),
+            tags: self.instance_tags(scope),
             parameter_apply_status: Some("in-sync".to_string()),
             log_groups: self.desired_log_groups(scope),
             unread: crate::constructs::partial::Unread::none(),

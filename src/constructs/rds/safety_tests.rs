@@ -94,6 +94,7 @@ fn resolved_scope<'a>(
         partition: "aws",
         region: "us-east-1",
         stack: "acme",
+        home_region: "us-east-1",
         user_tags: tags,
         outputs,
         contributions: &[],

@@ -39,6 +39,7 @@ fn bucket(lifecycle: Vec<LifecycleRule>, prefix: Option<&str>) -> BucketState {
         acl_grants_public: Some(false),
         tags: BTreeMap::new(),
         replication: None,
+        replication_rules: Vec::new(),
         event_notifications: None,
         unread: Default::default(),
     }

@@ -3,7 +3,7 @@
 use typed_builder::TypedBuilder;
 
 use crate::construct::{
-    violations_of, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
+    violations_of, BackedUpBy, Construct, Ctx, Lifecycle, Live, LogicalId, PolicyContribution, Ref,
     ResourceKind, ResourceOutputs, Scope, SettingChange,
 };
 use crate::constructs::kms::HipaaKey;
@@ -13,6 +13,7 @@ use crate::error::{Error, Result, Violations};
 use super::bucket_policy::{access_log_delivery, bucket_arn};
 use super::checks::{evaluate_bucket, BucketExpectations};
 use super::live;
+use super::replication::{replication_rule_check, ReplicaBucket};
 use super::spec::{BucketSpec, ObjectLockRetention, ABORT_INCOMPLETE_UPLOADS_DAYS};
 use super::state::{BucketState, LifecycleRule};
 use super::LogBucket;
@@ -64,6 +65,36 @@ pub struct EncryptedBucketProps {
         )
     )]
     object_lock: Option<ObjectLockRetention>,
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "The `BackupPlan` that protects the bucket (`.backed_up_by(&plan)`): the bucket carries the plan's name, and the plan selects it. For a plan built before the bucket; one built after it uses `plan.protect(&bucket)`."
+        )
+    )]
+    backed_up_by: Option<BackedUpBy>,
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "The region the bucket is placed in when it is not the environment's (a replica); its key and log bucket must be placed there too."
+        )
+    )]
+    region: Option<String>,
+    /// Replicates every object to `replica`, another `EncryptedBucket` placed in another region
+    /// under its own key there (feature `replication`).
+    #[cfg(feature = "replication")]
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "Replicates every object, SSE-KMS ones included, to another `EncryptedBucket` placed in another region (`.replicate_to(&replica)`), encrypting the replicas with the replica's own key, through a role S3 assumes that may do nothing else. Deletions are not replicated."
+        )
+    )]
+    replicate_to: Option<ReplicaBucket>,
 }
 
 /// An S3 bucket for PHI: SSE-KMS with a [`HipaaKey`] and bucket keys, all four Block Public
@@ -116,6 +147,27 @@ impl EncryptedBucket {
     pub fn key(&self) -> &Ref<HipaaKey> {
         &self.spec.key
     }
+
+    /// The plan the bucket declared, if any.
+    pub fn backed_up_by(&self) -> Option<&BackedUpBy> {
+        self.spec.backed_up_by.as_ref()
+    }
+
+    /// The bucket it replicates to, if any.
+    pub fn replica(&self) -> Option<&ReplicaBucket> {
+        self.spec.replica.as_ref()
+    }
+}
+
+impl From<&EncryptedBucket> for ReplicaBucket {
+    fn from(bucket: &EncryptedBucket) -> Self {
+        ReplicaBucket {
+            id: bucket.spec.id.clone(),
+            name: bucket.spec.name.clone(),
+            key: bucket.spec.key.clone(),
+            region: bucket.spec.region.clone(),
+        }
+    }
 }
 
 impl From<&EncryptedBucket> for Ref<EncryptedBucket> {
@@ -130,6 +182,10 @@ impl From<EncryptedBucketProps> for Result<EncryptedBucket> {
         let prefix = props
             .access_log_prefix
             .unwrap_or_else(|| format!("{name}/"));
+        #[cfg(feature = "replication")]
+        let replica = props.replicate_to;
+        #[cfg(not(feature = "replication"))]
+        let replica = None;
         let bucket = EncryptedBucket {
             spec: BucketSpec {
                 id: ResourceKind::ENCRYPTED_BUCKET.logical_id(&name),
@@ -148,14 +204,17 @@ impl From<EncryptedBucketProps> for Result<EncryptedBucket> {
                     filter: None,
                 },
                 object_lock: props.object_lock,
+                backed_up_by: props.backed_up_by,
+                region: props.region,
                 holds_phi: true,
                 expectations: BucketExpectations {
                     log_target: false,
                     retention_floor_days: None,
                     object_lock: props.object_lock.is_some(),
-                    replication: false,
+                    replication: replica.is_some(),
                     event_notifications: false,
                 },
+                replica,
             },
         };
         let mut violations = bucket.spec.value_violations();
@@ -194,12 +253,31 @@ impl Construct for EncryptedBucket {
         true
     }
 
+    fn region(&self) -> Option<&str> {
+        self.spec.region.as_deref()
+    }
+
     fn desired(&self, scope: &Scope<'_>) -> BucketState {
         self.spec.desired(scope)
     }
 
     fn evaluate(&self, state: &BucketState) -> Vec<Check> {
         let mut checks = evaluate_bucket(state, &self.spec.expectations);
+        if let Some(replica) = &self.spec.replica {
+            // The partition of the bucket's own ARN (`arn:aws:s3:::name`).
+            let partition = state
+                .arn
+                .split(':')
+                .nth(1)
+                .filter(|partition| !partition.is_empty())
+                .unwrap_or("aws");
+            let destination = bucket_arn(partition, &replica.name);
+            checks.extend(crate::constructs::partial::judge_partial(
+                vec![replication_rule_check(state, &destination)],
+                &state.unread,
+                super::feeds::BUCKET_FEEDS,
+            ));
+        }
         checks.push(crate::construct::tags_check(&state.tags));
         checks
     }
@@ -253,6 +331,11 @@ impl Lifecycle for EncryptedBucket {
     }
 
     async fn delete(&self, ctx: &Ctx<'_>, _live: &Live<BucketState>) -> Result<()> {
-        live::delete_bucket(ctx, &self.spec.name).await
+        live::delete_bucket(ctx, &self.spec.name).await?;
+        // The role outlives nothing it served: gone with the bucket, never before it.
+        if self.spec.replica.is_some() {
+            live::delete_replication_role(ctx, &self.spec.name).await?;
+        }
+        Ok(())
     }
 }

@@ -83,7 +83,10 @@ pub const BUCKET_FEEDS: Feeds = &[
             C::S3BucketPublicWriteProhibited,
         ],
     ),
-    (REPLICATION, &[C::S3BucketReplicationEnabled]),
+    (
+        REPLICATION,
+        &[C::S3BucketReplicationEnabled, C::S3ReplicationCrossRegion],
+    ),
     (NOTIFICATIONS, &[C::S3EventNotificationsEnabled]),
 ];
 
@@ -98,6 +101,7 @@ pub const SETTING_READS: &[(&str, &str)] = &[
     ("access_logging", LOGGING),
     ("lifecycle", LIFECYCLE),
     ("object_lock", OBJECT_LOCK),
+    ("replication", REPLICATION),
 ];
 
 #[cfg(test)]
@@ -180,7 +184,10 @@ mod tests {
             LIFECYCLE => state.lifecycle = Vec::new(),
             OBJECT_LOCK => state.object_lock = None,
             ACL => state.acl_grants_public = None,
-            REPLICATION => state.replication = None,
+            REPLICATION => {
+                state.replication = None;
+                state.replication_rules = Vec::new();
+            }
             NOTIFICATIONS => state.event_notifications = None,
             other => panic!("no fallback for {other}"),
         }

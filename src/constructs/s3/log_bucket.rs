@@ -103,6 +103,15 @@ pub struct LogBucketProps {
         )
     )]
     object_lock: Option<ObjectLockRetention>,
+    #[builder(
+        default,
+        setter(
+            into,
+            strip_option,
+            doc = "The region the log bucket is placed in when it is not the environment's (the access logs of a replica, which S3 delivers only within a region)."
+        )
+    )]
+    region: Option<String>,
 }
 
 /// An S3 bucket for audit logs (server access logs, and in later modules CloudTrail, VPC flow
@@ -188,6 +197,9 @@ impl From<LogBucketProps> for Result<LogBucket> {
                     filter: None,
                 },
                 object_lock: props.object_lock,
+                backed_up_by: None,
+                region: props.region,
+                replica: None,
                 holds_phi: false,
                 expectations: BucketExpectations {
                     log_target: true,
@@ -238,6 +250,10 @@ impl Construct for LogBucket {
 
     fn dependencies(&self) -> Vec<LogicalId> {
         self.spec.dependencies()
+    }
+
+    fn region(&self) -> Option<&str> {
+        self.spec.region.as_deref()
     }
 
     fn desired(&self, scope: &Scope<'_>) -> BucketState {

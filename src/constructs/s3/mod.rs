@@ -7,6 +7,7 @@ pub mod feeds;
 pub(crate) mod live;
 mod log_bucket;
 mod name;
+mod replication;
 mod spec;
 mod state;
 
@@ -23,9 +24,13 @@ pub use live::{
 };
 pub use log_bucket::{LogBucket, LogBucketBuilder, LogBucketProps, LogRetention};
 pub use name::bucket_name_problems;
+pub use replication::{
+    replication_role_name, replication_rule_check, ReplicaBucket, REPLICATION_RULE_ID,
+};
 pub use spec::ObjectLockRetention;
 pub use state::{
-    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
+    AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState,
+    PublicAccessBlock, ReplicationRule,
 };
 
 use crate::controls::coverage::Evaluator;
@@ -36,6 +41,10 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     Evaluator {
         name: "constructs::s3::evaluate_bucket",
         covers: checks::EVALUATE_BUCKET_COVERS,
+    },
+    Evaluator {
+        name: "constructs::s3::replication_rule_check",
+        covers: replication::REPLICATION_RULE_CHECK_COVERS,
     },
     Evaluator {
         name: "constructs::s3::bucket_name_problems",

@@ -11,6 +11,7 @@ use crate::error::Violation;
 use super::bucket_policy::{bucket_arn, transport_statements};
 use super::checks::BucketExpectations;
 use super::name::bucket_name_problems;
+use super::replication::{desired_rule, ReplicaBucket};
 use super::state::{
     AccessLogging, BucketEncryption, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
 };
@@ -78,6 +79,12 @@ pub(crate) struct BucketSpec {
     pub access_logs: Option<(Ref<LogBucket>, String)>,
     pub lifecycle_rule: LifecycleRule,
     pub object_lock: Option<ObjectLockRetention>,
+    /// The backup plan the bucket declared: its name is one of the bucket's tags.
+    pub backed_up_by: Option<crate::construct::BackedUpBy>,
+    /// The region it is placed in (`None`: the environment's).
+    pub region: Option<String>,
+    /// The bucket it replicates to, in another region.
+    pub replica: Option<ReplicaBucket>,
     pub holds_phi: bool,
     pub expectations: BucketExpectations,
 }
@@ -115,6 +122,18 @@ impl BucketSpec {
                 "object_lock",
                 ControlId::S3BucketDefaultLockEnabled,
                 format!("Object Lock retention of {problem}"),
+            ));
+        }
+        if self
+            .replica
+            .as_ref()
+            .is_some_and(|replica| replica.name == self.name)
+        {
+            violations.push(Violation::new(
+                &resource,
+                "replicate_to",
+                ControlId::S3ReplicationCrossRegion,
+                "a bucket cannot replicate to itself",
             ));
         }
         if let Some((target, prefix)) = &self.access_logs {
@@ -164,8 +183,19 @@ impl BucketSpec {
             lifecycle: vec![self.lifecycle_rule.clone()],
             object_lock: self.object_lock.as_ref().map(ObjectLockRetention::state),
             acl_grants_public: Some(false),
-            tags: scope.tags_for(&self.id, self.holds_phi),
-            replication: None,
+            tags: {
+                let mut tags = scope.tags_for(&self.id, self.holds_phi);
+                if let Some(plan) = &self.backed_up_by {
+                    plan.tag(&mut tags);
+                }
+                tags
+            },
+            replication: self.replica.as_ref().map(|_| true),
+            replication_rules: self
+                .replica
+                .iter()
+                .map(|replica| desired_rule(scope, &self.name, replica))
+                .collect(),
             event_notifications: None,
             unread: crate::constructs::partial::Unread::none(),
         }
@@ -175,6 +205,9 @@ impl BucketSpec {
         let mut dependencies = vec![self.key.id().clone()];
         if let Some((target, _)) = &self.access_logs {
             dependencies.push(target.id().clone());
+        }
+        if let Some(replica) = &self.replica {
+            dependencies.extend([replica.id.clone(), replica.key.id().clone()]);
         }
         dependencies
     }

@@ -94,6 +94,29 @@ pub struct ObjectLockState {
     pub years: Option<u32>,
 }
 
+/// One replication rule of a bucket, reduced to what the controls and plans need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplicationRule {
+    /// The rule id.
+    pub id: String,
+    /// Enabled (true) or Disabled.
+    pub enabled: bool,
+    /// The role S3 assumes to replicate.
+    pub role: String,
+    /// The destination bucket's ARN.
+    pub destination_bucket: String,
+    /// The key replicas are encrypted with (`EncryptionConfiguration.ReplicaKmsKeyID`).
+    pub replica_kms_key: Option<String>,
+    /// SSE-KMS objects are replicated (`SourceSelectionCriteria.SseKmsEncryptedObjects`):
+    /// without it S3 skips every object a customer key encrypts, which is every PHI object.
+    pub sse_kms_objects: bool,
+    /// The source bucket's region.
+    pub source_region: String,
+    /// The destination's region: as placed (desired) or the replica key's (read: S3 only
+    /// encrypts replicas with a key of the destination's region). `None` when unknown.
+    pub destination_region: Option<String>,
+}
+
 /// Every setting of a bucket the library manages or the controls judge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BucketState {
@@ -124,6 +147,9 @@ pub struct BucketState {
     pub tags: BTreeMap<String, String>,
     /// At least one replication rule is enabled (`None` when not read).
     pub replication: Option<bool>,
+    /// The replication rules, when read (a bucket that asked for replication, or an audit);
+    /// empty otherwise.
+    pub replication_rules: Vec<ReplicationRule>,
     /// Event notifications are configured (`None` when not read).
     pub event_notifications: Option<bool>,
     /// The reads that failed: the controls they feed are errors, every other control is still
@@ -159,6 +185,14 @@ impl State for BucketState {
             ),
             Setting::new("object_lock", describe(&self.object_lock)),
         ];
+        // Only a bucket that asked for replication compares its rules (the others never read
+        // them for a plan).
+        if !self.replication_rules.is_empty() || self.replication == Some(true) {
+            settings.push(Setting::new(
+                "replication",
+                serde_json::to_string(&self.replication_rules).unwrap_or_default(),
+            ));
+        }
         settings.extend(
             self.tags
                 .iter()

@@ -71,6 +71,45 @@ def keep_rds_monitoring_fields():
     DBInstance._hipaa_aws_monitoring = True
 
 
+def keep_s3_replication_selection_criteria():
+    """moto's GetBucketReplication drops each rule's SourceSelectionCriteria (PutBucketReplication
+    stores it): a rule that replicates SSE-KMS objects would read back as one that skips them.
+    The stored criteria are returned as put, as AWS does; the rest of moto's answer is kept."""
+    from moto.core.responses import ActionResult
+    from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+    from moto.s3.responses import S3Response
+
+    if getattr(S3Response, "_hipaa_aws_replication", False):
+        return
+
+    def get_bucket_replication(self):
+        self.data["Action"] = "GetBucketReplication"
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+        rules = []
+        for rule in replication["Rule"]:
+            answer = {
+                "ID": rule["ID"],
+                "Priority": rule["Priority"],
+                "Status": rule["Status"],
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+                "Filter": {"Prefix": ""},
+                "Destination": rule["Destination"],
+            }
+            if rule.get("SourceSelectionCriteria"):
+                answer["SourceSelectionCriteria"] = rule["SourceSelectionCriteria"]
+            rules.append(answer)
+        return self.serialized(
+            ActionResult(
+                {"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}
+            )
+        )
+
+    S3Response.get_bucket_replication = get_bucket_replication
+    S3Response._hipaa_aws_replication = True
+
+
 # The AWS managed policies the library attaches (and the guide's example policy). moto loads
 # none unless MOTO_IAM_LOAD_MANAGED_POLICIES is set, and loading all 1,500 into every account a
 # test makes is slow; these few are loaded into every account instead.
@@ -169,4 +208,5 @@ ADDITIONS = [
     keep_rds_monitoring_fields,
     add_selected_aws_managed_policies,
     unique_rds_automated_snapshots,
+    keep_s3_replication_selection_criteria,
 ]

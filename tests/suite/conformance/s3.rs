@@ -4,8 +4,9 @@
 
 use hipaa_aws::construct::{Construct, Scope};
 use hipaa_aws::constructs::s3::{
-    bucket_name_problems, evaluate_bucket, AccessLogging, BucketEncryption, BucketExpectations,
-    BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock, LOG_RETENTION_FLOOR_DAYS,
+    bucket_name_problems, evaluate_bucket, replication_rule_check, AccessLogging, BucketEncryption,
+    BucketExpectations, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
+    ReplicationRule, LOG_RETENTION_FLOOR_DAYS,
 };
 use hipaa_aws::policy::PolicyDocument;
 use hipaa_aws::prelude::*;
@@ -16,6 +17,9 @@ use super::Case;
 const F: &str = "s3";
 const EVAL: &str = "constructs::s3::evaluate_bucket";
 const NAMES: &str = "constructs::s3::bucket_name_problems";
+const REPLICATION: &str = "constructs::s3::replication_rule_check";
+const REPLICA: &str = "arn:aws:s3:::acme-phi-replica";
+const WEST_KEY: &str = "arn:aws:kms:us-west-2:111122223333:key/replica";
 const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 pub fn key() -> HipaaKey {
@@ -88,6 +92,35 @@ fn judge(name: &str, control: C, expected: Status, change: impl FnOnce(&mut Buck
         control,
         expected,
         evaluate_bucket(&state, &BucketExpectations::AUDIT),
+    )
+}
+
+/// The rule a replicating bucket wants: everything to the replica in us-west-2 under its key.
+fn replication_rule() -> ReplicationRule {
+    ReplicationRule {
+        id: "hipaa-aws-replication".into(),
+        enabled: true,
+        role: "arn:aws:iam::111122223333:role/hipaa-aws/s3-replication-acme-phi".into(),
+        destination_bucket: REPLICA.into(),
+        replica_kms_key: Some(WEST_KEY.into()),
+        sse_kms_objects: true,
+        source_region: "us-east-1".into(),
+        destination_region: Some("us-west-2".into()),
+    }
+}
+
+/// A bucket that asked for replication to [`REPLICA`], its rule changed by `change`.
+fn judge_replication(name: &str, expected: Status, change: impl FnOnce(&mut BucketState)) -> Case {
+    let mut state = base();
+    state.replication_rules = vec![replication_rule()];
+    change(&mut state);
+    Case::eval(
+        F,
+        REPLICATION,
+        name,
+        C::S3ReplicationCrossRegion,
+        expected,
+        vec![replication_rule_check(&state, REPLICA)],
     )
 }
 
@@ -338,6 +371,81 @@ pub fn cases() -> Vec<Case> {
         judge("no event notification", C::S3EventNotificationsEnabled, Fail, |s| s.event_notifications = Some(false)),
         judge("event notifications unread", C::S3EventNotificationsEnabled, Error, |s| s.event_notifications = None),
     ];
+    // Cross-region replication of a bucket that asked for it, and its disguised misses.
+    let first_rule = |s: &mut BucketState| s.replication_rules[0].clone();
+    cases.extend([
+        judge_replication(
+            "every object to the replica in another region",
+            Pass,
+            |_| {},
+        ),
+        judge_replication("no rule at all", Fail, |s| s.replication_rules.clear()),
+        judge_replication("a rule to another bucket only", Fail, |s| {
+            s.replication_rules[0].destination_bucket = "arn:aws:s3:::elsewhere".into()
+        })
+        .edge(),
+        judge_replication("the rule disabled", Fail, |s| {
+            s.replication_rules[0].enabled = false
+        }),
+        judge_replication("SSE-KMS objects skipped", Fail, |s| {
+            s.replication_rules[0].sse_kms_objects = false
+        })
+        .edge(),
+        judge_replication("replicas without a customer key", Fail, |s| {
+            s.replication_rules[0].replica_kms_key = None
+        }),
+        judge_replication("replicas under an empty key id", Fail, |s| {
+            s.replication_rules[0].replica_kms_key = Some(" ".into())
+        })
+        .edge(),
+        judge_replication("replicas under the AWS managed key", Fail, |s| {
+            s.replication_rules[0].replica_kms_key = Some("alias/aws/s3".into())
+        })
+        .edge(),
+        judge_replication("replicas under the AWS managed key's ARN", Fail, |s| {
+            s.replication_rules[0].replica_kms_key =
+                Some("arn:aws:kms:us-west-2:111122223333:alias/aws/s3".into())
+        })
+        .edge(),
+        judge_replication("the replica in the source's own region", Fail, |s| {
+            s.replication_rules[0].destination_region = Some("us-east-1".into());
+            s.replication_rules[0].replica_kms_key =
+                Some("arn:aws:kms:us-east-1:111122223333:key/replica".into());
+        })
+        .edge(),
+        judge_replication("the source's region in another letter case", Fail, |s| {
+            s.replication_rules[0].destination_region = Some("US-EAST-1".into())
+        })
+        .edge(),
+        judge_replication("a replica key of a third region", Fail, |s| {
+            s.replication_rules[0].replica_kms_key =
+                Some("arn:aws:kms:eu-west-1:111122223333:key/replica".into())
+        })
+        .edge(),
+        judge_replication("the destination's region unknown", Fail, |s| {
+            s.replication_rules[0].destination_region = None
+        })
+        .edge(),
+        judge_replication("a bare key id in the destination's region", Pass, |s| {
+            s.replication_rules[0].replica_kms_key = Some("1234abcd".into())
+        })
+        .edge(),
+        judge_replication("a disabled rule beside a good one", Pass, |s| {
+            let mut off = first_rule(s);
+            off.id = "old".into();
+            off.enabled = false;
+            s.replication_rules.insert(0, off);
+        })
+        .edge(),
+        judge_replication("two rules to the replica, both failing", Fail, |s| {
+            let mut second = first_rule(s);
+            second.id = "second".into();
+            second.sse_kms_objects = false;
+            s.replication_rules[0].enabled = false;
+            s.replication_rules.push(second);
+        })
+        .edge(),
+    ]);
     for (prefix, expected) in [
         ("logs/", Pass),
         ("", Fail),

@@ -209,7 +209,7 @@ pub(crate) async fn read(
         });
     }
     let mut state = read_instance_state(ctx.env, &instance).await?;
-    let wanted = ctx.scope.tags_for(db.logical_id(), true);
+    let wanted = db.instance_tags(&ctx.scope);
     state.tags.retain(|key, _| wanted.contains_key(key));
     state.log_groups = log_groups::read_log_groups(ctx, db, &state.log_exports).await?;
     Ok(Some(Live {

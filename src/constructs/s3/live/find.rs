@@ -56,6 +56,11 @@ pub(crate) async fn read_bucket(
         // does not ask for it does not treat it as drift.
         state.object_lock = None;
     }
+    if spec.replica.is_some() {
+        // Only a bucket that asked for replication compares (and is judged on) its rules.
+        let rules = super::replication::read_replication_rules(ctx.env, &spec.name).await;
+        super::read::settle_replication(&mut state, rules);
+    }
     let wanted = spec.desired(&ctx.scope).tags;
     state.tags = tags
         .into_iter()

@@ -5,6 +5,7 @@
 mod delete;
 mod find;
 mod read;
+mod replication;
 mod write;
 
 pub(crate) use delete::delete_bucket;
@@ -12,6 +13,7 @@ pub(crate) use find::{holds_objects, read_bucket};
 pub use read::{
     existing_bucket_region, read_bucket_extras, read_bucket_settings, read_bucket_state,
 };
+pub(crate) use replication::delete_replication_role;
 pub(crate) use write::{create_bucket, update_bucket};
 
 const SERVICE: &str = "s3";

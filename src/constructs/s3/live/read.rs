@@ -104,6 +104,7 @@ pub async fn read_bucket_settings(env: &Environment, name: &str, arn: String) ->
         acl_grants_public,
         tags: BTreeMap::new(),
         replication: None,
+        replication_rules: Vec::new(),
         event_notifications: None,
         unread,
     }
@@ -397,39 +398,30 @@ async fn read_acl_public(env: &Environment, name: &str) -> Result<bool> {
 /// Reads what only audits judge, replication and event notifications, into `state`; a read
 /// that fails is recorded in `state.unread` and leaves its setting unknown.
 pub async fn read_bucket_extras(env: &Environment, name: &str, state: &mut BucketState) {
-    let (replication, notifications) =
-        tokio::join!(read_replication(env, name), read_notifications(env, name));
-    match replication {
-        Ok(on) => state.replication = Some(on),
-        Err(error) => state.unread.record(feeds::REPLICATION, &error),
-    }
+    let (replication, notifications) = tokio::join!(
+        super::replication::read_replication_rules(env, name),
+        read_notifications(env, name)
+    );
+    settle_replication(state, replication);
     match notifications {
         Ok(on) => state.event_notifications = Some(on),
         Err(error) => state.unread.record(feeds::NOTIFICATIONS, &error),
     }
 }
 
-async fn read_replication(env: &Environment, name: &str) -> Result<bool> {
-    let replication = env
-        .s3()
-        .get_bucket_replication()
-        .bucket(name)
-        .send()
-        .await
-        .aws_optional(
-            SERVICE,
-            "GetBucketReplication",
-            name,
-            &["ReplicationConfigurationNotFoundError"],
-        )?
-        .and_then(|output| output.replication_configuration)
-        .is_some_and(|config| {
-            config
-                .rules()
-                .iter()
-                .any(|rule| rule.status() == &aws_sdk_s3::types::ReplicationRuleStatus::Enabled)
-        });
-    Ok(replication)
+/// Puts the replication rules read into `state` (and whether any is enabled), or records the
+/// failed read.
+pub(super) fn settle_replication(
+    state: &mut BucketState,
+    rules: Result<Vec<super::super::state::ReplicationRule>>,
+) {
+    match rules {
+        Ok(rules) => {
+            state.replication = Some(rules.iter().any(|rule| rule.enabled));
+            state.replication_rules = rules;
+        }
+        Err(error) => state.unread.record(feeds::REPLICATION, &error),
+    }
 }
 
 async fn read_notifications(env: &Environment, name: &str) -> Result<bool> {

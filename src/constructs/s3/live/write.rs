@@ -194,6 +194,10 @@ pub(crate) async fn update_bucket(
     if changed("object_lock") {
         put_object_lock(ctx, spec, desired).await?;
     }
+    // Last: S3 refuses replication before versioning is on.
+    if changed("replication") {
+        super::replication::put_replication(ctx, name, desired).await?;
+    }
     Ok(())
 }
 
