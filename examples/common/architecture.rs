@@ -19,7 +19,8 @@ pub const COPY_REGION: &str = "us-west-2";
 /// bucket with the HIPAA conformance-pack rules, Security Hub with the foundational and CIS
 /// standards, and GuardDuty; contingency: the database and the PHI bucket backed up daily into
 /// a locked vault that only a break-glass role can empty, copied to a second vault in
-/// us-west-2 with its own key.
+/// us-west-2 with its own key; and the PHI bucket replicated to a replica bucket there, under
+/// the same copy key, logging to a log bucket of that region.
 pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
     let phi_key = HipaaKey::builder()
         .alias(format!("{stack_name}-phi"))
@@ -35,10 +36,36 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .retention(LogRetention::SIX_YEARS)
         .archive_after_days(90)
         .build()?;
+    // The second region's keys: one for PHI copies (backups and replicas), one for its logs.
+    let copy_key = HipaaKey::builder()
+        .alias(format!("{stack_name}-phi-copies"))
+        .description("Encrypts the cross-region copies of PHI: backups and replicas")
+        .region(COPY_REGION)
+        .build()?;
+    let copy_log_key = HipaaKey::builder()
+        .alias(format!("{stack_name}-audit-logs-{COPY_REGION}"))
+        .description("Encrypts the audit logs of the second region")
+        .region(COPY_REGION)
+        .build()?;
+    // S3 delivers access logs only within a region: the replica logs to a bucket beside it.
+    let copy_logs = LogBucket::builder()
+        .name(format!("{stack_name}-logs-{COPY_REGION}-{account_id}"))
+        .key(&copy_log_key)
+        .retention(LogRetention::SIX_YEARS)
+        .archive_after_days(90)
+        .region(COPY_REGION)
+        .build()?;
+    let replica = EncryptedBucket::builder()
+        .name(format!("{stack_name}-phi-{COPY_REGION}-{account_id}"))
+        .key(&copy_key)
+        .access_logs(&copy_logs)
+        .region(COPY_REGION)
+        .build()?;
     let phi = EncryptedBucket::builder()
         .name(format!("{stack_name}-phi-{account_id}"))
         .key(&phi_key)
         .access_logs(&logs)
+        .replicate_to(&replica)
         .build()?;
     let vpc = HipaaVpc::builder()
         .name(format!("{stack_name}-vpc"))
@@ -141,11 +168,6 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .name(format!("{stack_name}-backup-failures"))
         .key(&log_key)
         .build()?;
-    let copy_key = HipaaKey::builder()
-        .alias(format!("{stack_name}-phi-copies"))
-        .description("Encrypts the cross-region copies of PHI backups")
-        .region(COPY_REGION)
-        .build()?;
     let copy_failures = AlarmTopic::builder()
         .name(format!("{stack_name}-backup-failures-{COPY_REGION}"))
         .key(&copy_key)
@@ -196,6 +218,10 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .with(phi_key)
         .with(log_key)
         .with(logs)
+        .with(copy_key)
+        .with(copy_log_key)
+        .with(copy_logs)
+        .with(replica)
         .with(phi)
         .with(vpc)
         .with(lb)
@@ -218,7 +244,6 @@ pub fn architecture(stack_name: &str, account_id: &str) -> Result<Stack> {
         .with(threat_detection)
         .with(break_glass)
         .with(backup_failures)
-        .with(copy_key)
         .with(copy_failures)
         .with(vault)
         .with(copies)
