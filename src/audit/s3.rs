@@ -1,5 +1,6 @@
 //! S3 in an audit: every bucket of the account (each read in its own region), judged with the
-//! same checks as `EncryptedBucket`, plus replication and event notifications.
+//! same checks as `EncryptedBucket`, plus replication (and, for a bucket with rules, where its
+//! copies go) and event notifications.
 
 use futures::stream::{self, StreamExt};
 
@@ -8,7 +9,9 @@ use crate::construct::ResourceKind;
 use crate::constructs::s3::live::{
     existing_bucket_region, read_bucket_extras, read_bucket_settings,
 };
-use crate::constructs::s3::{bucket_arn, evaluate_bucket, BucketExpectations};
+use crate::constructs::s3::{
+    bucket_arn, evaluate_bucket, replication_rules_check, BucketExpectations,
+};
 use crate::controls::{Check, ControlId, Service};
 use crate::error::Result;
 
@@ -153,8 +156,8 @@ async fn judge_bucket(scan: &RegionScan, name: &str) -> Result<Vec<crate::contro
     // Each setting is read on its own: a failed read errors only the controls it feeds.
     let mut state = read_bucket_settings(&env, name, arn).await;
     read_bucket_extras(&env, name, &mut state).await;
-    Ok(evaluate_bucket(
-        &state,
-        &BucketExpectations::audit_of(&state),
-    ))
+    let mut checks = evaluate_bucket(&state, &BucketExpectations::audit_of(&state));
+    // A bucket that replicates is judged on where its copies go, not only on having a rule.
+    checks.extend(replication_rules_check(&state));
+    Ok(checks)
 }

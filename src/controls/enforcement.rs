@@ -54,7 +54,7 @@ impl ControlId {
             ControlId::S3BucketLoggingEnabled => "compile time (`access_logs` required), build (no self-logging), verify",
             ControlId::S3BucketVersioningEnabled => "compile time (always on), verify",
             ControlId::S3BucketReplicationEnabled => "optional (`EncryptedBucket::replicate_to`, feature `replication`); verify when asked, not applicable otherwise; audit",
-            ControlId::S3ReplicationCrossRegion => "build (replica placed in another region), plan, verify when asked",
+            ControlId::S3ReplicationCrossRegion => "build (replica placed in another region), plan, verify when asked; audit on every bucket with replication rules",
             ControlId::S3BucketDefaultLockEnabled => "optional compliance mode; build (range), verify when asked",
             ControlId::S3EventNotificationsEnabled => "verify, AWS Config rule (deployed by `HipaaConfigRules`)",
             ControlId::S3VersionLifecyclePolicyCheck => "always a rule, build, verify",

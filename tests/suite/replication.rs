@@ -2,10 +2,11 @@
 //! `EncryptedBucket` placed in us-west-2 under its own key there, with its own log bucket.
 //!
 //! - apply makes the replica, its key and log bucket in us-west-2, the least-privilege role S3
-//!   assumes, and the source's rule (read back with the SDK); verify passes both replication
-//!   controls; a second plan changes nothing;
+//!   assumes, and the source's rule (read back with the SDK); verify and the account audit pass
+//!   both replication controls; a second plan changes nothing;
 //! - a rule rewritten behind the library's back (SSE-KMS objects skipped, no replica key) and a
-//!   configuration deleted are failed by verify with the control id, and restored by apply;
+//!   configuration deleted are failed by verify (and the rewritten rule by the audit) with the
+//!   control id, and restored by apply;
 //! - a replica in the source's region is refused at `build()`, and at plan when the
 //!   environment's region turns out to be the replica's.
 //!
@@ -18,11 +19,14 @@ use aws_sdk_s3::types::{
     Destination, EncryptionConfiguration, ReplicationConfiguration, ReplicationRule,
     ReplicationRuleFilter, ReplicationRuleStatus,
 };
+use hipaa_aws::audit::Audit;
 use hipaa_aws::constructs::iam::decode_policy_text;
 use hipaa_aws::constructs::s3::replication_role_name;
+use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::VerifyReport;
 
+use crate::support::findings::expect_finding;
 use crate::support::refusals::assert_refused;
 use crate::support::{account, TestAccount};
 
@@ -82,6 +86,18 @@ fn replicated(
         source: source_name,
         replica: replica_name,
     })
+}
+
+/// The account audit of S3, in the stack's region (each bucket is read in its own).
+async fn audit_s3(test: &TestAccount) -> hipaa_aws::audit::AuditReport {
+    Audit::builder()
+        .regions(["us-east-1"])
+        .services([Service::S3])
+        .build()
+        .expect("audit")
+        .run(&test.env)
+        .await
+        .expect("audit")
 }
 
 fn failing(report: &VerifyReport) -> Vec<String> {
@@ -242,6 +258,14 @@ async fn a_phi_bucket_replicates_to_its_replica_in_another_region_under_the_repl
         again.is_empty(),
         "a second plan changes nothing: {again:#?}"
     );
+    let source_arn = format!("arn:aws:s3:::{}", r.source);
+    let audit = audit_s3(&test).await;
+    for control in [
+        ControlId::S3BucketReplicationEnabled,
+        ControlId::S3ReplicationCrossRegion,
+    ] {
+        expect_finding(&audit, control, &source_arn, Status::Pass);
+    }
 
     // Rewritten behind the library's back: SSE-KMS objects skipped, replicas under no key.
     let weakened = ReplicationRule::builder()
@@ -282,6 +306,23 @@ async fn a_phi_bucket_replicates_to_its_replica_in_another_region_under_the_repl
         [ControlId::S3ReplicationCrossRegion],
         "{:#?}",
         failing(&report)
+    );
+    let audit = audit_s3(&test).await;
+    expect_finding(
+        &audit,
+        ControlId::S3BucketReplicationEnabled,
+        &source_arn,
+        Status::Pass,
+    );
+    let reason = expect_finding(
+        &audit,
+        ControlId::S3ReplicationCrossRegion,
+        &source_arn,
+        Status::Fail,
+    );
+    assert!(
+        reason.contains("SSE-KMS") && reason.contains("ReplicaKmsKeyID"),
+        "{reason}"
     );
     r.stack.apply(env).await.expect("restore the rule");
     let restored = r.stack.verify(env).await.expect("verify");

@@ -25,7 +25,8 @@ pub use live::{
 pub use log_bucket::{LogBucket, LogBucketBuilder, LogBucketProps, LogRetention};
 pub use name::bucket_name_problems;
 pub use replication::{
-    replication_role_name, replication_rule_check, ReplicaBucket, REPLICATION_RULE_ID,
+    replication_role_name, replication_rule_check, replication_rules_check, ReplicaBucket,
+    REPLICATION_RULE_ID,
 };
 pub use spec::ObjectLockRetention;
 pub use state::{
@@ -45,6 +46,10 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     Evaluator {
         name: "constructs::s3::replication_rule_check",
         covers: replication::REPLICATION_RULE_CHECK_COVERS,
+    },
+    Evaluator {
+        name: "constructs::s3::replication_rules_check",
+        covers: replication::REPLICATION_RULES_CHECK_COVERS,
     },
     Evaluator {
         name: "constructs::s3::bucket_name_problems",

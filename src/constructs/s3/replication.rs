@@ -266,6 +266,33 @@ pub fn replication_rule_check(state: &BucketState, destination: &str) -> Check {
     }
 }
 
+/// The controls [`replication_rules_check`] judges (see `crate::controls::coverage`).
+pub const REPLICATION_RULES_CHECK_COVERS: &[ControlId] = &[ControlId::S3ReplicationCrossRegion];
+
+/// Judges a bucket found by an audit: one with replication rules asked for replication, so it
+/// is judged as [`replication_rule_check`] judges the destination of its best rule (a pass when
+/// some rule copies every object to another region under a customer key of that region).
+/// `None` for a bucket without rules (or whose rules could not be read: the read's own
+/// controls say so).
+pub fn replication_rules_check(state: &BucketState) -> Option<Check> {
+    let mut destinations: Vec<&str> = state
+        .replication_rules
+        .iter()
+        .map(|rule| rule.destination_bucket.as_str())
+        .collect();
+    destinations.sort_unstable();
+    destinations.dedup();
+    let checks: Vec<Check> = destinations
+        .into_iter()
+        .map(|destination| replication_rule_check(state, destination))
+        .collect();
+    checks
+        .iter()
+        .find(|check| !check.failed())
+        .or(checks.first())
+        .cloned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

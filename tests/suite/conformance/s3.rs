@@ -4,9 +4,9 @@
 
 use hipaa_aws::construct::{Construct, Scope};
 use hipaa_aws::constructs::s3::{
-    bucket_name_problems, evaluate_bucket, replication_rule_check, AccessLogging, BucketEncryption,
-    BucketExpectations, BucketState, LifecycleRule, ObjectLockState, PublicAccessBlock,
-    ReplicationRule, LOG_RETENTION_FLOOR_DAYS,
+    bucket_name_problems, evaluate_bucket, replication_rule_check, replication_rules_check,
+    AccessLogging, BucketEncryption, BucketExpectations, BucketState, LifecycleRule,
+    ObjectLockState, PublicAccessBlock, ReplicationRule, LOG_RETENTION_FLOOR_DAYS,
 };
 use hipaa_aws::policy::PolicyDocument;
 use hipaa_aws::prelude::*;
@@ -18,6 +18,7 @@ const F: &str = "s3";
 const EVAL: &str = "constructs::s3::evaluate_bucket";
 const NAMES: &str = "constructs::s3::bucket_name_problems";
 const REPLICATION: &str = "constructs::s3::replication_rule_check";
+const REPLICATION_AUDIT: &str = "constructs::s3::replication_rules_check";
 const REPLICA: &str = "arn:aws:s3:::acme-phi-replica";
 const WEST_KEY: &str = "arn:aws:kms:us-west-2:111122223333:key/replica";
 const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -121,6 +122,20 @@ fn judge_replication(name: &str, expected: Status, change: impl FnOnce(&mut Buck
         C::S3ReplicationCrossRegion,
         expected,
         vec![replication_rule_check(&state, REPLICA)],
+    )
+}
+
+/// A bucket an audit found with `rules`: judged on the best of them.
+fn judge_found_rules(name: &str, expected: Status, rules: Vec<ReplicationRule>) -> Case {
+    let mut state = base();
+    state.replication_rules = rules;
+    Case::eval(
+        F,
+        REPLICATION_AUDIT,
+        name,
+        C::S3ReplicationCrossRegion,
+        expected,
+        replication_rules_check(&state).into_iter().collect(),
     )
 }
 
@@ -445,6 +460,39 @@ pub fn cases() -> Vec<Case> {
             s.replication_rules.push(second);
         })
         .edge(),
+    ]);
+    // The audit: a bucket with rules is judged on the best destination among them.
+    let same_region = ReplicationRule {
+        id: "local-copy".into(),
+        destination_bucket: "arn:aws:s3:::acme-phi-copy".into(),
+        replica_kms_key: Some("arn:aws:kms:us-east-1:111122223333:key/copy".into()),
+        destination_region: Some("us-east-1".into()),
+        ..replication_rule()
+    };
+    let no_key = ReplicationRule {
+        replica_kms_key: None,
+        destination_region: None,
+        ..replication_rule()
+    };
+    cases.extend([
+        judge_found_rules(
+            "a found rule to another region",
+            Pass,
+            vec![replication_rule()],
+        ),
+        judge_found_rules(
+            "a found rule within the region only",
+            Fail,
+            vec![same_region.clone()],
+        )
+        .edge(),
+        judge_found_rules(
+            "a same-region rule beside a cross-region one",
+            Pass,
+            vec![same_region.clone(), replication_rule()],
+        )
+        .edge(),
+        judge_found_rules("a found rule without a replica key", Fail, vec![no_key]).edge(),
     ]);
     for (prefix, expected) in [
         ("logs/", Pass),
