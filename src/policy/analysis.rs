@@ -272,6 +272,63 @@ pub fn actions_not_denied<'a>(
         .collect()
 }
 
+/// The `NotAction` entries that keep `policy` from denying, to every caller on every resource
+/// (with no condition but the exemption `exempt` allows), every action of every service outside
+/// `allowed` (service prefixes such as `s3`): `Ok` when some such Deny leaves out only whole
+/// allowed services (`s3:*`, or some of their actions), or denies `*`. A `NotAction` entry whose
+/// service is a pattern (`s*:*`, `*`) or is not allowed leaves that service open; it is named in
+/// the `Err`, which is empty when no Deny of the shape exists at all.
+///
+/// ```
+/// use hipaa_aws::policy::{denies_services_outside, Exempt, PolicyDocument, Principal, Statement};
+/// let deny = |not: &[&str]| PolicyDocument::new(vec![Statement::deny()
+///     .principal(Principal::Everyone).not_actions(not.iter().copied()).resources(["*"])]);
+/// assert!(denies_services_outside(&deny(&["s3:*", "kms:*"]), &["s3", "kms"], Exempt::Nobody).is_ok());
+/// assert_eq!(denies_services_outside(&deny(&["s3:*", "k*:*"]), &["s3", "kms"], Exempt::Nobody), Err(vec!["k*:*".to_string()]));
+/// ```
+pub fn denies_services_outside(
+    policy: &PolicyDocument,
+    allowed: &[&str],
+    exempt: Exempt<'_>,
+) -> Result<(), Vec<String>> {
+    let mut best: Option<Vec<String>> = None;
+    for statement in &policy.statements {
+        let shaped = deny_is_for_everyone(statement)
+            && covers_resource(statement, "*")
+            && (statement.conditions.is_empty() || only_condition(statement, exempts_only(exempt)));
+        if !shaped {
+            continue;
+        }
+        if statement.not_actions.is_empty() {
+            if statement.actions.iter().any(|action| action.trim() == "*") {
+                return Ok(());
+            }
+            continue;
+        }
+        let open: Vec<String> = statement
+            .not_actions
+            .iter()
+            .filter(|entry| {
+                let service = entry.trim().split_once(':').map(|(service, _)| service);
+                !service.is_some_and(|service| {
+                    !service.contains(['*', '?'])
+                        && allowed
+                            .iter()
+                            .any(|allowed| allowed.eq_ignore_ascii_case(service))
+                })
+            })
+            .cloned()
+            .collect();
+        if open.is_empty() {
+            return Ok(());
+        }
+        if best.as_ref().is_none_or(|best| open.len() < best.len()) {
+            best = Some(open);
+        }
+    }
+    Err(best.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,8 +27,9 @@ mod validate;
 pub use action::Action;
 pub use actions_covered::{statement_applies_to_all, statement_may_apply_to};
 pub use analysis::{
-    actions_not_denied, denies_insecure_transport, denies_insecure_transport_on, denies_tls_below,
-    is_public_allow, public_access, Exempt, PublicAccess, S3_READ_ACTIONS, S3_WRITE_ACTIONS,
+    actions_not_denied, denies_insecure_transport, denies_insecure_transport_on,
+    denies_services_outside, denies_tls_below, is_public_allow, public_access, Exempt,
+    PublicAccess, S3_READ_ACTIONS, S3_WRITE_ACTIONS,
 };
 pub use arn::{is_unscoped_resource, Arn};
 pub use condition::{Comparison, Condition, ConditionOperator, SetQualifier};

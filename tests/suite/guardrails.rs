@@ -14,7 +14,7 @@
 
 use aws_sdk_organizations::types::{OrganizationFeatureSet, PolicyType};
 use hipaa_aws::audit::Audit;
-use hipaa_aws::constructs::organizations::Guardrail;
+use hipaa_aws::constructs::organizations::{Guardrail, ALLOW_LIST_SID, LIBRARY_SERVICES};
 use hipaa_aws::controls::Service;
 use hipaa_aws::prelude::*;
 use hipaa_aws::stack::Removal;
@@ -58,6 +58,7 @@ async fn guardrails_are_attached_verified_audited_restored_and_kept() {
         .name("hipaa-guardrails")
         .break_glass_role("/hipaa-aws/break-glass")
         .attach_to(unit_id.clone())
+        .allow_only_services(LIBRARY_SERVICES)
         .build()
         .expect("guardrails");
     let stack = Stack::builder("org")
@@ -88,6 +89,10 @@ async fn guardrails_are_attached_verified_audited_restored_and_kept() {
         .policy
         .and_then(|p| p.content)
         .expect("content");
+    assert!(
+        content.contains(ALLOW_LIST_SID) && content.contains("\"NotAction\""),
+        "the allow-list in {content}"
+    );
     for guardrail in Guardrail::ALL {
         assert!(
             content.contains(&guardrail.sid()),
@@ -128,11 +133,19 @@ async fn guardrails_are_attached_verified_audited_restored_and_kept() {
         "{on_root:?}"
     );
 
-    // Behind the library's back: the CloudTrail guardrail removed, then the attachment.
+    // Behind the library's back: the CloudTrail guardrail removed, one more service let
+    // through the allow-list, then the attachment.
     let mut document: serde_json::Value = serde_json::from_str(&content).expect("json");
     let sid = Guardrail::CloudTrail.sid();
     if let Some(statements) = document["Statement"].as_array_mut() {
         statements.retain(|s| s["Sid"] != sid.as_str());
+        for statement in statements.iter_mut() {
+            if statement["Sid"] == ALLOW_LIST_SID
+                && let Some(not_actions) = statement["NotAction"].as_array_mut()
+            {
+                not_actions.push(serde_json::Value::from("gamelift:*"));
+            }
+        }
     }
     organizations
         .update_policy()
@@ -165,7 +178,14 @@ async fn guardrails_are_attached_verified_audited_restored_and_kept() {
         failed.contains(&("targets".to_string(), ControlId::ScpGuardrailsAttached)),
         "{failed:?}"
     );
-    assert_eq!(failed.len(), 2, "only what was changed fails: {failed:?}");
+    assert!(
+        failed.contains(&(
+            "guardrails.service-allow-list".to_string(),
+            ControlId::ScpGuardrailsInForce
+        )),
+        "{failed:?}"
+    );
+    assert_eq!(failed.len(), 3, "only what was changed fails: {failed:?}");
     stack.apply(env).await.expect("restore");
     assert!(stack.verify(env).await.expect("verify").passed());
 

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::construct::{Setting, State};
 use crate::controls::{Check, ControlId, Status};
-use crate::policy::{actions_not_denied, Exempt, PolicyDocument, Principal};
+use crate::policy::{
+    actions_not_denied, denies_services_outside, Exempt, PolicyDocument, Principal,
+};
 
 /// One guardrail: what member accounts may not do (except the break-glass role).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -152,16 +154,9 @@ impl State for GuardrailsState {
     }
 }
 
-/// The controls [`evaluate_guardrails`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_GUARDRAILS_COVERS: &[ControlId] = &[ControlId::ScpGuardrailsInForce];
-
-/// Judges the service control policies in force on one target (a policy, or every policy
-/// attached to an organizational unit and above it): one check per guardrail, passing when some
-/// Deny of some policy refuses every one of its actions on every resource, with no condition
-/// but the exemption of the break-glass role (`exempt`). SCP statements name no principal:
-/// they apply to every principal of the accounts below.
-pub fn evaluate_guardrails(policies: &[PolicyDocument], exempt: Exempt<'_>) -> Vec<Check> {
-    let everyone: Vec<PolicyDocument> = policies
+/// SCP statements name no principal: they apply to every principal of the accounts below.
+fn for_everyone(policies: &[PolicyDocument]) -> Vec<PolicyDocument> {
+    policies
         .iter()
         .map(|policy| {
             let mut policy = policy.clone();
@@ -172,7 +167,94 @@ pub fn evaluate_guardrails(policies: &[PolicyDocument], exempt: Exempt<'_>) -> V
             }
             policy
         })
-        .collect();
+        .collect()
+}
+
+/// The services the library's own constructs call (and that sign-in and role assumption need):
+/// a starting point for [`OrganizationGuardrails`](super::OrganizationGuardrails)'s allow-list,
+/// to which an organization adds the other services its Business Associate Agreement covers.
+pub const LIBRARY_SERVICES: &[&str] = &[
+    "backup",
+    "cloudtrail",
+    "cloudwatch",
+    "config",
+    "ec2",
+    "guardduty",
+    "iam",
+    "kms",
+    "logs",
+    "organizations",
+    "rds",
+    "s3",
+    "securityhub",
+    "sns",
+    "sts",
+];
+
+/// The controls [`evaluate_allow_list`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_ALLOW_LIST_COVERS: &[ControlId] = &[ControlId::ScpGuardrailsInForce];
+
+/// Judges the service allow-list on one target: some Deny of some policy in force refuses every
+/// action of every service outside `allowed`, on every resource, with no condition but the
+/// exemption of the break-glass role (`exempt`).
+pub fn evaluate_allow_list(
+    policies: &[PolicyDocument],
+    allowed: &[&str],
+    exempt: Exempt<'_>,
+) -> Check {
+    let everyone = for_everyone(policies);
+    let mut fewest_open: Option<Vec<String>> = None;
+    for policy in &everyone {
+        match denies_services_outside(policy, allowed, exempt) {
+            Ok(()) => {
+                return Check::require(
+                    ControlId::ScpGuardrailsInForce,
+                    "guardrails.service-allow-list",
+                    true,
+                    format!(
+                        "every service but {} is denied to member accounts",
+                        allowed.join(", ")
+                    ),
+                    "",
+                );
+            }
+            Err(open) => {
+                if fewest_open.as_ref().is_none_or(|fewest| {
+                    fewest.is_empty() || (!open.is_empty() && open.len() < fewest.len())
+                }) {
+                    fewest_open = Some(open);
+                }
+            }
+        }
+    }
+    let open = fewest_open.unwrap_or_default();
+    Check::require(
+        ControlId::ScpGuardrailsInForce,
+        "guardrails.service-allow-list",
+        false,
+        "",
+        if open.is_empty() {
+            "no service control policy in force denies every service outside the allow-list (a Deny with NotAction of the allowed services, on every resource, for everyone but one break-glass role)".to_string()
+        } else {
+            format!(
+                "the allow-list's NotAction also leaves open {} (a pattern or a service outside {})",
+                open.join(", "),
+                allowed.join(", ")
+            )
+        },
+    )
+}
+
+/// The controls [`evaluate_guardrails`] judges (see `crate::controls::coverage`).
+pub const EVALUATE_GUARDRAILS_COVERS: &[ControlId] = &[ControlId::ScpGuardrailsInForce];
+
+/// Judges the service control policies in force on one target (a policy, or every policy
+/// attached to an organizational unit and above it): one check per guardrail, passing when some
+/// Deny of some policy refuses every one of its actions on every resource, with no condition
+/// but the exemption of the break-glass role (`exempt`). SCP statements name no principal:
+/// they apply to every principal of the accounts below.
+pub fn evaluate_guardrails(policies: &[PolicyDocument], exempt: Exempt<'_>) -> Vec<Check> {
+    let everyone = for_everyone(policies);
     Guardrail::ALL
         .iter()
         .map(|guardrail| {

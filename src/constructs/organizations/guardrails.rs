@@ -13,7 +13,9 @@ use crate::controls::{Check, ControlId};
 use crate::error::{Error, Result, Violation, Violations};
 use crate::policy::{Condition, Exempt, PolicyDocument, Statement};
 
-use super::checks::{evaluate_attachment, evaluate_guardrails, Guardrail, GuardrailsState};
+use super::checks::{
+    evaluate_allow_list, evaluate_attachment, evaluate_guardrails, Guardrail, GuardrailsState,
+};
 use super::live;
 
 /// What a guardrail policy is, for plans and reports.
@@ -62,6 +64,14 @@ pub struct OrganizationGuardrailsProps {
     break_glass_role: String,
     #[builder(via_mutators)]
     targets: BTreeSet<String>,
+    #[builder(
+        default,
+        setter(
+            transform = |services: &[&str]| services.iter().map(|service| service.trim().to_ascii_lowercase()).collect::<Vec<String>>(),
+            doc = "Denies every service but these (service prefixes such as `s3`; `LIBRARY_SERVICES` is the library's own) to everyone but the break-glass role: an allow-list of the services your Business Associate Agreement covers. Must keep `iam` and `sts`."
+        )
+    )]
+    allow_only_services: Vec<String>,
 }
 
 /// A service control policy, made in the organization's management account, that denies every
@@ -87,7 +97,11 @@ pub struct OrganizationGuardrails {
     name: String,
     break_glass_role: String,
     targets: BTreeSet<String>,
+    allowed_services: Vec<String>,
 }
+
+/// The statement id of the allow-list's Deny.
+pub const ALLOW_LIST_SID: &str = "DenyServicesOutsideAllowList";
 
 impl OrganizationGuardrails {
     /// Starts a builder.
@@ -110,27 +124,42 @@ impl OrganizationGuardrails {
         format!("arn:{partition}:iam::*:role{}", self.break_glass_role)
     }
 
-    /// The policy document: one Deny per guardrail, each exempting the break-glass role.
+    /// The services of the allow-list (empty: no allow-list).
+    pub fn allowed_services(&self) -> &[String] {
+        &self.allowed_services
+    }
+
+    /// The policy document: one Deny per guardrail, and one for the services outside the
+    /// allow-list when there is one, each exempting the break-glass role.
     pub fn document(&self, partition: &str) -> PolicyDocument {
         let exempt = self.break_glass_arn_pattern(partition);
-        PolicyDocument::new(
-            Guardrail::ALL
-                .iter()
-                .map(|guardrail| {
+        let exempting = |statement: Statement| {
+            statement.resources(["*"]).when(Condition::new(
+                crate::policy::ConditionOperator::plain(crate::policy::Comparison::ArnNotLike),
+                "aws:PrincipalArn",
+                [exempt.clone()],
+            ))
+        };
+        let mut statements: Vec<Statement> = Guardrail::ALL
+            .iter()
+            .map(|guardrail| {
+                exempting(
                     Statement::deny()
                         .sid(guardrail.sid())
-                        .actions(guardrail.actions().iter().copied())
-                        .resources(["*"])
-                        .when(Condition::new(
-                            crate::policy::ConditionOperator::plain(
-                                crate::policy::Comparison::ArnNotLike,
-                            ),
-                            "aws:PrincipalArn",
-                            [exempt.clone()],
-                        ))
-                })
-                .collect(),
-        )
+                        .actions(guardrail.actions().iter().copied()),
+                )
+            })
+            .collect();
+        if !self.allowed_services.is_empty() {
+            statements.push(exempting(
+                Statement::deny().sid(ALLOW_LIST_SID).not_actions(
+                    self.allowed_services
+                        .iter()
+                        .map(|service| format!("{service}:*")),
+                ),
+            ));
+        }
+        PolicyDocument::new(statements)
     }
 
     fn resource_name(&self) -> String {
@@ -172,6 +201,36 @@ impl OrganizationGuardrails {
                     "{role:?} must be one role's path and name, such as /hipaa-aws/break-glass, without wildcards: a pattern would exempt every role it matches"
                 ),
             ));
+        }
+        for service in &self.allowed_services {
+            let shaped = !service.is_empty()
+                && service
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !shaped {
+                violations.push(Violation::new(
+                    &resource,
+                    "allow_only_services",
+                    ControlId::ScpGuardrailsInForce,
+                    format!("{service:?} is not a service prefix (such as s3): letters, digits and -, no wildcard, which would leave every service it matches open"),
+                ));
+            }
+        }
+        if !self.allowed_services.is_empty() {
+            for needed in ["iam", "sts"] {
+                if !self
+                    .allowed_services
+                    .iter()
+                    .any(|service| service == needed)
+                {
+                    violations.push(Violation::new(
+                        &resource,
+                        "allow_only_services",
+                        ControlId::ScpGuardrailsInForce,
+                        format!("the allow-list leaves out {needed}: every principal of the member accounts but the break-glass role would lose role assumption and sign-in"),
+                    ));
+                }
+            }
         }
         if self.targets.is_empty() {
             violations.push(Violation::new(
@@ -231,6 +290,12 @@ impl From<OrganizationGuardrailsProps> for Result<OrganizationGuardrails> {
             name,
             break_glass_role: props.break_glass_role.trim().to_string(),
             targets: props.targets,
+            allowed_services: {
+                let mut services = props.allow_only_services;
+                services.sort();
+                services.dedup();
+                services
+            },
         };
         let mut violations = guardrails.violations();
         let desired = guardrails.desired(&Scope::for_build());
@@ -295,6 +360,16 @@ impl Construct for OrganizationGuardrails {
                 reason: "the policy's document could not be parsed".to_string(),
             }],
         };
+        if !self.allowed_services.is_empty()
+            && let Some(document) = &state.document
+        {
+            let allowed: Vec<&str> = self.allowed_services.iter().map(String::as_str).collect();
+            checks.push(evaluate_allow_list(
+                std::slice::from_ref(document),
+                &allowed,
+                Exempt::RoleInEveryAccount(&pattern),
+            ));
+        }
         checks.push(evaluate_attachment(&state.targets, &self.targets));
         checks.push(tags_check(&state.tags));
         checks

@@ -8,12 +8,13 @@ mod guardrails;
 mod live;
 
 pub use checks::{
-    evaluate_attachment, evaluate_guardrails, Guardrail, GuardrailsState,
-    EVALUATE_ATTACHMENT_COVERS, EVALUATE_GUARDRAILS_COVERS,
+    evaluate_allow_list, evaluate_attachment, evaluate_guardrails, Guardrail, GuardrailsState,
+    EVALUATE_ALLOW_LIST_COVERS, EVALUATE_ATTACHMENT_COVERS, EVALUATE_GUARDRAILS_COVERS,
+    LIBRARY_SERVICES,
 };
 pub use guardrails::{
     OrganizationGuardrails, OrganizationGuardrailsBuilder, OrganizationGuardrailsProps,
-    GUARDRAILS_KIND, MAX_SCP_CHARS,
+    ALLOW_LIST_SID, GUARDRAILS_KIND, MAX_SCP_CHARS,
 };
 pub use live::{list_scps, read_guardrails, read_scp_document, read_scp_targets, PolicyEntry};
 
@@ -25,6 +26,10 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     Evaluator {
         name: "constructs::organizations::evaluate_guardrails",
         covers: checks::EVALUATE_GUARDRAILS_COVERS,
+    },
+    Evaluator {
+        name: "constructs::organizations::evaluate_allow_list",
+        covers: checks::EVALUATE_ALLOW_LIST_COVERS,
     },
     Evaluator {
         name: "constructs::organizations::evaluate_attachment",

@@ -5,7 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use hipaa_aws::constructs::organizations::{evaluate_attachment, evaluate_guardrails, Guardrail};
+use hipaa_aws::constructs::organizations::{
+    evaluate_allow_list, evaluate_attachment, evaluate_guardrails, Guardrail, ALLOW_LIST_SID,
+    LIBRARY_SERVICES,
+};
 use hipaa_aws::policy::{
     Comparison, Condition, ConditionOperator, Exempt, PolicyDocument, Statement,
 };
@@ -58,6 +61,42 @@ fn judge(name: &str, expected: Status, policies: Vec<PolicyDocument>, exempt: Ex
         C::ScpGuardrailsInForce,
         expected,
         checks,
+    )
+}
+
+/// The library's document with an allow-list of [`LIBRARY_SERVICES`], its allow-list Deny
+/// changed by `change` (removed when it returns `None`).
+fn allow_listed(change: impl FnOnce(Statement) -> Option<Statement>) -> PolicyDocument {
+    let mut document = OrganizationGuardrails::builder()
+        .name("guardrails")
+        .break_glass_role("/hipaa-aws/break-glass")
+        .attach_to("ou-abcd-12345678")
+        .allow_only_services(LIBRARY_SERVICES)
+        .build()
+        .expect("guardrails")
+        .document("aws");
+    let at = document
+        .statements
+        .iter()
+        .position(|s| s.sid.as_deref() == Some(ALLOW_LIST_SID))
+        .expect("the allow-list statement");
+    let statement = document.statements.remove(at);
+    document.statements.extend(change(statement));
+    document
+}
+
+fn judge_allow_list(name: &str, expected: Status, policies: Vec<PolicyDocument>) -> Case {
+    Case::eval(
+        F,
+        "constructs::organizations::evaluate_allow_list",
+        name,
+        C::ScpGuardrailsInForce,
+        expected,
+        vec![evaluate_allow_list(
+            &policies,
+            LIBRARY_SERVICES,
+            Exempt::RoleInEveryAccount(ROLE),
+        )],
     )
 }
 
@@ -257,6 +296,155 @@ pub fn cases() -> Vec<Case> {
         }
         Case::build(F, name, control, expected, builder.build()).edge()
     };
+    // The allow-list of services, and the NotAction forms that leave a service open.
+    let with_not_actions = |entries: &[&str]| {
+        let entries: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
+        allow_listed(move |mut s| {
+            s.not_actions = entries;
+            Some(s)
+        })
+    };
+    let mut library_entries: Vec<String> =
+        LIBRARY_SERVICES.iter().map(|s| format!("{s}:*")).collect();
+    library_entries.push("gamelift:*".into());
+    let one_more: Vec<&str> = library_entries.iter().map(String::as_str).collect();
+    cases.extend([
+        judge_allow_list("the library's allow-list", Pass, vec![allow_listed(Some)]),
+        judge_allow_list(
+            "no allow-list statement",
+            Fail,
+            vec![allow_listed(|_| None)],
+        ),
+        judge_allow_list(
+            "one service outside the list left open",
+            Fail,
+            vec![with_not_actions(&one_more)],
+        )
+        .edge(),
+        judge_allow_list(
+            "a service pattern in NotAction",
+            Fail,
+            vec![with_not_actions(&["s*:*", "iam:*", "sts:*"])],
+        )
+        .edge(),
+        judge_allow_list(
+            "every action in NotAction",
+            Fail,
+            vec![with_not_actions(&["*"])],
+        )
+        .edge(),
+        judge_allow_list(
+            "an entry without a service",
+            Fail,
+            vec![with_not_actions(&["s3:*", "Get*"])],
+        )
+        .edge(),
+        judge_allow_list(
+            "fewer services than allowed",
+            Pass,
+            vec![with_not_actions(&["s3:*", "iam:*"])],
+        )
+        .edge(),
+        judge_allow_list(
+            "part of an allowed service",
+            Pass,
+            vec![with_not_actions(&["s3:Get*", "iam:*"])],
+        )
+        .edge(),
+        judge_allow_list(
+            "allowed services in capitals",
+            Pass,
+            vec![with_not_actions(&["S3:*", "IAM:*"])],
+        )
+        .edge(),
+        judge_allow_list(
+            "narrowed by a second condition",
+            Fail,
+            vec![allow_listed(|s| {
+                Some(s.condition("StringEquals", "aws:RequestedRegion", ["us-east-1"]))
+            })],
+        )
+        .edge(),
+        judge_allow_list(
+            "exempting a role pattern",
+            Fail,
+            vec![allow_listed(|mut s| {
+                s.conditions = Default::default();
+                Some(s.when(exempt(&["arn:aws:iam::*:role/hipaa-aws/*"])))
+            })],
+        )
+        .edge(),
+        judge_allow_list(
+            "on part of the resources",
+            Fail,
+            vec![allow_listed(|mut s| {
+                s.resources = vec!["arn:aws:s3:::*".into()];
+                Some(s)
+            })],
+        )
+        .edge(),
+        judge_allow_list(
+            "an Allow with the same NotAction",
+            Fail,
+            vec![allow_listed(|mut s| {
+                s.effect = hipaa_aws::policy::Effect::Allow;
+                Some(s)
+            })],
+        )
+        .edge(),
+        judge_allow_list(
+            "inherited: the allow-list in a policy above",
+            Pass,
+            vec![allow_listed(|_| None), allow_listed(Some)],
+        ),
+        judge_allow_list(
+            "a Deny of every action",
+            Pass,
+            vec![PolicyDocument::new(vec![deny(&["*"])])],
+        )
+        .edge(),
+    ]);
+    cases.extend([
+        Case::build(
+            F,
+            "an allow-list without sts",
+            C::ScpGuardrailsInForce,
+            Fail,
+            OrganizationGuardrails::builder()
+                .name("g")
+                .break_glass_role("/hipaa-aws/break-glass")
+                .attach_to("ou-abcd-12345678")
+                .allow_only_services(&["iam", "s3"])
+                .build(),
+        )
+        .edge(),
+        Case::build(
+            F,
+            "an allow-list with a wildcard service",
+            C::ScpGuardrailsInForce,
+            Fail,
+            OrganizationGuardrails::builder()
+                .name("g")
+                .break_glass_role("/hipaa-aws/break-glass")
+                .attach_to("ou-abcd-12345678")
+                .allow_only_services(&["iam", "sts", "s*"])
+                .build(),
+        )
+        .edge(),
+        Case::build(
+            F,
+            "an allow-list of iam and sts",
+            C::ScpGuardrailsInForce,
+            Pass,
+            OrganizationGuardrails::builder()
+                .name("g")
+                .break_glass_role("/hipaa-aws/break-glass")
+                .attach_to("ou-abcd-12345678")
+                .allow_only_services(&["iam", "sts"])
+                .build(),
+        )
+        .edge(),
+    ]);
     cases.extend([
         build(
             "one role by path and name",
