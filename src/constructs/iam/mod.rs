@@ -18,6 +18,9 @@ mod names;
 mod password_policy;
 mod principals;
 mod role;
+// The roles other constructs make for a service (only their features use it).
+#[cfg(any(feature = "rds", feature = "backup", feature = "replication"))]
+pub(crate) mod service_role;
 mod state;
 mod trust;
 

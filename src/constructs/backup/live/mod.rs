@@ -12,7 +12,9 @@ use crate::error::Result;
 
 pub(crate) use plan::{create_plan, create_selection, delete_plan, update_plan};
 pub use plan::{list_plans, read_plan_state};
-pub(crate) use role::{delete_service_role, ensure_service_role};
+pub(crate) use role::{
+    delete_service_role_of as delete_service_role, ensure_service_role_of as ensure_service_role,
+};
 pub(crate) use vault::{create_vault, delete_vault, update_vault};
 pub use vault::{list_vaults, read_vault_state};
 

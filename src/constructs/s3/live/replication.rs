@@ -176,27 +176,15 @@ mod role {
 
     use crate::aws_error::AwsResultExt;
     use crate::construct::Ctx;
-    use crate::env::LIBRARY_PATH;
+    use crate::constructs::iam::service_role::{
+        delete_service_role, ensure_service_role, ServiceRole,
+    };
     use crate::error::Result;
 
     use super::super::super::replication::{replication_role_name, replication_role_policy};
     use super::super::super::state::{BucketState, ReplicationRule};
 
-    const IAM: &str = "iam";
     const POLICY_NAME: &str = "replicate";
-
-    fn trust_policy(account_id: &str) -> String {
-        serde_json::json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Principal": {"Service": "s3.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}
-            }]
-        })
-        .to_string()
-    }
 
     /// Makes the role if missing and writes its policy (both idempotent).
     pub(crate) async fn ensure_replication_role(
@@ -207,52 +195,30 @@ mod role {
         rule: &ReplicationRule,
     ) -> Result<()> {
         let name = replication_role_name(source);
-        let iam = ctx.env.iam();
-        let tags: Vec<aws_sdk_iam::types::Tag> = desired
-            .tags
-            .iter()
-            .filter_map(|(key, value)| {
-                aws_sdk_iam::types::Tag::builder()
-                    .key(key)
-                    .value(value)
-                    .build()
-                    .ok()
-            })
-            .collect();
-        iam.create_role()
-            .role_name(&name)
-            .path(LIBRARY_PATH)
-            .assume_role_policy_document(trust_policy(ctx.scope.account_id))
-            .description(format!("S3 replication of bucket {source}"))
-            .set_tags(Some(tags))
-            .send()
-            .await
-            .aws_optional(IAM, "CreateRole", &name, &["EntityAlreadyExists"])?;
-        iam.put_role_policy()
+        ensure_service_role(
+            ctx,
+            &ServiceRole {
+                name: &name,
+                service: "s3.amazonaws.com",
+                description: format!("S3 replication of bucket {source}"),
+                tags: &desired.tags,
+            },
+        )
+        .await?;
+        ctx.env
+            .iam()
+            .put_role_policy()
             .role_name(&name)
             .policy_name(POLICY_NAME)
             .policy_document(replication_role_policy(desired, source_key, rule).to_string())
             .send()
             .await
-            .aws(IAM, "PutRolePolicy", &name)?;
+            .aws("iam", "PutRolePolicy", &name)?;
         Ok(())
     }
 
     /// Deletes the role's policy and the role (gone already is fine).
     pub(crate) async fn delete_replication_role(ctx: &Ctx<'_>, source: &str) -> Result<()> {
-        let name = replication_role_name(source);
-        let iam = ctx.env.iam();
-        iam.delete_role_policy()
-            .role_name(&name)
-            .policy_name(POLICY_NAME)
-            .send()
-            .await
-            .aws_optional(IAM, "DeleteRolePolicy", &name, &["NoSuchEntity"])?;
-        iam.delete_role()
-            .role_name(&name)
-            .send()
-            .await
-            .aws_optional(IAM, "DeleteRole", &name, &["NoSuchEntity"])?;
-        Ok(())
+        delete_service_role(ctx, &replication_role_name(source), &[], &[POLICY_NAME]).await
     }
 }
