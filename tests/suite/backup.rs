@@ -16,8 +16,8 @@ use hipaa_aws::constructs::backup::{CONTINUOUS_RULE, DAILY_RULE, FAILURE_EVENTS}
 use hipaa_aws::prelude::*;
 use hipaa_aws::stack::Removal;
 use hipaa_aws::LogicalId;
-use hipaa_aws::VerifyReport;
 
+use crate::support::findings::verify_failures;
 use crate::support::{account, TestAccount};
 
 const WEST: &str = "us-west-2";
@@ -110,19 +110,6 @@ fn backups(test: &TestAccount) -> Backups {
         .build()
         .expect("stack");
     Backups { stack, bucket }
-}
-
-fn failing(report: &VerifyReport) -> Vec<String> {
-    report
-        .failures()
-        .into_iter()
-        .map(|(resource, check)| {
-            format!(
-                "{} {}: {} {}",
-                resource.name, check.control, check.setting, check.reason
-            )
-        })
-        .collect()
 }
 
 fn backup_client(test: &TestAccount, region: &str) -> aws_sdk_backup::Client {
@@ -300,7 +287,7 @@ async fn backup_vaults_in_two_regions_and_a_plan_are_made_verified_and_kept() {
     );
 
     let report = b.stack.verify(env).await.expect("verify");
-    assert!(report.passed(), "{:#?}", failing(&report));
+    assert!(report.passed(), "{:#?}", verify_failures(&report));
     for control in [
         ControlId::BackupRecoveryPointEncrypted,
         ControlId::BackupVaultLockCompliance,
@@ -385,7 +372,7 @@ async fn backup_vaults_in_two_regions_and_a_plan_are_made_verified_and_kept() {
     }
     b.stack.apply(env).await.expect("restore");
     let restored = b.stack.verify(env).await.expect("verify");
-    assert!(restored.passed(), "{:#?}", failing(&restored));
+    assert!(restored.passed(), "{:#?}", verify_failures(&restored));
 
     // Destroy without consent keeps the vaults (and the bucket): they hold PHI.
     let removed = b

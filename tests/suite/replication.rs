@@ -27,6 +27,7 @@ use hipaa_aws::prelude::*;
 use hipaa_aws::VerifyReport;
 
 use crate::support::findings::expect_finding;
+use crate::support::findings::verify_failures;
 use crate::support::refusals::assert_refused;
 use crate::support::{account, TestAccount};
 
@@ -98,19 +99,6 @@ async fn audit_s3(test: &TestAccount) -> hipaa_aws::audit::AuditReport {
         .run(&test.env)
         .await
         .expect("audit")
-}
-
-fn failing(report: &VerifyReport) -> Vec<String> {
-    report
-        .failures()
-        .into_iter()
-        .map(|(resource, check)| {
-            format!(
-                "{} {}: {} {}",
-                resource.name, check.control, check.setting, check.reason
-            )
-        })
-        .collect()
 }
 
 fn failed_controls(report: &VerifyReport, resource: &str) -> Vec<ControlId> {
@@ -239,7 +227,7 @@ async fn a_phi_bucket_replicates_to_its_replica_in_another_region_under_the_repl
     }
 
     let report = r.stack.verify(env).await.expect("verify");
-    assert!(report.passed(), "{:#?}", failing(&report));
+    assert!(report.passed(), "{:#?}", verify_failures(&report));
     for control in [
         ControlId::S3BucketReplicationEnabled,
         ControlId::S3ReplicationCrossRegion,
@@ -305,7 +293,7 @@ async fn a_phi_bucket_replicates_to_its_replica_in_another_region_under_the_repl
         failed,
         [ControlId::S3ReplicationCrossRegion],
         "{:#?}",
-        failing(&report)
+        verify_failures(&report)
     );
     let audit = audit_s3(&test).await;
     expect_finding(
@@ -326,7 +314,7 @@ async fn a_phi_bucket_replicates_to_its_replica_in_another_region_under_the_repl
     );
     r.stack.apply(env).await.expect("restore the rule");
     let restored = r.stack.verify(env).await.expect("verify");
-    assert!(restored.passed(), "{:#?}", failing(&restored));
+    assert!(restored.passed(), "{:#?}", verify_failures(&restored));
 
     // Deleted: both controls fail, apply puts the rule back.
     s3.delete_bucket_replication()
@@ -344,11 +332,11 @@ async fn a_phi_bucket_replicates_to_its_replica_in_another_region_under_the_repl
             ControlId::S3ReplicationCrossRegion
         ],
         "{:#?}",
-        failing(&report)
+        verify_failures(&report)
     );
     r.stack.apply(env).await.expect("restore the configuration");
     let restored = r.stack.verify(env).await.expect("verify");
-    assert!(restored.passed(), "{:#?}", failing(&restored));
+    assert!(restored.passed(), "{:#?}", verify_failures(&restored));
 }
 
 #[tokio::test]

@@ -93,3 +93,18 @@ fn judge(found: Vec<&Finding>, what: &str, status: Status) -> String {
     assert!(holds, "{what} should be {status:?}: {described:?}");
     described.join("; ")
 }
+
+/// The failed checks of a verify report, one line each (resource, control, setting, reason),
+/// for assertion messages.
+pub fn verify_failures(report: &hipaa_aws::VerifyReport) -> Vec<String> {
+    report
+        .failures()
+        .into_iter()
+        .map(|(resource, check)| {
+            format!(
+                "{} {}: {} {}",
+                resource.name, check.control, check.setting, check.reason
+            )
+        })
+        .collect()
+}
