@@ -1,13 +1,15 @@
 //! Organization guardrails against the local endpoint: an organization, an organizational unit
 //! and the guardrail policy attached to it.
 //!
-//! - apply makes the policy with every guardrail and attaches it (read back with the SDK);
-//!   verify passes; a second plan changes nothing;
+//! - apply makes the policy with every guardrail and the service allow-list, and attaches it
+//!   (read back with the SDK); verify passes; a second plan changes nothing;
 //! - the audit of the management account judges every root and OU with the policies in force
 //!   there: the OU holds every guardrail, the root (without the policy) none;
-//! - a guardrail removed and the attachment removed behind the library's back are failed by
-//!   verify with the control id, and restored by apply; destroy keeps the policy unless
-//!   consented.
+//! - a guardrail removed, a service let through the allow-list and the attachment removed
+//!   behind the library's back are failed by verify with the control id, and restored by apply;
+//!   destroy keeps the policy unless consented;
+//! - a member account's audit judges no service control policy (it cannot read them), while
+//!   its management account's judges the root.
 //!
 //! moto stores service control policies but never enforces them: the guardrails are judged by
 //! reading the policies back, not by being denied.
@@ -196,5 +198,82 @@ async fn guardrails_are_attached_verified_audited_restored_and_kept() {
     assert!(
         matches!(kept.resources[0].removal, Removal::Kept(_)),
         "{kept}"
+    );
+}
+
+#[tokio::test]
+async fn a_member_account_audit_judges_no_service_control_policy_while_its_management_account_does()
+{
+    let management = account().await;
+    let organizations = aws_sdk_organizations::Client::new(&management.sdk_config);
+    organizations
+        .create_organization()
+        .feature_set(OrganizationFeatureSet::All)
+        .send()
+        .await
+        .expect("organization");
+    let roots = organizations.list_roots().send().await.expect("roots");
+    let root_arn = roots.roots()[0].arn().expect("root arn").to_string();
+    let created = organizations
+        .create_account()
+        .account_name("clinic")
+        .email("clinic@example.com")
+        .send()
+        .await
+        .expect("member account");
+    let member = created
+        .create_account_status
+        .and_then(|status| status.account_id)
+        .expect("member id");
+    let audit = |env: Environment| async move {
+        Audit::builder()
+            .regions([REGION])
+            .services([Service::Account])
+            .build()
+            .expect("audit")
+            .run(&env)
+            .await
+            .expect("audit")
+    };
+    let scp_findings = |report: &hipaa_aws::audit::AuditReport| -> Vec<(String, Status)> {
+        report
+            .findings()
+            .filter(|f| {
+                matches!(
+                    f.control,
+                    ControlId::ScpGuardrailsInForce | ControlId::ScpGuardrailsAttached
+                )
+            })
+            .map(|f| (f.resource_arn.clone(), f.status))
+            .collect()
+    };
+
+    // The management account judges its root: no guardrail is in force there.
+    let report = audit(management.env.clone()).await;
+    let found = scp_findings(&report);
+    assert!(
+        found
+            .iter()
+            .any(|(arn, status)| arn == &root_arn && *status == Status::Fail),
+        "{found:?}"
+    );
+
+    // A member account cannot read the organization's policies: it judges none, and never
+    // passes one.
+    let config = crate::support::endpoint()
+        .await
+        .sdk_config_for_account(&member, REGION)
+        .await
+        .expect("member config");
+    let env = Environment::audit_builder()
+        .sdk_config(config)
+        .build()
+        .await
+        .expect("member environment");
+    let report = audit(env).await;
+    assert_eq!(
+        scp_findings(&report),
+        [],
+        "nothing judged in a member account"
     );
 }
