@@ -1,6 +1,6 @@
 //! AWS Backup in an audit: every vault (key, lock, guard, notifications) and every plan
-//! (schedule, retention, copies), and whether each database, EBS volume and instance of the
-//! region is selected by some plan.
+//! (schedule, retention, copies), and whether each database, Aurora cluster, EBS volume and
+//! instance of the region is selected by some plan.
 
 use std::collections::BTreeMap;
 
@@ -18,12 +18,14 @@ use super::network::ec2_arn;
 use super::scan::{Judged, RegionScan};
 
 const DATABASE: ResourceKind = ResourceKind::new("AWS::RDS::DBInstance", "db instance");
+const CLUSTER: ResourceKind = ResourceKind::new("AWS::RDS::DBCluster", "db cluster");
 const VOLUME: ResourceKind = ResourceKind::new("AWS::EC2::Volume", "ebs volume");
 const INSTANCE: ResourceKind = ResourceKind::new("AWS::EC2::Instance", "ec2 instance");
 
 /// The controls that ask whether a resource is in a plan.
 const PROTECTION: &[ControlId] = &[
     ControlId::RdsInBackupPlan,
+    ControlId::AuroraResourcesProtectedByBackupPlan,
     ControlId::EbsInBackupPlan,
     ControlId::Ec2ResourcesProtectedByBackupPlan,
 ];
@@ -70,13 +72,22 @@ pub(super) async fn scan(scan: &RegionScan) -> Judged {
     judged
 }
 
-/// Judges whether each database, volume and instance is selected by a plan.
+/// Judges whether each database, Aurora cluster, volume and instance is selected by a plan.
 async fn scan_protection(scan: &RegionScan, plans: &[PlanState]) -> Judged {
     let mut judged = Judged::default();
-    let (databases, volumes, instances) =
-        tokio::join!(databases(scan), volumes(scan), instances(scan));
+    let (databases, clusters, volumes, instances) = tokio::join!(
+        databases(scan),
+        aurora_clusters(scan),
+        volumes(scan),
+        instances(scan)
+    );
     for (kind, control, listed) in [
         (DATABASE, ControlId::RdsInBackupPlan, databases),
+        (
+            CLUSTER,
+            ControlId::AuroraResourcesProtectedByBackupPlan,
+            clusters,
+        ),
         (VOLUME, ControlId::EbsInBackupPlan, volumes),
         (
             INSTANCE,
@@ -117,6 +128,36 @@ async fn databases(scan: &RegionScan) -> Result<Tagged> {
                 continue;
             };
             let tags = instance
+                .tag_list()
+                .iter()
+                .filter_map(|tag| Some((tag.key()?.to_string(), tag.value()?.to_string())))
+                .collect();
+            found.push((arn.to_string(), tags));
+        }
+    }
+    Ok(found)
+}
+
+/// The Aurora clusters of the region (the rule judges Aurora only; other engines' clusters are
+/// Multi-AZ DB clusters, judged through their instances).
+async fn aurora_clusters(scan: &RegionScan) -> Result<Tagged> {
+    let mut found = Vec::new();
+    let mut pages = scan
+        .env
+        .rds()
+        .describe_db_clusters()
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.aws("rds", "DescribeDBClusters", "db clusters")?;
+        for cluster in page.db_clusters() {
+            let aurora = cluster
+                .engine()
+                .is_some_and(|engine| engine.to_ascii_lowercase().starts_with("aurora"));
+            let Some(arn) = cluster.db_cluster_arn().filter(|_| aurora) else {
+                continue;
+            };
+            let tags = cluster
                 .tag_list()
                 .iter()
                 .filter_map(|tag| Some((tag.key()?.to_string(), tag.value()?.to_string())))

@@ -53,7 +53,10 @@ pub fn remediation(control: ControlId) -> &'static str {
         C::S3BucketAclProhibited => "EncryptedBucket / LogBucket: object ownership BucketOwnerEnforced (ACLs disabled)",
         C::S3BucketLoggingEnabled => "EncryptedBucket::builder().access_logs(&log_bucket): server access logs, required at compile time",
         C::S3BucketVersioningEnabled => "EncryptedBucket / LogBucket: versioning always on",
-        C::RdsInBackupPlan | C::EbsInBackupPlan | C::Ec2ResourcesProtectedByBackupPlan => {
+        C::RdsInBackupPlan
+        | C::AuroraResourcesProtectedByBackupPlan
+        | C::EbsInBackupPlan
+        | C::Ec2ResourcesProtectedByBackupPlan => {
             "BackupPlan::builder().vault(&vault).copy_to(&copies).protect(&database) (or .protect_tagged(key, value))"
         }
         C::BackupRecoveryPointEncrypted => "BackupVault::builder().key(&key): a HipaaKey is required at compile time",

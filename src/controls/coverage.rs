@@ -49,10 +49,6 @@ pub const NOT_JUDGED: &[(ControlId, &str)] = &[
         "judged by the AWS Config managed rule EC2_INSTANCE_MANAGED_BY_SSM that HipaaConfigRules deploys; the library has no Systems Manager client",
     ),
     (
-        ControlId::AuroraResourcesProtectedByBackupPlan,
-        "judged by the AWS Config managed rule AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN that HipaaConfigRules deploys; the library has no AWS Backup client",
-    ),
-    (
         ControlId::Ec2InstanceAge,
         "no maximum instance age can be configured yet, so no evaluator has a limit to judge against",
     ),

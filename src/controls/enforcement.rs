@@ -99,7 +99,7 @@ impl ControlId {
             ControlId::RdsSnapshotsPublicProhibited => "audit",
             ControlId::DbInstanceBackupEnabled => "build (0 refused), verify, audit",
             ControlId::RdsInBackupPlan => "`BackupPlan::protect`, audit (selected by a plan: ARN pattern or tag, minus `NotResources`, every condition met), AWS Config rule (deployed by `HipaaConfigRules`)",
-            ControlId::AuroraResourcesProtectedByBackupPlan => "AWS Config rule (deployed by `HipaaConfigRules`)",
+            ControlId::AuroraResourcesProtectedByBackupPlan => "audit (every Aurora cluster selected by a plan: ARN pattern or tag, minus `NotResources`, every condition met), AWS Config rule (deployed by `HipaaConfigRules`)",
             ControlId::RdsMultiAzSupport => "compile time (no setter), build (two data subnets at least), verify, audit",
             ControlId::RdsClusterMultiAzEnabled => "audit",
             ControlId::RdsInstanceDeletionProtectionEnabled => "compile time (no setter), verify, audit",

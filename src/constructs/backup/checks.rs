@@ -515,12 +515,13 @@ fn every_value(field: &str, low: u32, high: u32, names: &[&str]) -> bool {
 /// The controls [`evaluate_protection`] judges (see `crate::controls::coverage`).
 pub const EVALUATE_PROTECTION_COVERS: &[ControlId] = &[
     ControlId::RdsInBackupPlan,
+    ControlId::AuroraResourcesProtectedByBackupPlan,
     ControlId::EbsInBackupPlan,
     ControlId::Ec2ResourcesProtectedByBackupPlan,
 ];
 
-/// Judges whether a resource (a database, a volume, an instance) is selected by some plan's
-/// selection: `control` names which of the three rules asks.
+/// Judges whether a resource (a database, an Aurora cluster, a volume, an instance) is selected
+/// by some plan's selection: `control` names which of the four rules asks.
 pub fn evaluate_protection(
     control: ControlId,
     arn: &str,

@@ -662,6 +662,64 @@ fn protection_cases() -> Vec<Case> {
             }],
         )],
     ));
+    const CLUSTER: &str = "arn:aws:rds:us-east-1:111122223333:cluster:records";
+    cases.push(
+        Case::eval(
+            F,
+            "constructs::backup::evaluate_protection",
+            "an Aurora cluster beside a selection of one database",
+            C::AuroraResourcesProtectedByBackupPlan,
+            Fail,
+            vec![evaluate_protection(
+                C::AuroraResourcesProtectedByBackupPlan,
+                CLUSTER,
+                &Default::default(),
+                std::slice::from_ref(&by_db),
+            )],
+        )
+        .edge(),
+    );
+    cases.push(Case::eval(
+        F,
+        "constructs::backup::evaluate_protection",
+        "an Aurora cluster selected by a cluster pattern",
+        C::AuroraResourcesProtectedByBackupPlan,
+        Pass,
+        vec![evaluate_protection(
+            C::AuroraResourcesProtectedByBackupPlan,
+            CLUSTER,
+            &Default::default(),
+            &[PlanState {
+                selections: vec![SelectionState {
+                    resources: vec!["arn:aws:rds:*:*:cluster:*".into()],
+                    ..selection()
+                }],
+                ..plan()
+            }],
+        )],
+    ));
+    cases.push(
+        Case::eval(
+            F,
+            "constructs::backup::evaluate_protection",
+            "an Aurora cluster against a database pattern",
+            C::AuroraResourcesProtectedByBackupPlan,
+            Fail,
+            vec![evaluate_protection(
+                C::AuroraResourcesProtectedByBackupPlan,
+                CLUSTER,
+                &Default::default(),
+                &[PlanState {
+                    selections: vec![SelectionState {
+                        resources: vec!["arn:aws:rds:*:*:db:*".into()],
+                        ..selection()
+                    }],
+                    ..plan()
+                }],
+            )],
+        )
+        .edge(),
+    );
     cases
 }
 

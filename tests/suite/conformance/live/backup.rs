@@ -185,6 +185,26 @@ pub(super) async fn family() -> Vec<Case> {
             .await
             .expect("database");
     }
+    // Aurora clusters: one carrying the tag the daily plan selects, one in no plan.
+    let cluster = |name: &str| format!("arn:aws:rds:{REGION}:{account_id}:cluster:{name}");
+    for (name, tagged) in [("aurora-in-plan", true), ("aurora-not-in-plan", false)] {
+        let mut create = rds
+            .create_db_cluster()
+            .db_cluster_identifier(name)
+            .engine("aurora-postgresql")
+            .master_username("conformance")
+            .master_user_password("conformance-password-1")
+            .storage_encrypted(true);
+        if tagged {
+            create = create.tags(
+                aws_sdk_rds::types::Tag::builder()
+                    .key("backup")
+                    .value("daily")
+                    .build(),
+            );
+        }
+        create.send().await.expect("aurora cluster");
+    }
     let volume = |tag: Option<(&str, &str)>| {
         let ec2 = ec2.clone();
         let account_id = account_id.clone();
@@ -449,6 +469,18 @@ pub(super) async fn family() -> Vec<Case> {
             C::RdsInBackupPlan,
             Status::Fail,
             &db("not-in-plan"),
+        ),
+        case(
+            "Aurora cluster selected by tag",
+            C::AuroraResourcesProtectedByBackupPlan,
+            Status::Pass,
+            &cluster("aurora-in-plan"),
+        ),
+        case(
+            "Aurora cluster in no plan",
+            C::AuroraResourcesProtectedByBackupPlan,
+            Status::Fail,
+            &cluster("aurora-not-in-plan"),
         ),
         case(
             "volume selected by tag",
