@@ -1,12 +1,11 @@
 //! The controls that judge AWS Backup vaults and plans, on a spec or on any vault and plan of
 //! an account.
 
-use std::collections::BTreeMap;
-
 use crate::controls::{Check, ControlId, Status};
-use crate::policy::{actions_not_denied, glob_matches, Exempt};
+use crate::policy::{actions_not_denied, Exempt};
 
-use super::state::{PlanState, RuleState, SelectionCondition, SelectionState, VaultState};
+use super::schedule::schedule_gap;
+use super::state::{PlanState, RuleState, VaultState};
 
 /// The shortest retention of a recovery point: 35 days (the `requiredRetentionDays` default of
 /// the AWS Config rules `BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK` and
@@ -436,195 +435,9 @@ pub fn region_of(arn: &str) -> Option<&str> {
         .filter(|region| !region.is_empty())
 }
 
-/// Why a schedule runs less often than daily, or `None` when it runs at least once a day.
-/// Only AWS Backup's `cron(minutes hours day-of-month month day-of-week year)` form is read;
-/// anything else (a `rate()`, `L`, `W`, `#`, a step over days) is judged not daily.
-pub fn schedule_gap(schedule: &str) -> Option<String> {
-    let Some(fields) = schedule
-        .trim()
-        .strip_prefix("cron(")
-        .and_then(|rest| rest.strip_suffix(')'))
-    else {
-        return Some("is not a cron expression".to_string());
-    };
-    let fields: Vec<&str> = fields.split_whitespace().collect();
-    let [minutes, hours, day_of_month, month, day_of_week, year] = fields.as_slice() else {
-        return Some("does not have the six cron fields".to_string());
-    };
-    if minutes.is_empty() || hours.is_empty() {
-        return Some("has no time of day".to_string());
-    }
-    if !every_value(month, 1, 12, MONTHS) {
-        return Some("skips months".to_string());
-    }
-    if *year != "*" {
-        return Some("runs only in some years".to_string());
-    }
-    let every_day_of_month = *day_of_month == "?" || every_value(day_of_month, 1, 31, &[]);
-    let every_day_of_week = *day_of_week == "?" || every_value(day_of_week, 1, 7, WEEKDAYS);
-    if *day_of_month == "?" && *day_of_week == "?" {
-        return Some("names no day".to_string());
-    }
-    if every_day_of_month && every_day_of_week {
-        None
-    } else {
-        Some("skips days".to_string())
-    }
-}
-
-const MONTHS: &[&str] = &[
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
-const WEEKDAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-/// True when a cron field names every value from `low` to `high`: `*`, a full range, or a list
-/// of values and ranges covering all of them. Steps (`*/2`) and special characters (`L`, `W`,
-/// `#`) are not values, so they never do.
-fn every_value(field: &str, low: u32, high: u32, names: &[&str]) -> bool {
-    if field == "*" {
-        return true;
-    }
-    let value = |text: &str| -> Option<u32> {
-        let text = text.trim();
-        names
-            .iter()
-            .position(|name| name.eq_ignore_ascii_case(text))
-            .and_then(|index| u32::try_from(index).ok())
-            .map(|index| index + low)
-            .or_else(|| text.parse::<u32>().ok())
-            .filter(|value| (low..=high).contains(value))
-    };
-    let mut covered = std::collections::BTreeSet::new();
-    for part in field.split(',') {
-        match part.split_once('-') {
-            Some((from, to)) => match (value(from), value(to)) {
-                (Some(from), Some(to)) if from <= to => covered.extend(from..=to),
-                _ => return false,
-            },
-            None => match value(part) {
-                Some(one) => {
-                    covered.insert(one);
-                }
-                None => return false,
-            },
-        }
-    }
-    (low..=high).all(|value| covered.contains(&value))
-}
-
-/// The controls [`evaluate_protection`] judges (see `crate::controls::coverage`).
-pub const EVALUATE_PROTECTION_COVERS: &[ControlId] = &[
-    ControlId::RdsInBackupPlan,
-    ControlId::AuroraResourcesProtectedByBackupPlan,
-    ControlId::EbsInBackupPlan,
-    ControlId::Ec2ResourcesProtectedByBackupPlan,
-];
-
-/// Judges whether a resource (a database, an Aurora cluster, a volume, an instance) is selected
-/// by some plan's selection: `control` names which of the four rules asks.
-pub fn evaluate_protection(
-    control: ControlId,
-    arn: &str,
-    tags: &BTreeMap<String, String>,
-    plans: &[PlanState],
-) -> Check {
-    let by = plans.iter().find_map(|plan| {
-        plan.selections
-            .iter()
-            .find(|selection| selects(selection, arn, tags))
-            .map(|selection| format!("{} (selection {})", plan.name, selection.name))
-    });
-    Check::require(
-        control,
-        "backup_plan",
-        by.is_some(),
-        format!("backed up by plan {}", by.as_deref().unwrap_or_default()),
-        "no backup plan selects it (by ARN, by tag, or by a selection of everything)",
-    )
-}
-
-/// True when a selection picks the resource, as AWS Backup does: its `Resources` or any of its
-/// `ListOfTags` (OR; neither given selects every resource), and every one of its `Conditions`
-/// (AND), unless `NotResources` excludes it.
-pub fn selects(selection: &SelectionState, arn: &str, tags: &BTreeMap<String, String>) -> bool {
-    let everything = selection.resources.is_empty() && selection.tags.is_empty();
-    let by_resource = selection
-        .resources
-        .iter()
-        .any(|pattern| glob_matches(pattern.trim(), arn));
-    let by_tag = selection
-        .tags
-        .iter()
-        .any(|(key, value)| tags.get(tag_key(key)) == Some(value));
-    let excluded = selection
-        .not_resources
-        .iter()
-        .any(|pattern| glob_matches(pattern.trim(), arn));
-    (everything || by_resource || by_tag)
-        && !excluded
-        && selection
-            .conditions
-            .iter()
-            .all(|condition| condition_holds(condition, tags))
-}
-
-/// A tag key as a selection may write it: bare or as `aws:ResourceTag/<key>`.
-fn tag_key(key: &str) -> &str {
-    key.trim()
-        .strip_prefix("aws:ResourceTag/")
-        .unwrap_or(key.trim())
-}
-
-/// One condition on a resource's tags; an operator this library does not know never holds
-/// (the resource is then judged unprotected, never protected by mistake).
-fn condition_holds(condition: &SelectionCondition, tags: &BTreeMap<String, String>) -> bool {
-    let value = tags.get(tag_key(&condition.key));
-    let like = |text: &str| glob_matches(&condition.value, text);
-    match condition.operator.as_str() {
-        "StringEquals" => value == Some(&condition.value),
-        "StringNotEquals" => value != Some(&condition.value),
-        "StringLike" => value.is_some_and(|text| like(text)),
-        "StringNotLike" => !value.is_some_and(|text| like(text)),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_schedule_is_daily_only_when_it_names_every_day_of_every_month() {
-        for daily in [
-            "cron(0 5 ? * * *)",
-            "cron(0 5 * * ? *)",
-            "cron(0 */6 ? * * *)",
-            "cron(0 5 ? * SUN-SAT *)",
-            "cron(0 5 ? * 1-7 *)",
-            "cron(0 5 ? * MON-FRI,SAT,SUN *)",
-            "cron(0 5 1-31 * ? *)",
-            "cron(0 5 ? 1-12 * *)",
-        ] {
-            assert_eq!(schedule_gap(daily), None, "{daily}");
-        }
-        for sparse in [
-            "cron(0 5 ? * MON-FRI *)",
-            "cron(0 5 ? * 2-7 *)",
-            "cron(0 5 1 * ? *)",
-            "cron(0 5 */2 * ? *)",
-            "cron(0 5 1-30 * ? *)",
-            "cron(0 5 ? 1-11 * *)",
-            "cron(0 5 L * ? *)",
-            "cron(0 5 ? * 6#3 *)",
-            "cron(0 5 ? * * 2027)",
-            "cron(0 5 ? * ? *)",
-            "cron(0 5 ? * *)",
-            "rate(1 day)",
-            "",
-        ] {
-            assert!(schedule_gap(sparse).is_some(), "{sparse}");
-        }
-    }
 
     #[test]
     fn the_region_of_an_arn_is_its_fourth_field() {

@@ -9,13 +9,14 @@ mod checks;
 mod live;
 mod names;
 mod plan;
+mod protection;
+mod schedule;
 mod state;
 mod vault;
 
 pub use checks::{
-    evaluate_plan, evaluate_protection, evaluate_vault, region_of, schedule_gap, selects,
-    PlanExpectations, VaultExpectations, DELETION_ACTIONS, EVALUATE_PLAN_COVERS,
-    EVALUATE_PROTECTION_COVERS, EVALUATE_VAULT_COVERS, FAILURE_EVENTS, GUARD_ACTIONS,
+    evaluate_plan, evaluate_vault, region_of, PlanExpectations, VaultExpectations,
+    DELETION_ACTIONS, EVALUATE_PLAN_COVERS, EVALUATE_VAULT_COVERS, FAILURE_EVENTS, GUARD_ACTIONS,
     MAX_CONTINUOUS_RETENTION_DAYS, MAX_LOCK_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS,
     MIN_RETENTION_DAYS,
 };
@@ -25,6 +26,8 @@ pub use plan::{
     BackupPlan, BackupPlanBuilder, BackupPlanProps, PlanVault, ProtectedResource, CONTINUOUS_RULE,
     DAILY_AT_FIVE_UTC, DAILY_RULE, PLAN_KIND, SELECTION,
 };
+pub use protection::{evaluate_protection, selects, EVALUATE_PROTECTION_COVERS};
+pub use schedule::schedule_gap;
 pub use state::{
     CopyState, PlanState, RuleState, SelectionCondition, SelectionState, VaultLock,
     VaultNotifications, VaultState,
@@ -50,7 +53,7 @@ pub(crate) const EVALUATORS: &[Evaluator] = &[
     },
     Evaluator {
         name: "constructs::backup::evaluate_protection",
-        covers: checks::EVALUATE_PROTECTION_COVERS,
+        covers: protection::EVALUATE_PROTECTION_COVERS,
     },
     Evaluator {
         name: "constructs::backup::backup_name_problem",
