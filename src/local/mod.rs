@@ -264,6 +264,11 @@ impl Drop for LocalEndpoint {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+            // A quiet run leaves an empty log: not kept, so the cache does not fill with one
+            // file per run. A log with anything in it (a warning, a failed start) stays.
+            if std::fs::metadata(&self.log_path).is_ok_and(|log| log.len() == 0) {
+                let _ = std::fs::remove_file(&self.log_path);
+            }
         }
     }
 }

@@ -57,3 +57,19 @@ fn the_library_without_the_local_feature_holds_no_launcher() {
         "`full` must not enable `local`: {full}"
     );
 }
+
+#[tokio::test]
+async fn an_endpoint_that_stops_keeps_its_log_only_when_it_wrote_one() {
+    let endpoint = hipaa_aws::local::LocalEndpoint::start()
+        .await
+        .expect("endpoint");
+    let log = endpoint.log_path().to_path_buf();
+    assert!(log.exists(), "the log exists while the endpoint runs");
+    drop(endpoint);
+    let kept = std::fs::metadata(&log).ok().map(|meta| meta.len());
+    assert!(
+        matches!(kept, None | Some(1..)),
+        "an empty log is removed, one with content kept: {kept:?} at {}",
+        log.display()
+    );
+}
