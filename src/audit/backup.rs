@@ -113,6 +113,12 @@ async fn scan_protection(scan: &RegionScan, plans: &[PlanState]) -> Judged {
 
 type Tagged = Vec<(String, BTreeMap<String, String>)>;
 
+fn rds_tags(tags: &[aws_sdk_rds::types::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .filter_map(|tag| Some((tag.key()?.to_string(), tag.value()?.to_string())))
+        .collect()
+}
+
 async fn databases(scan: &RegionScan) -> Result<Tagged> {
     let mut found = Vec::new();
     let mut pages = scan
@@ -127,12 +133,7 @@ async fn databases(scan: &RegionScan) -> Result<Tagged> {
             let Some(arn) = instance.db_instance_arn() else {
                 continue;
             };
-            let tags = instance
-                .tag_list()
-                .iter()
-                .filter_map(|tag| Some((tag.key()?.to_string(), tag.value()?.to_string())))
-                .collect();
-            found.push((arn.to_string(), tags));
+            found.push((arn.to_string(), rds_tags(instance.tag_list())));
         }
     }
     Ok(found)
@@ -157,12 +158,7 @@ async fn aurora_clusters(scan: &RegionScan) -> Result<Tagged> {
             let Some(arn) = cluster.db_cluster_arn().filter(|_| aurora) else {
                 continue;
             };
-            let tags = cluster
-                .tag_list()
-                .iter()
-                .filter_map(|tag| Some((tag.key()?.to_string(), tag.value()?.to_string())))
-                .collect();
-            found.push((arn.to_string(), tags));
+            found.push((arn.to_string(), rds_tags(cluster.tag_list())));
         }
     }
     Ok(found)

@@ -583,6 +583,70 @@ pub fn cases() -> Vec<Case> {
     ] {
         cases.push(name_case(name, expected));
     }
+    // The build path of cross-region replication: the replica's placement and identity.
+    let replicating = |replica_region: Option<&str>, replica_name: &str| {
+        let key = key();
+        let logs = logs(&key);
+        let replica_key = match replica_region {
+            Some(region) => HipaaKey::builder()
+                .alias("phi-replica")
+                .region(region)
+                .build()?,
+            None => HipaaKey::builder().alias("phi-replica").build()?,
+        };
+        let replica = match replica_region {
+            Some(region) => EncryptedBucket::builder()
+                .name(replica_name)
+                .key(&replica_key)
+                .access_logs(&logs)
+                .region(region)
+                .build()?,
+            None => EncryptedBucket::builder()
+                .name(replica_name)
+                .key(&replica_key)
+                .access_logs(&logs)
+                .build()?,
+        };
+        EncryptedBucket::builder()
+            .name("acme-phi")
+            .key(&key)
+            .access_logs(&logs)
+            .replicate_to(&replica)
+            .build()
+    };
+    cases.extend([
+        Case::build(
+            F,
+            "a replica in us-west-2",
+            C::S3ReplicationCrossRegion,
+            Pass,
+            replicating(Some("us-west-2"), "acme-phi-replica"),
+        ),
+        Case::build(
+            F,
+            "a replica left in the default region",
+            C::S3ReplicationCrossRegion,
+            Fail,
+            replicating(None, "acme-phi-replica"),
+        )
+        .edge(),
+        Case::build(
+            F,
+            "a replica placed in us-east-1 by name",
+            C::S3ReplicationCrossRegion,
+            Fail,
+            replicating(Some("us-east-1"), "acme-phi-replica"),
+        )
+        .edge(),
+        Case::build(
+            F,
+            "replicating to itself",
+            C::S3ReplicationCrossRegion,
+            Fail,
+            replicating(Some("us-west-2"), "acme-phi"),
+        )
+        .edge(),
+    ]);
     cases.extend([
         Case::build(
             F,
